@@ -1,0 +1,66 @@
+package dev.sim4j.data.dataset;
+
+import dev.sim4j.data.spec.FeatureDef;
+import dev.sim4j.data.spec.FeatureSpec;
+import dev.sim4j.data.spec.FeatureSpecValidator;
+import dev.sim4j.data.spec.ModelChannels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A dataset folder: a validated feature spec and its data files. Opens readers over a mapping's rows and batch
+ * pipelines over the model channels.
+ *
+ * @param dir  the dataset folder
+ * @param spec its feature spec, already validated
+ */
+public record Dataset(Path dir, FeatureSpec spec) {
+
+    /** Reads and validates {@code dir/feature_spec.yaml}. */
+    public static Dataset open(Path dir) {
+        return new Dataset(dir, FeatureSpecValidator.readValid(dir));
+    }
+
+    public ModelChannels channels() {
+        return ModelChannels.of(spec);
+    }
+
+    /** Features stored by a mapping, in feature_spec order. */
+    public List<FeatureDef> storedFeatures(String mapping) {
+        Set<String> stored = new LinkedHashSet<>();
+        spec.sources().getOrDefault(mapping, List.of()).forEach(c -> stored.addAll(c.features()));
+        List<FeatureDef> out = new ArrayList<>();
+        for (FeatureDef f : spec.features().values()) {
+            if (stored.contains(f.name())) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** A reader over a mapping's rows, for the given features. */
+    public MappingReader reader(String mapping, List<FeatureDef> features) {
+        return new MappingReader(dir, spec, mapping, features, Set.of(channels().label().name()));
+    }
+
+    /** Counts the rows of a mapping by reading it (the headers of sim4j shards make this cheap). */
+    public long countRows(String mapping) {
+        try (MappingReader r = reader(mapping, List.of())) {
+            int[][] none = new int[0][];
+            long total = 0;
+            int n;
+            while ((n = r.read(none, 0, 1 << 16)) > 0) {
+                total += n;
+            }
+            return total;
+        }
+    }
+
+    /** Batches of a mapping's rows for the model channels. */
+    public BatchPipeline batches(String mapping, BatchOptions options) {
+        return new BatchPipeline(this, mapping, options);
+    }
+}

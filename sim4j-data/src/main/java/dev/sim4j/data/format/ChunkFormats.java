@@ -1,0 +1,20 @@
+package dev.sim4j.data.format;
+
+import dev.sim4j.data.format.columnar.ColumnarFormat;
+import dev.sim4j.data.format.csv.CsvFormat;
+import dev.sim4j.data.format.tfrecord.TfRecordFormat;
+import dev.sim4j.data.spec.ChunkType;
+
+/** The format implementation for each chunk type. */
+public final class ChunkFormats {
+    private ChunkFormats() {
+    }
+
+    public static ChunkFormat of(ChunkType type) {
+        return switch (type) {
+            case TFRECORD -> new TfRecordFormat();
+            case CSV -> new CsvFormat();
+            case SIM4J -> new ColumnarFormat();
+        };
+    }
+}
