@@ -1,6 +1,7 @@
 package dev.sim4j.cli;
 
 import dev.sim4j.cli.data.DataCommand;
+import dev.sim4j.cli.preprocess.PreprocessCommand;
 import dev.sim4j.cli.spec.SpecCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search-based Interest Model (SIM), DIEN and DIN for CTR prediction on long user-behaviour sequences.",
-        subcommands = {SpecCommand.class, DataCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PreprocessCommand.class, SpecCommand.class, DataCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -14,7 +14,8 @@ import java.util.concurrent.BlockingQueue;
  * Yields a mapping's rows as {@link Batch}es, in file order, prepared ahead on a background thread. Row i of the
  * mapping belongs to rank {@code i mod worldSize} (the reference shards its record stream the same way); each rank
  * batches its own rows. Batch buffers are recycled: a batch stays valid until the next {@link #hasNext()} or
- * {@link #next()} call. A data error on the background thread is rethrown, unchanged, by the consumer's next call.
+ * {@link #next()} call. A data error on the background thread is rethrown, unchanged, by the consumer's next call
+ * (and every call after it). After {@link #close()} there are no more batches.
  */
 public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
     private static final Object END = new Object();
@@ -144,6 +145,8 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
             }
             ready.put(END);
         } catch (InterruptedException e) {
+            // Closed: wake a consumer blocked in hasNext() (ready always has room for one marker).
+            ready.offer(END);
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             ready.offer(new Failure(t));
@@ -168,6 +171,10 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
+        if (stopped) {
+            // Closed: the reader is gone, and waiting on the queue could block forever.
+            return false;
+        }
         if (peeked == null) {
             if (handedOut != null) {
                 free.offer(handedOut);
@@ -181,7 +188,7 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
             }
         }
         if (peeked instanceof Failure(Throwable error)) {
-            peeked = END;
+            // The failure stays peeked: every later call rethrows it, so it never reads as a clean end of the data.
             if (error instanceof RuntimeException re) {
                 throw re;
             }

@@ -5,6 +5,7 @@ import dev.sim4j.data.format.ChunkFormat;
 import dev.sim4j.data.format.ChunkFormats;
 import dev.sim4j.data.format.RowReader;
 import dev.sim4j.data.spec.ChunkSpec;
+import dev.sim4j.data.spec.ChunkType;
 import dev.sim4j.data.spec.FeatureDef;
 import dev.sim4j.data.spec.FeatureSpec;
 import java.nio.file.Path;
@@ -21,16 +22,18 @@ final class ChunkReader implements AutoCloseable {
     private final List<FeatureDef> features;
     private final ValueRule[] rules;
     private final ChunkFormat format;
+    private final String mapping;
     private int fileIndex = -1;
     private RowReader current;
     private long rowInFile;
 
-    ChunkReader(Path dir, FeatureSpec spec, ChunkSpec chunk, Set<String> labelFeatures) {
+    ChunkReader(Path dir, FeatureSpec spec, String mapping, ChunkSpec chunk, Set<String> labelFeatures) {
         this.dir = dir;
+        this.mapping = mapping;
         this.chunk = chunk;
         this.features = chunk.features().stream().map(spec::feature).toList();
         this.rules = features.stream().map(f -> ValueRule.of(f, labelFeatures.contains(f.name()))).toArray(ValueRule[]::new);
-        this.format = ChunkFormats.of(chunk.chunkType());
+        this.format = chunk.chunkType() == ChunkType.SIM4J_SEQUENCES ? null : ChunkFormats.of(chunk.chunkType());
     }
 
     List<FeatureDef> features() {
@@ -63,12 +66,21 @@ final class ChunkReader implements AutoCloseable {
         }
         fileIndex++;
         rowInFile = 0;
+        if (format == null) {
+            // A sequence store is one unit: its first file describes it, the others are its parts.
+            current = SequenceChunks.open(file(), mapping, features);
+            fileIndex = chunk.files().size() - 1;
+            storeFile = file();
+            return true;
+        }
         current = format.openReader(file(), features);
         return true;
     }
 
+    private Path storeFile;
+
     private Path file() {
-        return dir.resolve(chunk.files().get(fileIndex));
+        return storeFile != null ? storeFile : dir.resolve(chunk.files().get(fileIndex));
     }
 
     private void check(int[][] columns, int from, int rows) {

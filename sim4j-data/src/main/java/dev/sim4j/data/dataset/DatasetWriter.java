@@ -79,7 +79,28 @@ public final class DatasetWriter implements AutoCloseable {
 
     /** Writes the rows of one mapping; close the returned writer before starting the next mapping. */
     public MappingWriter mapping(String name, List<FeatureDef> features) {
-        return new MappingWriter(name, features);
+        return new MappingWriter(name, features, rowsPerFile);
+    }
+
+    /** As {@link #mapping(String, List)}, with this mapping's own number of rows per file. */
+    public MappingWriter mapping(String name, List<FeatureDef> features, long rowsPerFileOfMapping) {
+        if (rowsPerFileOfMapping < 1) {
+            throw new IllegalArgumentException("rows per file must be at least 1, got " + rowsPerFileOfMapping);
+        }
+        return new MappingWriter(name, features, rowsPerFileOfMapping);
+    }
+
+    /**
+     * The folder being written, for files the caller writes itself (data in a format of its own, vocabularies,
+     * statistics); they move into place with everything else on {@link #commit()}.
+     */
+    public Path workingFolder() {
+        return temp;
+    }
+
+    /** Declares a mapping whose chunk files the caller wrote into {@link #workingFolder()} itself. */
+    public void addMapping(String name, ChunkSpec chunk) {
+        sources.put(name, List.of(chunk));
     }
 
     /** Rows of one mapping, spread over files {@code name/part_NNNNN.ext}. */
@@ -87,13 +108,15 @@ public final class DatasetWriter implements AutoCloseable {
         private final String name;
         private final List<FeatureDef> features;
         private final List<String> files = new ArrayList<>();
+        private final long rowsPerFile;
         private RowWriter current;
         private long rowsInFile;
         private boolean closed;
 
-        private MappingWriter(String name, List<FeatureDef> features) {
+        private MappingWriter(String name, List<FeatureDef> features, long rowsPerFile) {
             this.name = name;
             this.features = List.copyOf(features);
+            this.rowsPerFile = rowsPerFile;
         }
 
         public void write(int[][] columns, int srcRow, int count) {

@@ -33,7 +33,7 @@ public final class MappingReader implements AutoCloseable {
         slots = new int[specs.size()][];
         views = new int[specs.size()][][];
         for (int c = 0; c < specs.size(); c++) {
-            ChunkReader reader = new ChunkReader(dir, spec, specs.get(c), labelFeatures);
+            ChunkReader reader = new ChunkReader(dir, spec, mapping, specs.get(c), labelFeatures);
             chunks.add(reader);
             List<FeatureDef> fs = reader.features();
             slots[c] = new int[fs.size()];

@@ -31,12 +31,15 @@ record ValueRule(String feature, long min, long max, String meaning) {
         }
         int lo = (int) min;
         int hi = (int) max;
-        boolean bad = false;
+        // A min/max reduction (which C2 vectorizes) finds out whether any value is bad; only then look for which.
+        int smallest = Integer.MAX_VALUE;
+        int largest = Integer.MIN_VALUE;
         for (int i = from; i < to; i++) {
             int v = values[i];
-            bad |= v < lo | v > hi;
+            smallest = Math.min(smallest, v);
+            largest = Math.max(largest, v);
         }
-        if (!bad) {
+        if (from >= to || (smallest >= lo && largest <= hi)) {
             return -1;
         }
         for (int i = from; i < to; i++) {

@@ -9,7 +9,12 @@ public enum ChunkType {
     /** Comma-separated text, as in the reference model card's example. */
     CSV("csv"),
     /** sim4j's own memory-mapped columnar shards. */
-    SIM4J("sim4j");
+    SIM4J("sim4j"),
+    /**
+     * sim4j's compact store of preprocessed behaviour sequences: each user's sequence once, rows rebuilt on reading
+     * (files: {@code store.yaml}, {@code users.s4j}, {@code events.s4j}, {@code items.s4j}).
+     */
+    SIM4J_SEQUENCES("sim4j_sequences");
 
     private final String specName;
 

@@ -85,7 +85,7 @@ public final class FeatureSpecValidator {
                 String where = mapping + "[" + i + "]";
                 if (c.chunkType() == null) {
                     problems.add(new SpecProblem(s, where, "unknown chunk type '" + c.type()
-                            + "'; use tfrecord, csv or sim4j"));
+                            + "'; use tfrecord, csv, sim4j or sim4j_sequences"));
                 }
                 if (c.features().isEmpty()) {
                     problems.add(new SpecProblem(s, where, "chunk lists no features"));

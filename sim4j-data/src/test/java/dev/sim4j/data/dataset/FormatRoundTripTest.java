@@ -14,20 +14,44 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** tfrecord -> sim4j -> csv -> tfrecord preserves every value of every row, in order. */
-class FormatRoundTripTest {
-    static final long SEED = 20261127L;
+/**
+ * tfrecord -> sim4j -> csv -> tfrecord preserves every value of every row, in order. Its helpers write and read the
+ * small Amazon-shaped datasets the other data tests use.
+ */
+public class FormatRoundTripTest {
+    public static final long SEED = 20261127L;
+
+    /** Cardinalities: users 50, items 300, categories 7; histories of 10. Features in the reference's order. */
+    public static final FeatureSpec SPEC = ReferenceSpecs.amazon(50, 300, 7, 10);
 
     /** Writes a random Amazon-shaped dataset (the same rows in train and test); returns feature name -> values. */
-    static Map<String, int[]> writeRandom(Path dir, ChunkType type, int rows, long rowsPerFile, int prebatch) {
-        FeatureSpec spec = ReferenceSpecs.amazon(50, 300, 7, 10);
-        List<FeatureDef> features = List.copyOf(spec.features().values());
+    public static Map<String, int[]> writeRandom(Path dir, ChunkType type, int rows, long rowsPerFile, int prebatch) {
+        int[][] cols = randomColumns(rows, SEED);
+        write(dir, cols, rows, type, rowsPerFile, prebatch);
+        return byName(features(), cols);
+    }
+
+    /** The features of {@link #SPEC}, in the order the helpers' columns use. */
+    public static List<FeatureDef> features() {
+        return List.copyOf(SPEC.features().values());
+    }
+
+    /** Valid random rows of {@link #SPEC}, one column per feature of {@link #features()}. */
+    public static int[][] randomColumns(int rows, long seed) {
+        System.out.println("random rows: seed " + seed + ", " + rows + " rows");
+        List<FeatureDef> features = features();
         int[][] cols = new int[features.size()][];
         for (int f = 0; f < cols.length; f++) {
             cols[f] = new int[rows * features.get(f).width()];
         }
-        new RandomRows(spec, features, SEED).fill(cols, 0, rows);
-        try (DatasetWriter w = new DatasetWriter(dir, spec, type, rowsPerFile, new WriteOptions(prebatch))) {
+        new RandomRows(SPEC, features, seed).fill(cols, 0, rows);
+        return cols;
+    }
+
+    /** Writes the given rows (valid or not: the writer does not check ranges) as both train and test. */
+    public static void write(Path dir, int[][] cols, int rows, ChunkType type, long rowsPerFile, int prebatch) {
+        List<FeatureDef> features = features();
+        try (DatasetWriter w = new DatasetWriter(dir, SPEC, type, rowsPerFile, new WriteOptions(prebatch))) {
             for (String mapping : List.of("train", "test")) {
                 try (DatasetWriter.MappingWriter m = w.mapping(mapping, features)) {
                     m.write(cols, 0, rows);
@@ -35,10 +59,9 @@ class FormatRoundTripTest {
             }
             w.commit();
         }
-        return byName(features, cols);
     }
 
-    static Map<String, int[]> byName(List<FeatureDef> features, int[][] cols) {
+    public static Map<String, int[]> byName(List<FeatureDef> features, int[][] cols) {
         Map<String, int[]> out = new TreeMap<>();
         for (int f = 0; f < cols.length; f++) {
             out.put(features.get(f).name(), cols[f]);
@@ -46,7 +69,7 @@ class FormatRoundTripTest {
         return out;
     }
 
-    static Map<String, int[]> readAll(Path dir, String mapping) {
+    public static Map<String, int[]> readAll(Path dir, String mapping) {
         Dataset ds = Dataset.open(dir);
         List<FeatureDef> features = ds.storedFeatures(mapping);
         long rows = ds.countRows(mapping);

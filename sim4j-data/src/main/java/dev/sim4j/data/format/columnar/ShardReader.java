@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 
 /**
@@ -170,19 +171,52 @@ final class ShardReader implements RowReader {
         verified[f] = true;
     }
 
+    /**
+     * Checks the CRC32C of every wanted column not yet checked, several columns at once (the checksums of a
+     * shard's columns are most of the cost of reading it). As when checking one after the other, a failure is
+     * reported for the first failing column in feature order, before any of its values are handed out.
+     */
+    private void verifyWanted(int[][] columns) {
+        int[] todo = new int[byFeature.length];
+        int n = 0;
+        for (int f = 0; f < byFeature.length; f++) {
+            if (columns[f] != null && !verified[f]) {
+                todo[n++] = f;
+            }
+        }
+        if (n == 0) {
+            return;
+        }
+        if (n == 1) {
+            verify(todo[0]);
+            return;
+        }
+        RuntimeException[] failures = new RuntimeException[byFeature.length];
+        IntStream.of(Arrays.copyOf(todo, n)).parallel().forEach(f -> {
+            try {
+                verify(f);
+            } catch (RuntimeException e) {
+                failures[f] = e;
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            if (failures[todo[i]] != null) {
+                throw failures[todo[i]];
+            }
+        }
+    }
+
     @Override
     public int read(int[][] columns, int dstRow, int maxRows) {
         int n = (int) Math.min(maxRows, rows - position);
         if (n <= 0) {
             return 0;
         }
+        verifyWanted(columns);
         for (int f = 0; f < byFeature.length; f++) {
             int[] dst = columns[f];
             if (dst == null) {
                 continue;
-            }
-            if (!verified[f]) {
-                verify(f);
             }
             Column c = byFeature[f];
             int w = c.width();

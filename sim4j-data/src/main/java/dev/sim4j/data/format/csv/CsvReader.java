@@ -99,7 +99,8 @@ final class CsvReader implements RowReader {
                     byte b;
                     while (pos < size && (b = at(pos)) >= '0' && b <= '9') {
                         v = v * 10 + (b - '0');
-                        if (v > Integer.MAX_VALUE + 1L) {
+                        // -2147483648 fits an int, 2147483648 does not (it would wrap to a negative id).
+                        if (v > (negative ? Integer.MAX_VALUE + 1L : Integer.MAX_VALUE)) {
                             throw fail("feature " + features.get(f).name() + ": value is outside the 32-bit id range");
                         }
                         pos++;

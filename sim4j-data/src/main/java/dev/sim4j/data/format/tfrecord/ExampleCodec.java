@@ -96,7 +96,7 @@ final class ExampleCodec {
                         pendingValue = in.readByteArray();
                     } else if (feature >= 0) {
                         int l2 = in.pushLimit(in.readRawVarint32());
-                        decodeFeature(in, feature);
+                        decodeFeature(in, buf, base, feature);
                         in.popLimit(l2);
                     } else {
                         in.skipField(t);
@@ -106,7 +106,7 @@ final class ExampleCodec {
                 }
             }
             if (pendingValue != null && feature >= 0) {
-                decodeFeature(CodedInputStream.newInstance(pendingValue), feature);
+                decodeFeature(CodedInputStream.newInstance(pendingValue), pendingValue, 0, feature);
             }
             in.popLimit(limit);
         }
@@ -129,7 +129,8 @@ final class ExampleCodec {
         return -1;
     }
 
-    private void decodeFeature(CodedInputStream in, int feature) throws IOException, BadExample {
+    /** Decodes a Feature message read by {@code in}, a reader over {@code buf} from {@code base}. */
+    private void decodeFeature(CodedInputStream in, byte[] buf, int base, int feature) throws IOException, BadExample {
         present[feature] = true;
         int tag;
         while ((tag = in.readTag()) != 0) {
@@ -138,7 +139,14 @@ final class ExampleCodec {
                 int t;
                 while ((t = in.readTag()) != 0) {
                     if (t == TAG_LEN_1) {
-                        int l2 = in.pushLimit(in.readRawVarint32());
+                        int payload = in.readRawVarint32();
+                        if (payload >= 0 && payload <= in.getBytesUntilLimit()
+                                && decodePacked(buf, base + in.getTotalBytesRead(), payload, feature)) {
+                            in.skipRawBytes(payload);
+                            continue;
+                        }
+                        // Malformed or truncated: decode again with protobuf's reader, for its exact error.
+                        int l2 = in.pushLimit(payload);
                         while (in.getBytesUntilLimit() > 0) {
                             add(feature, in.readRawVarint64());
                         }
@@ -159,10 +167,56 @@ final class ExampleCodec {
         }
     }
 
+    /**
+     * Decodes the packed varints of {@code buf[pos, pos + len)} straight from the array (protobuf's reader costs
+     * several times more per value). Returns false, having added nothing, when a varint is malformed or runs past
+     * the end, so the caller can decode them again the slow way and report protobuf's own error.
+     */
+    private boolean decodePacked(byte[] buf, int pos, int len, int feature) throws BadExample {
+        int end = pos + len;
+        int start = counts[feature];
+        int[] arr = values[feature];
+        if (arr.length - start < len) {
+            arr = java.util.Arrays.copyOf(arr, Math.max(start + len, arr.length * 2));
+            values[feature] = arr;
+        }
+        int c = start;
+        while (pos < end) {
+            int b = buf[pos++];
+            if (b >= 0) {
+                arr[c++] = b;
+                continue;
+            }
+            long v = b & 0x7f;
+            int shift = 7;
+            while (true) {
+                if (pos == end || shift > 63) {
+                    return false;
+                }
+                b = buf[pos++];
+                v |= (long) (b & 0x7f) << shift;
+                if (b >= 0) {
+                    break;
+                }
+                shift += 7;
+            }
+            if (v != (int) v) {
+                throw outOfRange(feature, v);
+            }
+            arr[c++] = (int) v;
+        }
+        counts[feature] = c;
+        return true;
+    }
+
+    private BadExample outOfRange(int feature, long v) {
+        return new BadExample("feature " + new String(names[feature], StandardCharsets.UTF_8) + " holds the value " + v
+                + ", outside the 32-bit id range");
+    }
+
     private void add(int feature, long v) throws BadExample {
         if (v != (int) v) {
-            throw new BadExample("feature " + new String(names[feature], StandardCharsets.UTF_8) + " holds the value " + v
-                    + ", outside the 32-bit id range");
+            throw outOfRange(feature, v);
         }
         int[] arr = values[feature];
         int c = counts[feature];

@@ -1,0 +1,95 @@
+package dev.sim4j.cli.preprocess;
+
+import dev.sim4j.preprocess.amazon.AmazonPreprocessor;
+import dev.sim4j.preprocess.amazon.PreprocessOptions;
+import dev.sim4j.preprocess.amazon.PreprocessStats;
+import dev.sim4j.data.spec.ChunkType;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sim4j preprocess amazon}: the Amazon Reviews 2014 dump to a SIM/DIEN/DIN dataset. */
+@Command(name = "amazon", mixinStandardHelpOptions = true,
+        description = {"Preprocess the Amazon Reviews 2014 dump (reviews_*.json[.gz], meta_*.json[.gz]) as the reference does:",
+            "users with >= --min-reviews reviews, ids 1..n (0 = padding), per-user (time, asin) order, the last review as the "
+                    + "test target, every earlier prefix a training row with a popularity-sampled negative twin, negative "
+                    + "histories, left padding to --max-seq-len.",
+            "Writes feature_spec.yaml, the data, vocab/*.tsv (raw id <-> id) and stats.json."})
+public final class AmazonCommand implements Callable<Integer> {
+    enum Format {
+        sim4j(ChunkType.SIM4J), tfrecord(ChunkType.TFRECORD);
+
+        final ChunkType type;
+
+        Format(ChunkType type) {
+            this.type = type;
+        }
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--reviews", required = true, paramLabel = "FILE", description = "Reviews dump (.json or .json.gz).")
+    private Path reviews;
+
+    @Option(names = "--meta", required = true, paramLabel = "FILE", description = "Metadata dump (.json or .json.gz).")
+    private Path meta;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset folder to create (must not exist or be empty).")
+    private Path out;
+
+    @Option(names = "--min-reviews", defaultValue = "20", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    private int minReviews;
+
+    @Option(names = "--max-seq-len", defaultValue = "100", paramLabel = "L", description = "Default: ${DEFAULT-VALUE}.")
+    private int maxSeqLen;
+
+    @Option(names = "--seed", defaultValue = "12345", paramLabel = "S", description = "Negative sampling seed (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--format", defaultValue = "sim4j", paramLabel = "FORMAT",
+            description = "sim4j (compact: each user's sequence stored once) or tfrecord (the reference's rows); default: ${DEFAULT-VALUE}.")
+    private Format format;
+
+    @Option(names = "--train-parts", defaultValue = "8", paramLabel = "N", description = "tfrecord: train files (default: ${DEFAULT-VALUE}).")
+    private int trainParts;
+
+    @Option(names = "--test-parts", defaultValue = "4", paramLabel = "N", description = "tfrecord: test files (default: ${DEFAULT-VALUE}).")
+    private int testParts;
+
+    @Option(names = "--max-bad-lines", defaultValue = "0", paramLabel = "N",
+            description = "Input lines that may be skipped (counted in stats.json) before the run fails (default: ${DEFAULT-VALUE}).")
+    private long maxBadLines;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Parsing threads (default: the number of cores).")
+    private Integer threads;
+
+    @Override
+    public Integer call() {
+        PreprocessOptions options;
+        try {
+            options = new PreprocessOptions(reviews, meta, out, minReviews, maxSeqLen, seed, format.type, trainParts,
+                    testParts, maxBadLines, threads == null ? Runtime.getRuntime().availableProcessors() : threads, true);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PreprocessStats s = AmazonPreprocessor.run(options);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("wrote %s (%s) in %.1f s%n", out, format, s.seconds());
+        o.printf("  users %,d (of %,d seen), items %,d, categories %,d%n", s.users(), s.usersSeen(), s.items(), s.categories());
+        s.rows().forEach((m, n) -> o.printf("  %-6s %,d rows%n", m, n));
+        o.printf("  review lines %,d, metadata lines %,d, reviews kept %,d%n", s.reviewLinesRead(), s.metadataLinesRead(),
+                s.reviewsKept());
+        long skipped = s.skippedReviewLines().values().stream().mapToLong(r -> r.count()).sum()
+                + s.skippedMetadataLines().values().stream().mapToLong(r -> r.count()).sum();
+        if (skipped > 0) {
+            o.printf("  skipped input lines: %,d (see stats.json)%n", skipped);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.sim4j.data.format.sequence;
+
+import dev.sim4j.data.DataException;
+import dev.sim4j.data.format.RowReader;
+import dev.sim4j.data.format.RowWriter;
+import dev.sim4j.data.format.WriteOptions;
+import dev.sim4j.data.format.columnar.ColumnarFormat;
+import dev.sim4j.data.spec.FeatureDef;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+
+/**
+ * A {@link SequenceStore} on disk: {@code store.yaml} (version, seed, history length, mappings, sizes) beside three
+ * checksummed columnar shards, {@code users.s4j} (length), {@code events.s4j} (item, cat) and {@code items.s4j}
+ * (category, cumulative_reviews). A feature spec points at it with a chunk of type {@code sim4j_sequences} whose
+ * files are these four, {@code store.yaml} first.
+ */
+public final class SequenceStoreFiles {
+    public static final String STORE = "store.yaml";
+    public static final String USERS = "users.s4j";
+    public static final String EVENTS = "events.s4j";
+    public static final String ITEMS = "items.s4j";
+    private static final int VERSION = 1;
+
+    private SequenceStoreFiles() {
+    }
+
+    /** The files of a store in folder {@code dir}, relative to {@code base}, store.yaml first. */
+    public static List<String> files(Path base, Path dir) {
+        Path rel = base.toAbsolutePath().normalize().relativize(dir.toAbsolutePath().normalize());
+        return List.of(STORE, USERS, EVENTS, ITEMS).stream().map(f -> rel.resolve(f).toString().replace('\\', '/')).toList();
+    }
+
+    public static void write(SequenceStore store, Path dir) {
+        writeColumns(dir.resolve(USERS), List.of("length"), new int[][] {store.lengths()}, store.lengths().length);
+        writeColumns(dir.resolve(EVENTS), List.of("item", "cat"), new int[][] {store.items(), store.cats()},
+                store.items().length);
+        writeColumns(dir.resolve(ITEMS), List.of("category", "cumulative_reviews"),
+                new int[][] {store.itemCategory(), store.cumulativeReviews()}, store.itemCategory().length);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", "sim4j_sequences");
+        meta.put("version", VERSION);
+        meta.put("seed", store.seed());
+        meta.put("max_history", store.maxHistory());
+        meta.put("users", store.users());
+        meta.put("events", store.items().length);
+        meta.put("items", store.itemCount());
+        Map<String, Object> mappings = new LinkedHashMap<>();
+        store.mappings().forEach((name, kind) -> mappings.put(name, kind.name().toLowerCase(java.util.Locale.ROOT)));
+        meta.put("mappings", mappings);
+        String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(meta);
+        Path tmp = dir.resolve("." + STORE + ".tmp");
+        try {
+            Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(STORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DataException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeColumns(Path file, List<String> names, int[][] columns, int rows) {
+        List<FeatureDef> defs = names.stream().map(n -> new FeatureDef(n, "int32", java.util.OptionalLong.empty(),
+                List.of(), Map.of())).toList();
+        RowWriter w = new ColumnarFormat().openWriter(file, defs, WriteOptions.DEFAULT);
+        try {
+            w.write(columns, 0, rows);
+            w.close();
+        } catch (RuntimeException e) {
+            w.abort();
+            throw e;
+        }
+    }
+
+    /** Reads the store whose {@code store.yaml} is {@code storeFile}. */
+    public static SequenceStore read(Path storeFile) {
+        Map<?, ?> meta;
+        try (Reader r = Files.newBufferedReader(storeFile, StandardCharsets.UTF_8)) {
+            Object o = new Load(LoadSettings.builder().build()).loadFromReader(r);
+            if (!(o instanceof Map<?, ?> m)) {
+                throw new DataException(storeFile + ": not a sim4j sequence store description");
+            }
+            meta = m;
+        } catch (IOException e) {
+            throw new DataException(storeFile + ": cannot read: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof DataException de) {
+                throw de;
+            }
+            throw new DataException(storeFile + ": not a valid sequence store description: " + e.getMessage(), e);
+        }
+        if (!"sim4j_sequences".equals(meta.get("format")) || !(meta.get("version") instanceof Integer v) || v != VERSION) {
+            throw new DataException(storeFile + ": not a version " + VERSION + " sim4j sequence store");
+        }
+        Path dir = storeFile.getParent();
+        int users = number(storeFile, meta, "users");
+        int events = number(storeFile, meta, "events");
+        int items = number(storeFile, meta, "items");
+        int[] lengths = readColumns(dir.resolve(USERS), List.of("length"), users)[0];
+        int[][] ev = readColumns(dir.resolve(EVENTS), List.of("item", "cat"), events);
+        int[][] it = readColumns(dir.resolve(ITEMS), List.of("category", "cumulative_reviews"), items + 1);
+        long sum = 0;
+        for (int n : lengths) {
+            if (n < 1) {
+                throw new DataException(dir.resolve(USERS) + ": a user has " + n + " events; every user needs at least 1");
+            }
+            sum += n;
+        }
+        if (sum != events || it[1][items] != events) {
+            throw new DataException(dir + ": the store's parts disagree (user lengths sum to " + sum + ", events "
+                    + events + ", cumulative reviews " + it[1][items] + "); re-create it");
+        }
+        Map<String, SequenceStore.RowKind> mappings = new LinkedHashMap<>();
+        if (meta.get("mappings") instanceof Map<?, ?> m) {
+            m.forEach((k, kind) -> mappings.put(String.valueOf(k),
+                    SequenceStore.RowKind.valueOf(String.valueOf(kind).toUpperCase(java.util.Locale.ROOT))));
+        }
+        Object seed = meta.get("seed");
+        return new SequenceStore(lengths, ev[0], ev[1], it[0], it[1], ((Number) seed).longValue(),
+                number(storeFile, meta, "max_history"), mappings);
+    }
+
+    private static int number(Path file, Map<?, ?> meta, String key) {
+        if (meta.get(key) instanceof Integer i && i >= 0) {
+            return i;
+        }
+        throw new DataException(file + ": '" + key + "' is missing or not a non-negative whole number");
+    }
+
+    private static int[][] readColumns(Path file, List<String> names, int rows) {
+        List<FeatureDef> defs = names.stream().map(n -> new FeatureDef(n, "int32", java.util.OptionalLong.empty(),
+                List.of(), Map.of())).toList();
+        int[][] cols = new int[names.size()][rows];
+        try (RowReader r = new ColumnarFormat().openReader(file, defs)) {
+            int got = 0;
+            int n;
+            while (got < rows && (n = r.read(cols, got, rows - got)) > 0) {
+                got += n;
+            }
+            if (got != rows || r.read(new int[names.size()][1], 0, 1) != 0) {
+                throw new DataException(file + ": expected " + rows + " rows as store.yaml says; the store is damaged");
+            }
+        }
+        return cols;
+    }
+}
