@@ -7,15 +7,19 @@ import java.util.SplittableRandom;
  * draws, so rows can be rebuilt in any order, on any thread, by any reader. An item is drawn with probability
  * (its events) / (all events), i.e. a uniform draw over all review rows, as the reference samples.
  */
-public final class NegativeSampler {
+public final class NegativeSampler implements Negatives {
     private final int[] cumulative;
-    private final int[] itemCategory;
     private final long seed;
 
     public NegativeSampler(SequenceStore store) {
         this.cumulative = store.cumulativeReviews();
-        this.itemCategory = store.itemCategory();
         this.seed = store.seed();
+    }
+
+    @Override
+    public Draws forRow(SequenceStore.RowKind kind, long row) {
+        SplittableRandom stream = stream(kind, row);
+        return () -> drawItem(stream);
     }
 
     /** The random stream of one row of a mapping kind. */
@@ -39,10 +43,6 @@ public final class NegativeSampler {
             }
         }
         return lo;
-    }
-
-    public int category(int item) {
-        return itemCategory[item];
     }
 
     private static long mix(long z) {

@@ -2,7 +2,6 @@ package dev.sim4j.data.format.sequence;
 
 import dev.sim4j.data.format.RowReader;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Rebuilds a mapping's rows from a {@link SequenceStore}, in order. Columns are the eight features of the
@@ -15,7 +14,8 @@ public final class SequenceRows implements RowReader {
 
     private final SequenceStore store;
     private final SequenceStore.RowKind kind;
-    private final NegativeSampler sampler;
+    private final Negatives negatives;
+    private final int[] itemCategory;
     private final int maxHistory;
     private final int[] scratchItems;
     private final int[] scratchCats;
@@ -26,9 +26,15 @@ public final class SequenceRows implements RowReader {
     private long row;
 
     public SequenceRows(SequenceStore store, SequenceStore.RowKind kind) {
+        this(store, kind, new NegativeSampler(store));
+    }
+
+    /** Rows whose negatives come from {@code negatives} (tests script them). */
+    public SequenceRows(SequenceStore store, SequenceStore.RowKind kind, Negatives negatives) {
         this.store = store;
         this.kind = kind;
-        this.sampler = new NegativeSampler(store);
+        this.negatives = negatives;
+        this.itemCategory = store.itemCategory();
         this.maxHistory = store.maxHistory();
         this.scratchItems = new int[maxHistory];
         this.scratchCats = new int[maxHistory];
@@ -71,15 +77,15 @@ public final class SequenceRows implements RowReader {
         // Each row has its own stream, so skipping the draws nobody asked for changes no other row.
         boolean wantNegatives = c[6] != null || c[7] != null;
         boolean wantTarget = c[2] != null || c[3] != null;
-        SplittableRandom stream = sampler.stream(kind, row);
+        Negatives.Draws draws = negatives.forRow(kind, row);
         int targetItem = 0;
         int targetCat = 0;
         if (positive) {
             targetItem = store.items()[userStart + target];
             targetCat = store.cats()[userStart + target];
         } else if (wantTarget || wantNegatives) {
-            targetItem = sampler.drawItem(stream);
-            targetCat = sampler.category(targetItem);
+            targetItem = draws.nextItem();
+            targetCat = itemCategory[targetItem];
         }
         int pad = maxHistory - h;
         set(c[0], r, positive ? 1 : 0);
@@ -92,9 +98,9 @@ public final class SequenceRows implements RowReader {
             return;
         }
         for (int k = 0; k < h; k++) {
-            int item = sampler.drawItem(stream);
+            int item = draws.nextItem();
             scratchItems[k] = item;
-            scratchCats[k] = sampler.category(item);
+            scratchCats[k] = itemCategory[item];
         }
         history(c[6], r, pad, scratchItems, 0, h);
         history(c[7], r, pad, scratchCats, 0, h);
