@@ -5,9 +5,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on the terminal (bytes per second, lines, ETA), or nothing when output is not a terminal. */
+/** A progress bar on the terminal (MB and lines per second, ETA), or nothing when output is not a terminal. */
 final class Progress implements AutoCloseable {
     private final ProgressBar bar;
+    private final long startNanos = System.nanoTime();
 
     private Progress(ProgressBar bar) {
         this.bar = bar;
@@ -32,7 +33,8 @@ final class Progress implements AutoCloseable {
     void update(long bytes, long lines) {
         if (bar != null) {
             bar.stepTo(bytes);
-            bar.setExtraMessage(String.format(" %,d lines", lines));
+            double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+            bar.setExtraMessage(String.format(" %,d lines, %,.0f lines/s", lines, lines / seconds));
         }
     }
 
