@@ -52,6 +52,8 @@ public final class AmazonPreprocessor {
     private int reviews;
     private long reviewLines;
     private long metadataLines;
+    private final Map<String, Double> phases = new LinkedHashMap<>();
+    private long phaseStart = System.nanoTime();
 
     private AmazonPreprocessor(PreprocessOptions options) {
         this.options = options;
@@ -69,23 +71,33 @@ public final class AmazonPreprocessor {
         requireReadable(options.reviews(), "--reviews");
         requireReadable(options.meta(), "--meta");
         readReviews();
+        phase("read_reviews");
         Map<String, String> categoryOf = readMetadata();
+        phase("read_metadata");
         checkBadLines();
         Built built = build(categoryOf);
+        phase("build_sequences");
         Map<String, Long> rows = new LinkedHashMap<>();
         rows.put("train", built.store.rows(SequenceStore.RowKind.TRAIN));
         rows.put("test", built.store.rows(SequenceStore.RowKind.TEST));
         PreprocessStats stats = new PreprocessStats(built.store.users(), built.store.itemCount(), built.categories.size(),
                 rows, reviewLines, metadataLines, built.store.items().length, userNames.size(), built.withoutMetadata,
-                built.withoutCategory, badReviews.byReason(), badMetadata.byReason(), 0);
+                built.withoutCategory, badReviews.byReason(), badMetadata.byReason(), phases, 0);
         write(built, stats, start);
         return withSeconds(stats, start);
     }
 
-    private static PreprocessStats withSeconds(PreprocessStats s, long start) {
+    private void phase(String name) {
+        long now = System.nanoTime();
+        phases.put(name, Math.round((now - phaseStart) / 1e7) / 100.0);
+        phaseStart = now;
+    }
+
+    private PreprocessStats withSeconds(PreprocessStats s, long start) {
         return new PreprocessStats(s.users(), s.items(), s.categories(), s.rows(), s.reviewLinesRead(),
                 s.metadataLinesRead(), s.reviewsKept(), s.usersSeen(), s.itemsWithoutMetadata(), s.itemsWithoutCategory(),
-                s.skippedReviewLines(), s.skippedMetadataLines(), Math.round((System.nanoTime() - start) / 1e7) / 100.0);
+                s.skippedReviewLines(), s.skippedMetadataLines(), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(phases)),
+                Math.round((System.nanoTime() - start) / 1e7) / 100.0);
     }
 
     private static void requireReadable(Path file, String flag) {
@@ -328,6 +340,7 @@ public final class AmazonPreprocessor {
             Vocabulary.write(vocab.resolve("users.tsv"), "uid\treviewerID", built.users, null);
             Vocabulary.write(vocab.resolve("items.tsv"), "item\tasin\tcategory", built.items, built.store.itemCategory());
             Vocabulary.write(vocab.resolve("categories.tsv"), "category\tname", built.categories, null);
+            phase("write");
             writeStats(work.resolve("stats.json"), withSeconds(stats, start));
             writer.commit();
         }

@@ -17,10 +17,12 @@ import java.util.Map;
  * @param itemsWithoutCategory   kept items whose metadata has no category
  * @param skippedReviewLines     skipped review lines per reason
  * @param skippedMetadataLines   skipped metadata lines per reason
+ * @param phaseSeconds       wall time per phase (reading reviews, reading metadata, building sequences, writing)
  * @param seconds            wall time of the run
  */
 public record PreprocessStats(long users, long items, long categories, Map<String, Long> rows, long reviewLinesRead,
                               long metadataLinesRead, long reviewsKept, long usersSeen, long itemsWithoutMetadata,
                               long itemsWithoutCategory, Map<String, BadLines.Reason> skippedReviewLines,
-                              Map<String, BadLines.Reason> skippedMetadataLines, double seconds) {
+                              Map<String, BadLines.Reason> skippedMetadataLines, Map<String, Double> phaseSeconds,
+                              double seconds) {
 }
