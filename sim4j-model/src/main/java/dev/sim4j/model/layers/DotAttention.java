@@ -1,0 +1,51 @@
+package dev.sim4j.model.layers;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.Tensor;
+
+/**
+ * Parameter-free dot attention: score_t = &lt;e_t, q&gt;, a = masked softmax over t (masked positions take the lowest
+ * value, so a fully masked row gets uniform weights), output = sum_t a_t e_t. keys [B, T, D], query [B, D],
+ * mask [B, T] -> output [B, D], weights [B, T].
+ */
+public final class DotAttention {
+    /** The attended vector [B, D] and the attention weights [B, T]. */
+    public record Result(Tensor output, Tensor weights) {
+    }
+
+    private final Backend be;
+    private Tensor keys;
+    private Tensor query;
+    private Tensor mask;
+    private Tensor weights;
+
+    public DotAttention(Backend be) {
+        this.be = be;
+    }
+
+    /** keys [B, T, D] (already masked), query [B, D], mask [B, T] of 0/1. */
+    public Result forward(Tensor keys, Tensor query, Tensor mask) {
+        int b = keys.dim(0);
+        int t = keys.dim(1);
+        Tensor scores = Tensors.zeros(be, b, t);
+        be.batchedDot(keys, query, scores);
+        Tensor a = Tensors.zeros(be, b, t);
+        be.maskedSoftmax(scores, mask, a);
+        Tensor out = Tensors.zeros(be, b, keys.dim(2));
+        be.weightedSum(a, keys, out);
+        this.keys = keys;
+        this.query = query;
+        this.mask = mask;
+        this.weights = a;
+        return new Result(out, a);
+    }
+
+    /** For dOutput [B, D]: dKeys [B, T, D] +=, dQuery [B, D] +=. The weights get no gradient from outside. */
+    public void backward(Tensor dOutput, Tensor dKeys, Tensor dQuery) {
+        Tensor dWeights = Tensors.zeros(be, weights.shape());
+        be.weightedSumBackward(weights, keys, dOutput, dWeights, dKeys);
+        Tensor dScores = Tensors.zeros(be, weights.shape());
+        be.maskedSoftmaxBackward(weights, dWeights, mask, dScores);
+        be.batchedDotBackward(keys, query, dScores, dKeys, dQuery);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sim4j.model.layers;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.init.Initializer;
+import dev.sim4j.model.init.ParameterFactory;
+import dev.sim4j.model.params.Parameter;
+
+/**
+ * Keras 2 GRU, reset-after form, gates z, r, n (column blocks in that order), initial state zero, run over every
+ * position without a mask, returning all hidden states:
+ * z = sigmoid(x Wz + bz_in + h Uz + bz_rec), r = sigmoid(x Wr + br_in + h Ur + br_rec),
+ * n = tanh(x Wn + bn_in + r * (h Un + bn_rec)), h' = z h + (1 - z) n.
+ * Parameters {@code {name}.kernel} W [D, 3H] (Glorot-uniform), {@code {name}.recurrent_kernel} U [H, 3H]
+ * (orthogonal), {@code {name}.bias} [2, 3H] (row 0 input, row 1 recurrent; zeros). x [B, T, D] -> h [B, T, H].
+ */
+public final class Gru {
+    private final Backend be;
+    private final int hidden;
+    private final Parameter kernel;
+    private final Parameter recurrentKernel;
+    private final Parameter bias;
+    // forward caches, time-major
+    private Tensor xT;      // [T*B, D]
+    private Tensor hT;      // [T, B, H]
+    private Tensor ghT;     // [T, B, 3H]
+    private Tensor cacheT;  // [T, B, 3H]
+    private Tensor h0;      // [B, H]
+
+    public Gru(ParameterFactory f, String name, int inputDim, int hidden) {
+        this.be = f.backend();
+        this.hidden = hidden;
+        this.kernel = f.create(name + ".kernel", Initializer.glorotUniform(), inputDim, 3 * hidden);
+        this.recurrentKernel = f.create(name + ".recurrent_kernel", Initializer.orthogonal(), hidden, 3 * hidden);
+        this.bias = f.create(name + ".bias", Initializer.zeros(), 2, 3 * hidden);
+    }
+
+    private static Tensor biasRow(Tensor bias, int row) {
+        return bias.rows(row, row + 1).reshape(bias.dim(1));
+    }
+
+    private Tensor hPrev(int t) {
+        return t == 0 ? h0 : Tensors.step(hT, t - 1);
+    }
+
+    /** All hidden states h [B, T, H] for x [B, T, D]. */
+    public Tensor forward(Tensor x) {
+        int b = x.dim(0);
+        int t = x.dim(1);
+        int d = x.dim(2);
+        int g = 3 * hidden;
+        xT = Tensors.timeMajor(be, x).reshape(t * b, d);
+        Tensor gx = Tensors.zeros(be, t * b, g);
+        be.matmul(xT, false, kernel.value(), false, gx, 0);
+        be.addRowVector(gx, biasRow(bias.value(), 0));
+        Tensor gxT = gx.reshape(t, b, g);
+        hT = Tensors.zeros(be, t, b, hidden);
+        ghT = Tensors.zeros(be, t, b, g);
+        cacheT = Tensors.zeros(be, t, b, g);
+        h0 = Tensors.zeros(be, b, hidden);
+        for (int s = 0; s < t; s++) {
+            Tensor gh = Tensors.step(ghT, s);
+            be.matmul(hPrev(s), false, recurrentKernel.value(), false, gh, 0);
+            be.addRowVector(gh, biasRow(bias.value(), 1));
+            be.gruCell(Tensors.step(gxT, s), gh, hPrev(s), Tensors.step(hT, s), Tensors.step(cacheT, s));
+        }
+        Tensor h = Tensors.zeros(be, b, t, hidden);
+        be.transpose01(hT, h);
+        return h;
+    }
+
+    /** Accumulates W, U and bias gradients; returns dx [B, T, D] for dh [B, T, H] (dL/d of every output state). */
+    public Tensor backward(Tensor dh) {
+        int t = hT.dim(0);
+        int b = hT.dim(1);
+        int d = xT.dim(1);
+        int g = 3 * hidden;
+        Tensor dhT = Tensors.timeMajor(be, dh);
+        Tensor dGx = Tensors.zeros(be, t * b, g);
+        Tensor dGxT = dGx.reshape(t, b, g);
+        Tensor dGh = Tensors.zeros(be, b, g);
+        Tensor carry = Tensors.zeros(be, b, hidden);
+        Tensor dhStep = Tensors.zeros(be, b, hidden);
+        Tensor dhPrev = Tensors.zeros(be, b, hidden);
+        Tensor dbRec = biasRow(bias.grad(), 1);
+        for (int s = t - 1; s >= 0; s--) {
+            be.add(Tensors.step(dhT, s), carry, dhStep);
+            be.gruCellBackward(Tensors.step(ghT, s), hPrev(s), Tensors.step(cacheT, s), dhStep,
+                    Tensors.step(dGxT, s), dGh, dhPrev);
+            be.matmul(dGh, false, recurrentKernel.value(), true, dhPrev, 1);
+            be.matmul(hPrev(s), true, dGh, false, recurrentKernel.grad(), 1);
+            be.sumRows(dGh, dbRec, 1);
+            be.copy(dhPrev, carry);
+        }
+        be.matmul(xT, true, dGx, false, kernel.grad(), 1);
+        be.sumRows(dGx, biasRow(bias.grad(), 0), 1);
+        Tensor dxT = Tensors.zeros(be, t * b, d);
+        be.matmul(dGx, false, kernel.value(), true, dxT, 0);
+        Tensor dx = Tensors.zeros(be, b, t, d);
+        be.transpose01(dxT.reshape(t, b, d), dx);
+        return dx;
+    }
+}

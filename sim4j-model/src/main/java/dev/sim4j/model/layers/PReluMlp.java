@@ -1,0 +1,65 @@
+package dev.sim4j.model.layers;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.init.Initializer;
+import dev.sim4j.model.init.ParameterFactory;
+import dev.sim4j.model.init.Seeds;
+import dev.sim4j.model.params.Parameter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reference's CTR classification MLP: for each hidden size, Dense ({@code {mlp}.dense_i}) then PReLU with one
+ * alpha per unit ({@code {mlp}.prelu_i.alpha}, init 0.1); optional dropout before the final layer; Dense(1)
+ * ({@code {mlp}.output}) gives the logit. x [N, in] -> logit [N].
+ */
+public final class PReluMlp {
+    private final Backend be;
+    private final List<Dense> hidden = new ArrayList<>();
+    private final List<Parameter> alphas = new ArrayList<>();
+    private final Dropout dropout;
+    private final Dense output;
+    private final List<Tensor> preActivations = new ArrayList<>();
+
+    /** An MLP {@code name} over inputs of width {@code in}, hidden {@code sizes}, dropout {@code rate} (<= 0: none). */
+    public PReluMlp(ParameterFactory f, String name, int in, List<Integer> sizes, double dropoutRate) {
+        this.be = f.backend();
+        int width = in;
+        for (int i = 0; i < sizes.size(); i++) {
+            hidden.add(new Dense(f, name + ".dense_" + i, width, sizes.get(i)));
+            alphas.add(f.create(name + ".prelu_" + i + ".alpha", Initializer.constant(0.1), sizes.get(i)));
+            width = sizes.get(i);
+        }
+        this.dropout = new Dropout(be, dropoutRate, Seeds.derive(f.seed(), name + ".dropout"));
+        this.output = new Dense(f, name + ".output", width, 1);
+    }
+
+    /** logit [N] for x [N, in]; dropout (if enabled) only when {@code training}. */
+    public Tensor forward(Tensor x, boolean training) {
+        preActivations.clear();
+        Tensor h = x;
+        for (int i = 0; i < hidden.size(); i++) {
+            Tensor pre = hidden.get(i).forward(h);
+            preActivations.add(pre);
+            h = Tensors.zeros(be, pre.shape());
+            be.prelu(pre, alphas.get(i).value(), h);
+        }
+        h = dropout.forward(h, training);
+        Tensor logit = output.forward(h);
+        return logit.reshape(logit.dim(0));
+    }
+
+    /** Accumulates every parameter gradient; returns dx [N, in] for dLogit [N]. */
+    public Tensor backward(Tensor dLogit) {
+        Tensor dh = output.backward(dLogit.reshape((int) dLogit.size(), 1));
+        dh = dropout.backward(dh);
+        for (int i = hidden.size() - 1; i >= 0; i--) {
+            Tensor pre = preActivations.get(i);
+            Tensor dPre = Tensors.zeros(be, pre.shape());
+            be.preluBackward(pre, alphas.get(i).value(), dh, dPre, alphas.get(i).grad());
+            dh = hidden.get(i).backward(dPre);
+        }
+        return dh;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.sim4j.model.sim;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.init.ParameterFactory;
+import dev.sim4j.model.layers.DienBlock;
+import dev.sim4j.model.layers.PReluMlp;
+import dev.sim4j.model.layers.Tensors;
+import dev.sim4j.model.loss.AuxiliaryLoss;
+import dev.sim4j.model.params.ParameterSet;
+import java.util.List;
+
+/**
+ * DIEN over the short history only: (d, h) = DIEN block(t, short history [B, T, 2E]);
+ * logit = MLP[200, 80](t, d, u) (input 2E + H + E). Loss: BCE + auxiliary loss.
+ */
+public final class DienModel implements CtrModel {
+    private final ModelConfig config;
+    private final Backend be;
+    private final ParameterSet parameters;
+    private final InputEmbedding embedding;
+    private final DienBlock dien;
+    private final PReluMlp mlp;
+    private final AuxiliaryLoss aux;
+
+    private ModelInput input;
+    private InputEmbedding.Embedded e;
+    private DienBlock.Output dienOut;
+    private Tensor dLogit;
+
+    public DienModel(ModelConfig config, Backend backend, long seed) {
+        this.config = config;
+        this.be = backend;
+        ParameterFactory f = new ParameterFactory(backend, seed);
+        int item = config.itemDim();
+        int h = config.hidden();
+        this.embedding = new InputEmbedding(f, config);
+        this.mlp = new PReluMlp(f, "stage_two_mlp", item + h + config.embeddingDim(), config.stageTwoMlp(),
+                config.dropout());
+        this.dien = new DienBlock(f, "dien", item, h, config.augruForm());
+        this.aux = new AuxiliaryLoss(f, "aux_mlp", h, item, config.auxMlp());
+        this.parameters = f.parameters();
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return parameters;
+    }
+
+    private Tensor[] logit(ModelInput in, boolean training) {
+        e = embedding.forward(in, training);
+        int l = config.longLength();
+        Tensor shortHistory = Tensors.splitTime(be, e.history(), l)[1];
+        Tensor shortMask = Tensors.splitTime2(be, e.mask(), l)[1];
+        dienOut = dien.forward(e.target(), shortHistory, shortMask);
+        Tensor logit = mlp.forward(Tensors.concat(be, e.target(), dienOut.interest(), e.user()), training);
+        return new Tensor[] {logit, shortHistory, shortMask};
+    }
+
+    @Override
+    public ModelOutput forward(ModelInput in) {
+        input = in;
+        Tensor[] out = logit(in, true);
+        dLogit = Tensors.zeros(be, in.batch());
+        double bce = be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0);
+        Tensor negativeShort = Tensors.splitTime(be, e.negative(), config.longLength())[1];
+        double auxLoss = aux.forward(dienOut.states(), out[1], negativeShort, out[2], 1.0);
+        return new ModelOutput(out[0], null, bce, auxLoss, bce + auxLoss);
+    }
+
+    @Override
+    public void backward() {
+        int b = input.batch();
+        int item = config.itemDim();
+        int l = config.longLength();
+        List<Tensor> d = Tensors.split(be, mlp.backward(dLogit), item, config.hidden(), config.embeddingDim());
+        Tensor dTarget = d.get(0);
+        Tensor dShort = Tensors.zeros(be, b, config.shortLength(), item);
+        AuxiliaryLoss.Grads da = aux.backward();
+        dien.backward(d.get(1), da.dStates(), dTarget, dShort);
+        be.axpy(1, da.dPositive(), dShort);
+        Tensor dHistory = Tensors.concatTime(be, Tensors.zeros(be, b, l, item), dShort);
+        Tensor dNegative = Tensors.concatTime(be, Tensors.zeros(be, b, l, item), da.dNegative());
+        embedding.backward(input, e, d.get(2), dTarget, dHistory, dNegative);
+    }
+
+    @Override
+    public Tensor predict(ModelInput in) {
+        return logit(in, false)[0];
+    }
+}

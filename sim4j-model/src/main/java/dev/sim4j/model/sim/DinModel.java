@@ -1,0 +1,79 @@
+package dev.sim4j.model.sim;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.init.ParameterFactory;
+import dev.sim4j.model.layers.DotAttention;
+import dev.sim4j.model.layers.PReluMlp;
+import dev.sim4j.model.layers.Tensors;
+import dev.sim4j.model.params.ParameterSet;
+import java.util.List;
+
+/**
+ * DIN as the reference has it: dot attention over the whole history (L + T positions) with the target,
+ * logit = MLP[200, 80](t, g, u) (input 2E + 2E + E). Loss: BCE; no auxiliary loss.
+ */
+public final class DinModel implements CtrModel {
+    private final ModelConfig config;
+    private final Backend be;
+    private final ParameterSet parameters;
+    private final InputEmbedding embedding;
+    private final DotAttention attention;
+    private final PReluMlp mlp;
+
+    private ModelInput input;
+    private InputEmbedding.Embedded e;
+    private Tensor dLogit;
+
+    public DinModel(ModelConfig config, Backend backend, long seed) {
+        this.config = config;
+        this.be = backend;
+        ParameterFactory f = new ParameterFactory(backend, seed);
+        int item = config.itemDim();
+        this.embedding = new InputEmbedding(f, config);
+        this.mlp = new PReluMlp(f, "stage_two_mlp", 2 * item + config.embeddingDim(), config.stageTwoMlp(),
+                config.dropout());
+        this.attention = new DotAttention(backend);
+        this.parameters = f.parameters();
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return parameters;
+    }
+
+    private Tensor logit(ModelInput in, boolean training) {
+        e = embedding.forward(in, false);
+        DotAttention.Result g = attention.forward(e.history(), e.target(), e.mask());
+        return mlp.forward(Tensors.concat(be, e.target(), g.output(), e.user()), training);
+    }
+
+    @Override
+    public ModelOutput forward(ModelInput in) {
+        input = in;
+        Tensor logit = logit(in, true);
+        dLogit = Tensors.zeros(be, in.batch());
+        double bce = be.binaryCrossEntropy(logit, in.label(), dLogit, 1.0);
+        return new ModelOutput(logit, null, bce, 0, bce);
+    }
+
+    @Override
+    public void backward() {
+        int item = config.itemDim();
+        List<Tensor> d = Tensors.split(be, mlp.backward(dLogit), item, item, config.embeddingDim());
+        Tensor dTarget = d.get(0);
+        Tensor dHistory = Tensors.zeros(be, e.history().shape());
+        attention.backward(d.get(1), dHistory, dTarget);
+        embedding.backward(input, e, d.get(2), dTarget, dHistory, null);
+    }
+
+    @Override
+    public Tensor predict(ModelInput in) {
+        return logit(in, false);
+    }
+}

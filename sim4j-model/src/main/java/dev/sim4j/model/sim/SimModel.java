@@ -1,0 +1,148 @@
+package dev.sim4j.model.sim;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.init.ParameterFactory;
+import dev.sim4j.model.layers.DienBlock;
+import dev.sim4j.model.layers.DotAttention;
+import dev.sim4j.model.layers.MaskedMean;
+import dev.sim4j.model.layers.PReluMlp;
+import dev.sim4j.model.layers.Tensors;
+import dev.sim4j.model.layers.TopKSelection;
+import dev.sim4j.model.loss.AuxiliaryLoss;
+import dev.sim4j.model.params.ParameterSet;
+import java.util.List;
+
+/**
+ * SIM (sim-model.md section 4), the reference's default model:
+ * <ol>
+ * <li>u = user [B, E], t = target [B, 2E], long history [B, L, 2E], short history [B, T, 2E] (masked);</li>
+ * <li>GSU: (g, s) = dot attention over the long history with t; stage_one_logit = MLP[200](t, g, u);</li>
+ * <li>top-K of s (K = 50), mask = (s > 0);</li>
+ * <li>ESU: att = dot attention over the K selected vectors; mean = masked mean (with its +1);
+ * (d, h) = DIEN block over the short history;</li>
+ * <li>stage_two_logit = MLP[200, 80](att, mean, t, d, u), the prediction.</li>
+ * </ol>
+ * Loss: 0.5 (BCE(stage one) + BCE(stage two)) + DIEN auxiliary loss.
+ */
+public final class SimModel implements CtrModel {
+    private final ModelConfig config;
+    private final Backend be;
+    private final ParameterSet parameters;
+    private final InputEmbedding embedding;
+    private final DotAttention gsu;
+    private final PReluMlp stageOne;
+    private final TopKSelection topK;
+    private final DotAttention esu;
+    private final MaskedMean mean;
+    private final DienBlock dien;
+    private final PReluMlp stageTwo;
+    private final AuxiliaryLoss aux;
+
+    // forward state for the backward
+    private ModelInput input;
+    private InputEmbedding.Embedded e;
+    private DienBlock.Output dienOut;
+    private Tensor dLogitOne;
+    private Tensor dLogitTwo;
+
+    public SimModel(ModelConfig config, Backend backend, long seed) {
+        this.config = config;
+        this.be = backend;
+        ParameterFactory f = new ParameterFactory(backend, seed);
+        int e = config.embeddingDim();
+        int item = config.itemDim();
+        int h = config.hidden();
+        this.embedding = new InputEmbedding(f, config);
+        this.stageOne = new PReluMlp(f, "stage_one_mlp", item + item + e, config.stageOneMlp(), config.dropout());
+        this.stageTwo = new PReluMlp(f, "stage_two_mlp", 3 * item + h + e, config.stageTwoMlp(), config.dropout());
+        this.dien = new DienBlock(f, "dien", item, h, config.augruForm());
+        this.aux = new AuxiliaryLoss(f, "aux_mlp", h, item, config.auxMlp());
+        this.gsu = new DotAttention(backend);
+        this.topK = new TopKSelection(backend, config.topK());
+        this.esu = new DotAttention(backend);
+        this.mean = new MaskedMean(backend);
+        this.parameters = f.parameters();
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return parameters;
+    }
+
+    private Tensor[] logits(ModelInput in, boolean training) {
+        e = embedding.forward(in, training);
+        int l = config.longLength();
+        Tensor[] history = Tensors.splitTime(be, e.history(), l);
+        Tensor[] mask = Tensors.splitTime2(be, e.mask(), l);
+        // GSU
+        DotAttention.Result g = gsu.forward(history[0], e.target(), mask[0]);
+        Tensor one = stageOne.forward(Tensors.concat(be, e.target(), g.output(), e.user()), training);
+        // ESU over the top-K
+        TopKSelection.Selection sel = topK.forward(g.weights(), history[0]);
+        DotAttention.Result att = esu.forward(sel.values(), e.target(), sel.mask());
+        Tensor avg = mean.forward(sel.values(), sel.mask());
+        dienOut = dien.forward(e.target(), history[1], mask[1]);
+        Tensor two = stageTwo.forward(
+                Tensors.concat(be, att.output(), avg, e.target(), dienOut.interest(), e.user()), training);
+        return new Tensor[] {one, two, history[1], mask[1]};
+    }
+
+    @Override
+    public ModelOutput forward(ModelInput in) {
+        input = in;
+        Tensor[] out = logits(in, true);
+        int b = in.batch();
+        dLogitOne = Tensors.zeros(be, b);
+        dLogitTwo = Tensors.zeros(be, b);
+        double bceOne = be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5);
+        double bceTwo = be.binaryCrossEntropy(out[1], in.label(), dLogitTwo, 0.5);
+        Tensor negativeShort = Tensors.splitTime(be, e.negative(), config.longLength())[1];
+        double auxLoss = aux.forward(dienOut.states(), out[2], negativeShort, out[3], 1.0);
+        double classification = 0.5 * (bceOne + bceTwo);
+        return new ModelOutput(out[1], out[0], classification, auxLoss, classification + auxLoss);
+    }
+
+    @Override
+    public void backward() {
+        int b = input.batch();
+        int item = config.itemDim();
+        int l = config.longLength();
+        Tensor dUser = Tensors.zeros(be, b, config.embeddingDim());
+        Tensor dTarget = Tensors.zeros(be, b, item);
+        Tensor dLong = Tensors.zeros(be, b, l, item);
+        Tensor dShort = Tensors.zeros(be, b, config.shortLength(), item);
+        // stage two: [att, mean, t, d, u]
+        List<Tensor> d2 = Tensors.split(be, stageTwo.backward(dLogitTwo),
+                item, item, item, config.hidden(), config.embeddingDim());
+        be.axpy(1, d2.get(2), dTarget);
+        be.axpy(1, d2.get(4), dUser);
+        // stage one: [t, g, u]
+        List<Tensor> d1 = Tensors.split(be, stageOne.backward(dLogitOne), item, item, config.embeddingDim());
+        be.axpy(1, d1.get(0), dTarget);
+        be.axpy(1, d1.get(2), dUser);
+        // ESU
+        Tensor dSelected = Tensors.zeros(be, b, config.topK(), item);
+        esu.backward(d2.get(0), dSelected, dTarget);
+        mean.backward(d2.get(1), dSelected);
+        topK.backward(dSelected, dLong);
+        AuxiliaryLoss.Grads da = aux.backward();
+        dien.backward(d2.get(3), da.dStates(), dTarget, dShort);
+        be.axpy(1, da.dPositive(), dShort);
+        // GSU
+        gsu.backward(d1.get(1), dLong, dTarget);
+        Tensor dHistory = Tensors.concatTime(be, dLong, dShort);
+        Tensor dNegative = Tensors.concatTime(be, Tensors.zeros(be, b, l, item), da.dNegative());
+        embedding.backward(input, e, dUser, dTarget, dHistory, dNegative);
+    }
+
+    @Override
+    public Tensor predict(ModelInput in) {
+        return logits(in, false)[1];
+    }
+}
