@@ -1,0 +1,401 @@
+package dev.sim4j.engine.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.DType;
+import dev.sim4j.engine.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every {@link dev.sim4j.engine.Backend} method of {@link CpuBackend} against {@link ScalarBackend} in F64, over
+ * awkward sizes (1, 7, 17, 33, 127) and model shapes, with every argument a view at an offset and every output
+ * pre-filled (so accumulating outputs test {@code +=} and overwritten ones test that old values are ignored). Each
+ * check also requires 1, 2 and 4 threads to agree bit for bit; model shapes are large enough to split into many
+ * chunks. Run with {@code -Dsim4j.seed=N} to repeat a seed.
+ */
+class CpuBackendConformanceTest {
+    static final int[] SIZES = {1, 7, 17, 33, 127};
+    /** Elementwise ops: a few float roundings. */
+    static final double ELEM = 1e-6;
+    /** Reductions summed in double, or transcendental chains: still a few roundings, plus cancellation. */
+    static final double RED = 1e-5;
+
+    static long seed;
+    static Twins h;
+
+    @BeforeAll
+    static void setUp() {
+        seed = Long.getLong("sim4j.seed", System.nanoTime());
+        System.out.println("CpuBackendConformanceTest seed = " + seed + " (repeat with -Dsim4j.seed=" + seed + ")");
+        h = new Twins(seed);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        h.close();
+    }
+
+    /** [rows, columns] shapes: awkward pairs and the model's [B, H], [B*T, E]. */
+    static final int[][] MATS = {{1, 1}, {1, 127}, {7, 17}, {17, 33}, {33, 7}, {127, 127}, {2048, 36}, {3000, 18}};
+    /** [B, T, D] shapes. */
+    static final int[][] CUBES = {{1, 1, 1}, {7, 17, 33}, {33, 7, 17}, {17, 127, 1}, {127, 33, 7}, {300, 90, 36}};
+
+    @Test
+    void matmulAllTransposesAtAwkwardSizes() {
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : new int[] {1, 7, 33, 127}) {
+                    for (int combo = 0; combo < 4; combo++) {
+                        matmulCase(m, k, n, (combo & 1) != 0, (combo & 2) != 0, combo == 3 ? 0.5 : combo == 1 ? 1 : 0);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matmulModelShapes() {
+        // Forward layers [B, in] x [in, out], their input gradient (B^T) and weight gradient (A^T, long K).
+        matmulCase(2048, 96, 288, false, false, 0);
+        matmulCase(2048, 32, 288, false, false, 0);
+        matmulCase(2048, 288, 96, false, true, 0);
+        matmulCase(96, 2048, 288, true, false, 1);
+        matmulCase(33, 5000, 40, true, false, 0.5); // K beyond one reduction super-block
+        matmulCase(40, 300, 200, true, true, 0);
+        matmulCase(2048, 80, 1, false, false, 1); // the logit layer: a single column
+    }
+
+    void matmulCase(int m, int k, int n, boolean ta, boolean tb, double beta) {
+        Twins.T a = ta ? h.rand(k, m) : h.rand(m, k);
+        Twins.T b = tb ? h.rand(n, k) : h.rand(k, n);
+        // beta = 0 must ignore what is in c, even NaN.
+        Twins.T c = beta == 0 ? h.constant(Float.NaN, m, n) : h.rand(m, n);
+        h.run(be -> be.matmul(a.on(be), ta, b.on(be), tb, c.on(be), beta));
+        h.check(c, 0, 2e-6 * Math.sqrt(k + 1), "matmul " + m + "x" + k + "x" + n + " ta=" + ta + " tb=" + tb);
+    }
+
+    @Test
+    void denseAlgebra() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T x = h.rand(m, n);
+            Twins.T y = h.rand(m, n);
+            Twins.T v = h.rand(n);
+            Twins.T out = h.rand(m, n);
+            Twins.T x2 = h.rand(m, n);
+            h.run(be -> be.addRowVector(x2.on(be), v.on(be)));
+            h.check(x2, ELEM, 0, "addRowVector");
+            for (double beta : new double[] {0, 0.7}) {
+                Twins.T sums = h.rand(n);
+                h.run(be -> be.sumRows(x.on(be), sums.on(be), beta));
+                h.check(sums, RED, 1e-6, "sumRows");
+            }
+            h.run(be -> be.add(x.on(be), y.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "add");
+            h.run(be -> be.subtract(x.on(be), y.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "subtract");
+            h.run(be -> be.mul(x.on(be), y.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "mul");
+            Twins.T acc = h.rand(m, n);
+            h.run(be -> be.axpy(-0.3, x.on(be), acc.on(be)));
+            h.check(acc, ELEM, 1e-7, "axpy");
+            Twins.T s2 = h.rand(m);
+            h.run(be -> be.mulRows(x.on(be), s2.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "mulRows");
+            Twins.T dots = h.rand(m);
+            h.run(be -> be.rowDot(x.on(be), y.on(be), dots.on(be)));
+            h.check(dots, RED, 1e-6, "rowDot");
+            Twins.T sc = h.rand(m, n);
+            h.run(be -> be.scale(sc.on(be), 1.7));
+            h.check(sc, ELEM, 0, "scale");
+            // In place: out may be one of the inputs.
+            Twins.T z = h.rand(m, n);
+            h.run(be -> be.add(z.on(be), y.on(be), z.on(be)));
+            h.check(z, ELEM, 0, "add in place");
+        }
+    }
+
+    @Test
+    void activations() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T x = h.uniform(-12, 12, m, n);
+            Twins.T small = h.uniform(-0.1, 0.1, m, n);
+            Twins.T y = h.rand(m, n);
+            Twins.T dy = h.rand(m, n);
+            Twins.T out = h.rand(m, n);
+            h.run(be -> be.sigmoid(x.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "sigmoid");
+            h.run(be -> be.tanh(x.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "tanh");
+            h.run(be -> be.tanh(small.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "tanh near 0");
+            h.run(be -> be.sigmoidBackward(y.on(be), dy.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "sigmoidBackward");
+            h.run(be -> be.tanhBackward(y.on(be), dy.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "tanhBackward");
+            Twins.T alpha = h.rand(n);
+            h.run(be -> be.prelu(y.on(be), alpha.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "prelu");
+            Twins.T dAlpha = h.rand(n);
+            h.run(be -> be.preluBackward(y.on(be), alpha.on(be), dy.on(be), out.on(be), dAlpha.on(be)));
+            h.check(out, ELEM, 0, "preluBackward dx");
+            h.check(dAlpha, RED, 1e-6, "preluBackward dAlpha");
+        }
+    }
+
+    @Test
+    void layout() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T p0 = h.rand(m, n);
+            Twins.T p1 = h.rand(m, 1);
+            Twins.T p2 = h.rand(m, 5);
+            Twins.T out = h.rand(m, n + 6);
+            h.run(be -> be.concatColumns(List.of(p0.on(be), p1.on(be), p2.on(be)), out.on(be)));
+            h.check(out, 0, 0, "concatColumns");
+            for (boolean accumulate : new boolean[] {false, true}) {
+                Twins.T in = h.rand(m, n + 6);
+                Twins.T q0 = h.rand(m, n);
+                Twins.T q1 = h.rand(m, 1);
+                Twins.T q2 = h.rand(m, 5);
+                h.run(be -> be.splitColumns(in.on(be), List.of(q0.on(be), q1.on(be), q2.on(be)), accumulate));
+                h.check(q0, ELEM, 0, "splitColumns");
+                h.check(q1, ELEM, 0, "splitColumns");
+                h.check(q2, ELEM, 0, "splitColumns");
+            }
+        }
+        for (int[] s : CUBES) {
+            Twins.T x = h.rand(s);
+            Twins.T out = h.rand(s[1], s[0], s[2]);
+            h.run(be -> be.transpose01(x.on(be), out.on(be)));
+            h.check(out, 0, 0, "transpose01");
+        }
+    }
+
+    @Test
+    void embeddings() {
+        // {table rows, embedding width, ids}: tiny tables force many repeated ids.
+        int[][] cases = {{1, 1, 1}, {1, 7, 17}, {7, 17, 33}, {127, 33, 7}, {50, 18, 4096}, {100000, 18, 4096},
+                {3, 36, 20000}};
+        for (int[] c : cases) {
+            int rows = c[0];
+            int e = c[1];
+            int n = c[2];
+            Twins.T table = h.rand(rows, e);
+            Twins.T ids = h.ids(rows, n);
+            Twins.T out = h.rand(n, e);
+            h.run(be -> be.gatherRows(table.on(be), ids.on(be), out.on(be)));
+            h.check(out, 0, 0, "gatherRows");
+            Twins.T dTable = h.rand(rows, e);
+            h.run(be -> be.scatterAddRows(out.on(be), ids.on(be), dTable.on(be)));
+            // Each table row sums its gradients in order of n, in float (rounded once per add).
+            h.check(dTable, 1e-6 * Math.sqrt(n), 1e-6 * Math.sqrt(n), "scatterAddRows");
+        }
+        // Ids as a [B, T] view of a larger tensor, gathered into a [B*T, E] output.
+        Twins.T table = h.rand(40, 8);
+        Twins.T idsAll = h.ids(40, 10, 6);
+        Twins.T out = h.rand(24, 8);
+        h.run(be -> be.gatherRows(table.on(be), idsAll.on(be).rows(3, 7), out.on(be)));
+        h.check(out, 0, 0, "gatherRows of a rows() view");
+        assertThatThrownBy(() -> h.cpus.get(0).gatherRows(table.on(h.cpus.get(0)),
+                h.cpus.get(0).upload(new int[] {3, 40}, 2), h.cpus.get(0).zeros(DType.F32, 2, 8)))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("40");
+    }
+
+    @Test
+    void attentionAndSelection() {
+        for (int[] s : CUBES) {
+            int b = s[0];
+            int t = s[1];
+            int d = s[2];
+            Twins.T keys = h.rand(b, t, d);
+            Twins.T query = h.rand(b, d);
+            Twins.T scores = h.rand(b, t);
+            h.run(be -> be.batchedDot(keys.on(be), query.on(be), scores.on(be)));
+            h.check(scores, RED, 1e-6, "batchedDot");
+            Twins.T dOut = h.rand(b, t);
+            Twins.T dKeys = h.rand(b, t, d);
+            Twins.T dQuery = h.rand(b, d);
+            h.run(be -> be.batchedDotBackward(keys.on(be), query.on(be), dOut.on(be), dKeys.on(be), dQuery.on(be)));
+            h.check(dKeys, ELEM, 1e-7, "batchedDotBackward dKeys");
+            h.check(dQuery, RED, 1e-6, "batchedDotBackward dQuery");
+
+            Twins.T ws = h.rand(b, d);
+            h.run(be -> be.weightedSum(dOut.on(be), keys.on(be), ws.on(be)));
+            h.check(ws, RED, 1e-6, "weightedSum");
+            Twins.T dW = h.rand(b, t);
+            Twins.T dV = h.rand(b, t, d);
+            h.run(be -> be.weightedSumBackward(dOut.on(be), keys.on(be), ws.on(be), dW.on(be), dV.on(be)));
+            h.check(dW, RED, 1e-6, "weightedSumBackward dWeights");
+            h.check(dV, ELEM, 1e-7, "weightedSumBackward dValues");
+
+            // Mask: about 70% live, and the first row entirely masked (uniform weights).
+            float[] mv = new float[b * t];
+            for (int k = 0; k < mv.length; k++) {
+                mv[k] = k < t ? 0f : (h.rnd.nextDouble() < 0.7 ? 1f : 0f);
+            }
+            Twins.T mask = h.floats(mv, b, t);
+            Twins.T wide = h.uniform(-20, 20, b, t);
+            Twins.T p = h.rand(b, t);
+            h.run(be -> be.maskedSoftmax(wide.on(be), mask.on(be), p.on(be)));
+            h.check(p, RED, 1e-7, "maskedSoftmax");
+            float[] row0 = h.cpus.get(0).toFloats(p.on(h.cpus.get(0)));
+            assertThat(row0[0]).isEqualTo((float) (1.0 / t));
+            Twins.T dScores = h.rand(b, t);
+            h.run(be -> be.maskedSoftmaxBackward(p.on(be), dOut.on(be), mask.on(be), dScores.on(be)));
+            h.check(dScores, RED, 1e-6, "maskedSoftmaxBackward");
+
+            // top-k with many ties (values from a set of 5), k = 1, half, all.
+            float[] tv = new float[b * t];
+            for (int k = 0; k < tv.length; k++) {
+                tv[k] = h.rnd.nextInt(5) * 0.25f;
+            }
+            Twins.T tw = h.floats(tv, b, t);
+            for (int k : new int[] {1, (t + 1) / 2, t}) {
+                Twins.T idx = h.ints(new int[b * k], b, k);
+                h.run(be -> be.topK(tw.on(be), k, idx.on(be)));
+                h.checkInts(idx, "topK k=" + k);
+                Twins.T g = h.rand(b, k, d);
+                h.run(be -> be.gatherTime(keys.on(be), idx.on(be), g.on(be)));
+                h.check(g, 0, 0, "gatherTime");
+                Twins.T dX = h.rand(b, t, d);
+                h.run(be -> be.scatterAddTime(g.on(be), idx.on(be), dX.on(be)));
+                h.check(dX, ELEM, 0, "scatterAddTime");
+                Twins.T gc = h.rand(b, k);
+                h.run(be -> be.gatherColumns(wide.on(be), idx.on(be), gc.on(be)));
+                h.check(gc, 0, 0, "gatherColumns");
+            }
+            Twins.T pos = h.rand(b, t);
+            h.run(be -> be.positive(scores.on(be), pos.on(be)));
+            h.check(pos, 0, 0, "positive");
+            Twins.T ids = h.ids(3, b, t);
+            h.run(be -> be.nonPadding(ids.on(be), pos.on(be)));
+            h.check(pos, 0, 0, "nonPadding");
+        }
+        // The model's top-k: K = 50 of T = 90, continuous weights.
+        Twins.T w = h.rand(2048, 90);
+        Twins.T idx = h.ints(new int[2048 * 50], 2048, 50);
+        h.run(be -> be.topK(w.on(be), 50, idx.on(be)));
+        h.checkInts(idx, "topK 50 of 90");
+    }
+
+    @Test
+    void topKTiesTakeTheLowerPositionFirst() {
+        Backend cpu = h.cpus.get(1);
+        Tensor w = cpu.upload(new float[] {1, 3, 3, 0, 3, -0f, 0f, Float.NaN}, 1, 8);
+        Tensor idx = cpu.zeros(DType.I32, 1, 8);
+        cpu.topK(w, 8, idx);
+        // NaN sorts above everything (as Double.compare, the reference's order); equal 0s by position; -0 below +0.
+        assertThat(cpu.toInts(idx)).containsExactly(7, 1, 2, 4, 0, 3, 6, 5);
+        Tensor idx2 = cpu.zeros(DType.I32, 1, 3);
+        cpu.topK(w, 3, idx2);
+        assertThat(cpu.toInts(idx2)).containsExactly(7, 1, 2);
+    }
+
+    @Test
+    void recurrentCells() {
+        for (int[] s : MATS) {
+            int b = s[0];
+            int hh = s[1];
+            Twins.T gx = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T gh = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T hPrev = h.rand(b, hh);
+            Twins.T hOut = h.rand(b, hh);
+            Twins.T cache = h.rand(b, 3 * hh);
+            h.run(be -> be.gruCell(gx.on(be), gh.on(be), hPrev.on(be), hOut.on(be), cache.on(be)));
+            h.check(hOut, RED, 1e-7, "gruCell h");
+            h.check(cache, ELEM, 1e-7, "gruCell cache");
+            Twins.T dh = h.rand(b, hh);
+            Twins.T dgx = h.rand(b, 3 * hh);
+            Twins.T dgh = h.rand(b, 3 * hh);
+            Twins.T dhPrev = h.rand(b, hh);
+            h.run(be -> be.gruCellBackward(gh.on(be), hPrev.on(be), cache.on(be), dh.on(be), dgx.on(be),
+                    dgh.on(be), dhPrev.on(be)));
+            h.check(dgx, RED, 1e-7, "gruCellBackward dgx");
+            h.check(dgh, RED, 1e-7, "gruCellBackward dgh");
+            h.check(dhPrev, ELEM, 0, "gruCellBackward dhPrev");
+
+            Twins.T u = h.uniform(0, 1, b, hh);
+            Twins.T c = h.rand(b, hh);
+            Twins.T a = h.uniform(0, 1, b);
+            for (boolean paper : new boolean[] {false, true}) {
+                Twins.T out = h.rand(b, hh);
+                h.run(be -> be.augruUpdate(u.on(be), c.on(be), hPrev.on(be), a.on(be), out.on(be), paper));
+                h.check(out, RED, 1e-7, "augruUpdate paper=" + paper);
+                Twins.T du = h.rand(b, hh);
+                Twins.T dc = h.rand(b, hh);
+                Twins.T ds = h.rand(b, hh);
+                Twins.T da = h.rand(b);
+                h.run(be -> be.augruUpdateBackward(u.on(be), c.on(be), hPrev.on(be), a.on(be), dh.on(be), du.on(be),
+                        dc.on(be), ds.on(be), da.on(be), paper));
+                h.check(du, RED, 1e-7, "augruUpdateBackward du");
+                h.check(dc, RED, 1e-7, "augruUpdateBackward dc");
+                h.check(ds, RED, 1e-7, "augruUpdateBackward ds");
+                h.check(da, RED, 1e-6, "augruUpdateBackward da");
+            }
+        }
+        for (int[] s : CUBES) {
+            Twins.T q = h.rand(s[0], s[2]);
+            Twins.T hs = h.rand(s);
+            Twins.T out = h.rand(s[0], s[1], 4 * s[2]);
+            h.run(be -> be.attentionFeatures(q.on(be), hs.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "attentionFeatures");
+            Twins.T dq = h.rand(s[0], s[2]);
+            Twins.T dh = h.rand(s);
+            h.run(be -> be.attentionFeaturesBackward(q.on(be), hs.on(be), out.on(be), dq.on(be), dh.on(be)));
+            h.check(dq, RED, 1e-6, "attentionFeaturesBackward dq");
+            h.check(dh, RED, 1e-7, "attentionFeaturesBackward dh");
+        }
+    }
+
+    @Test
+    void lossesAndSum() {
+        for (int n : new int[] {1, 7, 17, 33, 127, 2048, 18432}) {
+            Twins.T logits = h.uniform(-30, 30, n);
+            Twins.T labels = h.mask(0.5, n);
+            Twins.T dLogits = h.rand(n);
+            h.runScalar(be -> be.binaryCrossEntropy(logits.on(be), labels.on(be), dLogits.on(be), 2.0), 1e-12, "bce");
+            h.check(dLogits, ELEM, 1e-9, "bce gradient");
+            Twins.T click = h.uniform(-8, 8, n);
+            Twins.T noClick = h.uniform(-8, 8, n);
+            Twins.T mask = h.mask(0.8, n);
+            Twins.T dc = h.rand(n);
+            Twins.T dn = h.rand(n);
+            h.runScalar(be -> be.auxiliaryLoss(click.on(be), noClick.on(be), mask.on(be), dc.on(be), dn.on(be), 0.5),
+                    1e-12, "auxiliaryLoss");
+            h.check(dc, ELEM, 1e-9, "auxiliaryLoss dClick");
+            h.check(dn, ELEM, 1e-9, "auxiliaryLoss dNoClick");
+            h.runScalar(be -> be.sum(logits.on(be)), 1e-12, "sum");
+        }
+    }
+
+    @Test
+    void memory() {
+        Backend cpu = h.cpus.get(2);
+        assertThat(cpu.floatType()).isEqualTo(DType.F32);
+        Tensor x = cpu.upload(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertThat(cpu.toFloats(x.rows(1, 2))).containsExactly(4, 5, 6);
+        assertThat(cpu.toDoubles(x.reshape(3, 2).rows(2, 3))).containsExactly(5, 6);
+        cpu.fill(x.rows(0, 1), 9);
+        assertThat(cpu.toFloats(x)).containsExactly(9, 9, 9, 4, 5, 6);
+        cpu.write(x.rows(1, 2), new float[] {7, 8, 0});
+        Tensor y = cpu.zeros(DType.F32, 3);
+        cpu.copy(x.rows(1, 2), y);
+        assertThat(cpu.toFloats(y)).containsExactly(7, 8, 0);
+        Tensor ids = cpu.upload(new int[] {1, 2, 3}, 3);
+        cpu.write(ids, new int[] {4, 5, 6});
+        assertThat(cpu.toInts(ids.rows(1, 3))).containsExactly(5, 6);
+        assertThatThrownBy(() -> cpu.zeros(DType.F64, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cpu.matmul(x, false, x, false, y.reshape(1, 3), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 3]");
+    }
+}
