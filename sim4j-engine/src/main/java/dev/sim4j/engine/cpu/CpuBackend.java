@@ -6,6 +6,7 @@ import static dev.sim4j.engine.cpu.ScalarBackend.rowsOf;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.cpu.simd.Activations;
 import dev.sim4j.engine.cpu.simd.Gemm;
 import java.util.Arrays;
 import java.util.List;
@@ -21,8 +22,9 @@ import java.util.concurrent.RecursiveAction;
  * <p>Determinism, whatever the thread count: work is only ever split over independent outputs, in chunks whose size
  * depends on the shapes alone (never on the thread count), and every chunk runs the same code; every reduction runs
  * in a fixed order inside one chunk, or as per-chunk partial sums added in chunk order. So threads = 1, 2 or 4 give
- * bit-identical results. Transcendentals and most reductions run in double and round once, so results sit within a
- * few float ulps of {@link ScalarBackend} in float64; GEMM accumulates in float with FMA.
+ * bit-identical results. Most reductions run in double and round once; transcendentals run in float through the
+ * Vector API ({@link Activations}), each element through the same vector lanes; so results sit within a few float
+ * ulps of {@link ScalarBackend} in float64. GEMM accumulates in float with FMA.
  */
 public final class CpuBackend implements Backend {
     /** Target elements of work per parallel chunk: big enough to amortise a fork, small enough to balance. */
@@ -173,24 +175,6 @@ public final class CpuBackend implements Backend {
 
     static double sigmoid(double v) {
         return ScalarBackend.sigmoid(v);
-    }
-
-    /**
-     * tanh in double through the intrinsic {@link Math#exp} ({@link Math#tanh} is a slow software routine): a series
-     * near 0, where {@code 1 - 2 / (e^2x + 1)} would cancel, and the exponential form elsewhere; well under a float
-     * ulp from the exact value.
-     */
-    static double tanh(double x) {
-        double ax = Math.abs(x);
-        if (ax < 0.0625) {
-            double x2 = x * x;
-            return x * (1 - x2 * (1.0 / 3 - x2 * (2.0 / 15 - x2 * (17.0 / 315))));
-        }
-        if (ax > 20) {
-            return x > 0 ? 1 : -1;
-        }
-        double t = 1 - 2 / (Math.exp(2 * ax) + 1);
-        return x < 0 ? -t : t;
     }
 
     // ---------------------------------------------------------------- memory
@@ -570,11 +554,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void sigmoid(Tensor x, Tensor y) {
-        flat(x, null, y, "sigmoid", (a, ao, unused, uo, o, oo, n) -> {
-            for (int k = 0; k < n; k++) {
-                o[oo + k] = (float) sigmoid(a[ao + k]);
-            }
-        });
+        flat(x, null, y, "sigmoid", (a, ao, unused, uo, o, oo, n) -> Activations.sigmoid(a, ao, o, oo, n));
     }
 
     @Override
@@ -589,11 +569,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void tanh(Tensor x, Tensor y) {
-        flat(x, null, y, "tanh", (a, ao, unused, uo, o, oo, n) -> {
-            for (int k = 0; k < n; k++) {
-                o[oo + k] = (float) tanh(a[ao + k]);
-            }
-        });
+        flat(x, null, y, "tanh", (a, ao, unused, uo, o, oo, n) -> Activations.tanh(a, ao, o, oo, n));
     }
 
     @Override
@@ -1114,23 +1090,9 @@ public final class CpuBackend implements Backend {
         CpuTensor p = f32(hPrev);
         CpuTensor o = f32(hOut);
         CpuTensor c = f32(cache);
-        forChunks(b, rowGrain(h * 8L), (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                for (int j = 0; j < h; j++) {
-                    int zi = i * 3 * h + j;
-                    int ri = zi + h;
-                    int ni = zi + 2 * h;
-                    double z = sigmoid((double) x.f[x.offset + zi] + r.f[r.offset + zi]);
-                    double rr = sigmoid((double) x.f[x.offset + ri] + r.f[r.offset + ri]);
-                    double n = tanh(x.f[x.offset + ni] + rr * r.f[r.offset + ni]);
-                    double hp = p.f[p.offset + i * h + j];
-                    o.f[o.offset + i * h + j] = (float) (z * hp + (1 - z) * n);
-                    c.f[c.offset + zi] = (float) z;
-                    c.f[c.offset + ri] = (float) rr;
-                    c.f[c.offset + ni] = (float) n;
-                }
-            }
-        });
+        forChunks(b, rowGrain(h * 8L), (lo, hi) -> Activations.gruCell(x.f, x.offset + lo * 3 * h, r.f,
+                r.offset + lo * 3 * h, p.f, p.offset + lo * h, o.f, o.offset + lo * h, c.f, c.offset + lo * 3 * h,
+                hi - lo, h));
     }
 
     @Override

@@ -30,7 +30,8 @@ class CpuBackendConformanceTest {
 
     @BeforeAll
     static void setUp() {
-        seed = Long.getLong("sim4j.seed", System.nanoTime());
+        // A fixed default keeps CI repeatable; -Dsim4j.seed=N explores others.
+        seed = Long.getLong("sim4j.seed", 20261127L);
         System.out.println("CpuBackendConformanceTest seed = " + seed + " (repeat with -Dsim4j.seed=" + seed + ")");
         h = new Twins(seed);
     }
@@ -312,13 +313,20 @@ class CpuBackendConformanceTest {
             Twins.T hOut = h.rand(b, hh);
             Twins.T cache = h.rand(b, 3 * hh);
             h.run(be -> be.gruCell(gx.on(be), gh.on(be), hPrev.on(be), hOut.on(be), cache.on(be)));
-            h.check(hOut, RED, 1e-7, "gruCell h");
-            h.check(cache, ELEM, 1e-7, "gruCell cache");
+            // The cell computes in float (Vector API sigmoid and tanh, a few ulps): the candidate's pre-activation
+            // x_n + r (h U_n) cancels, so r's float error times |h U_n| (up to 3 here, about 4e-7) becomes an
+            // absolute error of n, and of h' through (1 - z) n. Hence an absolute tolerance of 1e-6 of the largest
+            // output rather than 1e-7 (which held while the cell ran in double).
+            h.check(hOut, RED, 1e-6, "gruCell h");
+            h.check(cache, ELEM, 1e-6, "gruCell cache");
             Twins.T dh = h.rand(b, hh);
             Twins.T dgx = h.rand(b, 3 * hh);
             Twins.T dgh = h.rand(b, 3 * hh);
             Twins.T dhPrev = h.rand(b, hh);
-            h.run(be -> be.gruCellBackward(gh.on(be), hPrev.on(be), cache.on(be), dh.on(be), dgx.on(be),
+            // The backward gets the same gate values (z, r, n in (0, 1)) on every backend, not each backend's own
+            // forward cache, so its check measures the backward alone.
+            Twins.T gates = h.uniform(0, 1, b, 3 * hh);
+            h.run(be -> be.gruCellBackward(gh.on(be), hPrev.on(be), gates.on(be), dh.on(be), dgx.on(be),
                     dgh.on(be), dhPrev.on(be)));
             h.check(dgx, RED, 1e-7, "gruCellBackward dgx");
             h.check(dgh, RED, 1e-7, "gruCellBackward dgh");

@@ -1,6 +1,7 @@
 package dev.sim4j.engine.cpu.simd;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the caller transposes B first when it is given as B^T), {@code c(i, j) = c[cOff + i ldc + j]}.
  *
  * <p>Every element of C is reduced over p in ascending order, one FMA per step, whatever tile or tail path it falls
- * in (the scalar tail uses {@link Math#fma(float, float, float)}, the same rounding as the vector lanes), so a result
- * does not depend on how the caller cuts C into blocks or how many threads run them.
+ * in (the last partial vector of columns runs under a mask, not through a scalar loop), so a result does not depend
+ * on how the caller cuts C into blocks or how many threads run them.
  */
 public final class Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -60,26 +61,18 @@ public final class Gemm {
                     tile1x2(a, aOff + i * aSI + kb * aSP, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j, kLen);
                 }
             }
-            for (; j + V <= j1; j += V) {
-                for (int i = i0; i < i1; i++) {
-                    tile1x1(a, aOff + i * aSI + kb * aSP, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j, kLen);
+            // The last columns, one vector at a time; a final partial vector runs under a mask, so every column
+            // goes through vector FMA lanes (bitwise the same as a scalar Math.fma chain over p).
+            for (; j < j1; j += V) {
+                VectorMask<Float> m = S.indexInRange(j, j1);
+                int i = i0;
+                for (; i + MR <= i1; i += MR) {
+                    tile4x1(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j,
+                            ldc, kLen, m);
                 }
-            }
-            if (j < j1) {
-                for (int i = i0; i < i1; i++) {
-                    int ai0 = aOff + i * aSI + kb * aSP;
-                    for (int jj = j; jj < j1; jj++) {
-                        int ci = cOff + i * ldc + jj;
-                        float s = c[ci];
-                        int ai = ai0;
-                        int bi = bOff + kb * ldb + jj;
-                        for (int p = 0; p < kLen; p++) {
-                            s = Math.fma(a[ai], b[bi], s);
-                            ai += aSP;
-                            bi += ldb;
-                        }
-                        c[ci] = s;
-                    }
+                for (; i < i1; i++) {
+                    tile1x1(a, aOff + i * aSI + kb * aSP, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j, kLen,
+                            m);
                 }
             }
         }
@@ -145,13 +138,43 @@ public final class Gemm {
         c1.intoArray(c, ci + V);
     }
 
-    private static void tile1x1(float[] a, int ai, int aSP, float[] b, int bi, int ldb, float[] c, int ci, int kLen) {
-        FloatVector c0 = FloatVector.fromArray(S, c, ci);
+    // Four rows by one (possibly partial) vector: the B vector loaded once serves four rows.
+    private static void tile4x1(float[] a, int ai, int aSI, int aSP, float[] b, int bi, int ldb, float[] c, int ci,
+                                int ldc, int kLen, VectorMask<Float> m) {
+        int c1 = ci + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector c0 = FloatVector.fromArray(S, c, ci, m);
+        FloatVector d1 = FloatVector.fromArray(S, c, c1, m);
+        FloatVector d2 = FloatVector.fromArray(S, c, c2, m);
+        FloatVector d3 = FloatVector.fromArray(S, c, c3, m);
+        int a1 = aSI;
+        int a2 = 2 * aSI;
+        int a3 = 3 * aSI;
+        boolean full = m.allTrue();
         for (int p = 0; p < kLen; p++) {
-            c0 = FloatVector.fromArray(S, b, bi).fma(FloatVector.broadcast(S, a[ai]), c0);
+            FloatVector b0 = full ? FloatVector.fromArray(S, b, bi) : FloatVector.fromArray(S, b, bi, m);
+            c0 = b0.fma(FloatVector.broadcast(S, a[ai]), c0);
+            d1 = b0.fma(FloatVector.broadcast(S, a[ai + a1]), d1);
+            d2 = b0.fma(FloatVector.broadcast(S, a[ai + a2]), d2);
+            d3 = b0.fma(FloatVector.broadcast(S, a[ai + a3]), d3);
             ai += aSP;
             bi += ldb;
         }
-        c0.intoArray(c, ci);
+        c0.intoArray(c, ci, m);
+        d1.intoArray(c, c1, m);
+        d2.intoArray(c, c2, m);
+        d3.intoArray(c, c3, m);
+    }
+
+    private static void tile1x1(float[] a, int ai, int aSP, float[] b, int bi, int ldb, float[] c, int ci, int kLen,
+                                VectorMask<Float> m) {
+        FloatVector c0 = FloatVector.fromArray(S, c, ci, m);
+        for (int p = 0; p < kLen; p++) {
+            c0 = FloatVector.fromArray(S, b, bi, m).fma(FloatVector.broadcast(S, a[ai]), c0);
+            ai += aSP;
+            bi += ldb;
+        }
+        c0.intoArray(c, ci, m);
     }
 }
