@@ -1,0 +1,38 @@
+package dev.sim4j.train;
+
+import dev.sim4j.data.dataset.Batch;
+import dev.sim4j.data.dataset.BatchOptions;
+import dev.sim4j.data.dataset.BatchPipeline;
+import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.engine.Backend;
+import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.train.metrics.Evaluator;
+
+/**
+ * Scores every row of a mapping with a model (inference: no dropout, no losses) and accumulates the reference's
+ * metrics: the 8000-threshold AUC, the exact AUC and the log loss of the prediction logit.
+ */
+public final class ModelEvaluation {
+    private ModelEvaluation() {
+    }
+
+    /** Fills {@code evaluator} with every row of {@code mapping}, in file order, in batches of {@code batchSize}. */
+    public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator) {
+        Backend backend = model.parameters().all().getFirst().value().backend();
+        BatchTensors tensors = new BatchTensors(backend, model.config().historyLength());
+        try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
+            while (batches.hasNext()) {
+                Batch batch = batches.next();
+                float[] logits = backend.toFloats(model.predict(tensors.upload(batch)));
+                float[] probabilities = new float[logits.length];
+                float[] labels = new float[logits.length];
+                for (int i = 0; i < logits.length; i++) {
+                    probabilities[i] = (float) (1 / (1 + Math.exp(-logits[i])));
+                    labels[i] = batch.label()[i];
+                }
+                evaluator.add(logits, probabilities, labels);
+            }
+        }
+        return evaluator;
+    }
+}
