@@ -221,6 +221,50 @@ public interface Backend extends AutoCloseable {
     /** Sum of all elements, in double, in a fixed order. */
     double sum(Tensor x);
 
+    // ---------------------------------------------------------------- optimizers
+
+    /**
+     * One Adam step on param, in place, exactly as TensorFlow's {@code ResourceApplyAdam} (what TF2 Keras Adam runs for
+     * dense gradients) computes it, with the bias correction folded into the step size:
+     * <pre>
+     *   param -= lr * weightDecay * param                      (decoupled weight decay, first; weightDecay 0 = off)
+     *   lr_t   = lr * sqrt(1 - beta2^step) / (1 - beta1^step)
+     *   m     += (grad - m) * (1 - beta1)                      (= beta1 m + (1 - beta1) grad)
+     *   v     += (grad^2 - v) * (1 - beta2)                    (= beta2 v + (1 - beta2) grad^2)
+     *   param -= lr_t * m / (sqrt(v) + epsilon)
+     * </pre>
+     * param, grad, m, v all of one shape (any); grad is read only. The scalar coefficients (lr_t, 1 - beta1, ...) are
+     * computed once in double; elements are independent, so the result does not depend on how work is split.
+     *
+     * @param step the 1-based number of this step (the first update passes 1)
+     */
+    void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                    double epsilon, double weightDecay, long step);
+
+    /**
+     * {@link #adamUpdate} applied only to the rows listed in {@code rows} (lazy Adam, as tensorflow_addons LazyAdam):
+     * param, grad, m, v [R,E]; rows I32 [n], distinct row indices in increasing order (e.g. from {@link #uniqueRows}).
+     * The listed rows get exactly the update {@link #adamUpdate} would give them, weight decay included; every other
+     * row of param, m and v is left untouched. The rounding form is that of {@code ResourceApplyAdam}, so with every
+     * row listed the result equals {@link #adamUpdate} bit for bit.
+     */
+    void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, double lr, double beta1,
+                        double beta2, double epsilon, double weightDecay, long step);
+
+    /**
+     * Plain SGD, in place: param -= lr * weightDecay * param (decoupled weight decay, first; 0 = off), then
+     * param -= lr * grad. param, grad of one shape.
+     */
+    void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay);
+
+    /**
+     * The distinct values of all {@code ids} tensors (I32, any shapes; every value in [0, bound)), written to
+     * {@code out[0, count)} in increasing order; returns count. out is I32 [N] with N at least min(bound, total ids);
+     * {@code out[count, N)} is left as it was. Used to collect the embedding rows a batch touched (for
+     * {@link #adamUpdateRows}); the padding id 0 is a value like any other. Deterministic by construction.
+     */
+    int uniqueRows(List<Tensor> ids, int bound, Tensor out);
+
     @Override
     default void close() {
     }

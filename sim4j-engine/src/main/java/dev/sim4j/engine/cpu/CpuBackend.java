@@ -1345,4 +1345,124 @@ public final class CpuBackend implements Backend {
         }
         return s;
     }
+
+    // ---------------------------------------------------------------- optimizers
+
+    /** Adam's per-step scalars, each rounded to float once, as TensorFlow's float32 kernel holds them. */
+    private record AdamCoefficients(float stepSize, float decay, float oneMinusBeta1, float oneMinusBeta2,
+                                    float epsilon) {
+        static AdamCoefficients of(double lr, double beta1, double beta2, double epsilon, double weightDecay,
+                                   long step) {
+            return new AdamCoefficients((float) ScalarBackend.adamStepSize(lr, beta1, beta2, step),
+                    (float) (lr * weightDecay), (float) (1 - beta1), (float) (1 - beta2), (float) epsilon);
+        }
+    }
+
+    /** The Adam update of {@code n} consecutive elements: the one loop both the dense and the row kernels run. */
+    private static void adamRange(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int n,
+                                  AdamCoefficients c) {
+        float a = c.stepSize();
+        float c1 = c.oneMinusBeta1();
+        float c2 = c.oneMinusBeta2();
+        float eps = c.epsilon();
+        if (c.decay() != 0) {
+            float d = -c.decay();
+            for (int k = 0; k < n; k++) {
+                p[po + k] = Math.fma(d, p[po + k], p[po + k]);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            float gk = g[go + k];
+            float mk = m[mo + k];
+            float vk = v[vo + k];
+            mk += (gk - mk) * c1;
+            vk += (gk * gk - vk) * c2;
+            m[mo + k] = mk;
+            v[vo + k] = vk;
+            p[po + k] -= mk * a / ((float) Math.sqrt(vk) + eps);
+        }
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                           double epsilon, double weightDecay, long step) {
+        require(grad.size() == param.size() && m.size() == param.size() && v.size() == param.size(), "adamUpdate",
+                param, grad, m, v);
+        CpuTensor p = f32(param);
+        CpuTensor g = f32(grad);
+        CpuTensor mm = f32(m);
+        CpuTensor vv = f32(v);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, epsilon, weightDecay, step);
+        forChunks(p.size, WORK, (lo, hi) -> adamRange(p.f, p.offset + lo, g.f, g.offset + lo, mm.f, mm.offset + lo,
+                vv.f, vv.offset + lo, hi - lo, c));
+    }
+
+    @Override
+    public void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, double lr, double beta1,
+                               double beta2, double epsilon, double weightDecay, long step) {
+        require(param.rank() == 2 && grad.size() == param.size() && m.size() == param.size()
+                && v.size() == param.size(), "adamUpdateRows needs param, grad, m, v [R,E]", param, grad, m, v);
+        CpuTensor p = f32(param);
+        CpuTensor g = f32(grad);
+        CpuTensor mm = f32(m);
+        CpuTensor vv = f32(v);
+        CpuTensor r = i32(rows);
+        ScalarBackend.checkRows(Arrays.copyOfRange(r.i, r.offset, r.offset + r.size), param.dim(0));
+        int e = param.dim(1);
+        AdamCoefficients c = AdamCoefficients.of(lr, beta1, beta2, epsilon, weightDecay, step);
+        forChunks(r.size, rowGrain(e), (lo, hi) -> {
+            for (int k = lo; k < hi; k++) {
+                int at = r.i[r.offset + k] * e;
+                adamRange(p.f, p.offset + at, g.f, g.offset + at, mm.f, mm.offset + at, vv.f, vv.offset + at, e, c);
+            }
+        });
+    }
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
+        float al = (float) -lr;
+        float d = (float) -(lr * weightDecay);
+        boolean decay = weightDecay != 0;
+        flat(grad, null, param, "sgdUpdate", (gr, go, unused, uo, o, oo, n) -> {
+            if (decay) {
+                for (int k = 0; k < n; k++) {
+                    o[oo + k] = Math.fma(d, o[oo + k], o[oo + k]);
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                o[oo + k] = Math.fma(al, gr[go + k], o[oo + k]);
+            }
+        });
+    }
+
+    /**
+     * A bitset over [0, bound) marked id by id, then read out in increasing order: one pass, sequential (the ids of a
+     * batch are a few million at most; marking is memory-bound), so trivially deterministic.
+     */
+    @Override
+    public int uniqueRows(List<Tensor> ids, int bound, Tensor out) {
+        CpuTensor o = i32(out);
+        long[] seen = new long[(bound + 63) >>> 6];
+        for (Tensor x : ids) {
+            CpuTensor id = i32(x);
+            checkIds(id, bound, "uniqueRows");
+            int[] v = id.i;
+            for (int k = 0, at = id.offset; k < id.size; k++) {
+                int i = v[at + k];
+                seen[i >>> 6] |= 1L << i;
+            }
+        }
+        int count = 0;
+        for (long w : seen) {
+            count += Long.bitCount(w);
+        }
+        require(o.size >= count, "uniqueRows: out too small for " + count + " rows", out);
+        int n = 0;
+        for (int w = 0; w < seen.length; w++) {
+            for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
+                o.i[o.offset + n++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return n;
+    }
 }

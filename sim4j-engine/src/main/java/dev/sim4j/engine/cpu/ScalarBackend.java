@@ -978,4 +978,106 @@ public class ScalarBackend implements Backend {
         }
         return s;
     }
+
+    // ---------------------------------------------------------------- optimizers
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                           double epsilon, double weightDecay, long step) {
+        require(grad.size() == param.size() && m.size() == param.size() && v.size() == param.size(), "adamUpdate",
+                param, grad, m, v);
+        adamElements(t(param), t(grad), t(m), t(v), 0, (int) param.size(), lr, beta1, beta2, epsilon, weightDecay,
+                step);
+    }
+
+    @Override
+    public void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, double lr, double beta1,
+                               double beta2, double epsilon, double weightDecay, long step) {
+        require(param.rank() == 2 && grad.size() == param.size() && m.size() == param.size()
+                && v.size() == param.size(), "adamUpdateRows needs param, grad, m, v [R,E]", param, grad, m, v);
+        int[] r = toInts(rows);
+        checkRows(r, param.dim(0));
+        int e = param.dim(1);
+        for (int row : r) {
+            adamElements(t(param), t(grad), t(m), t(v), row * e, row * e + e, lr, beta1, beta2, epsilon, weightDecay,
+                    step);
+        }
+    }
+
+    /** Row indices for {@link #adamUpdateRows}: in [0, bound) and strictly increasing. */
+    static void checkRows(int[] rows, int bound) {
+        for (int k = 0; k < rows.length; k++) {
+            if (rows[k] < 0 || rows[k] >= bound) {
+                throw new IndexOutOfBoundsException("adamUpdateRows: row " + rows[k] + " at " + k + " outside [0, "
+                        + bound + ")");
+            }
+            if (k > 0 && rows[k] <= rows[k - 1]) {
+                throw new IllegalArgumentException("adamUpdateRows: rows must be distinct and increasing; row "
+                        + rows[k] + " at " + k + " follows " + rows[k - 1]);
+            }
+        }
+    }
+
+    /** The bias-corrected step size lr * sqrt(1 - beta2^step) / (1 - beta1^step). */
+    static double adamStepSize(double lr, double beta1, double beta2, long step) {
+        if (step < 1) {
+            throw new IllegalArgumentException("Adam steps count from 1, not " + step);
+        }
+        return lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
+    }
+
+    private static void adamElements(CpuTensor p, CpuTensor g, CpuTensor m, CpuTensor v, int from, int to, double lr,
+                                     double beta1, double beta2, double epsilon, double weightDecay, long step) {
+        double lrT = adamStepSize(lr, beta1, beta2, step);
+        for (int k = from; k < to; k++) {
+            double x = p.get(k);
+            if (weightDecay != 0) {
+                x -= lr * weightDecay * x;
+            }
+            double gk = g.get(k);
+            double mk = m.get(k) + (gk - m.get(k)) * (1 - beta1);
+            double vk = v.get(k) + (gk * gk - v.get(k)) * (1 - beta2);
+            m.set(k, mk);
+            v.set(k, vk);
+            // The stored (possibly float) moments feed the step, as they do in TensorFlow.
+            p.set(k, x - lrT * m.get(k) / (Math.sqrt(v.get(k)) + epsilon));
+        }
+    }
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
+        require(grad.size() == param.size(), "sgdUpdate", param, grad);
+        CpuTensor p = t(param);
+        CpuTensor g = t(grad);
+        for (int k = 0; k < p.size; k++) {
+            double x = p.get(k);
+            if (weightDecay != 0) {
+                x -= lr * weightDecay * x;
+            }
+            p.set(k, x - lr * g.get(k));
+        }
+    }
+
+    @Override
+    public int uniqueRows(List<Tensor> ids, int bound, Tensor out) {
+        java.util.TreeSet<Integer> seen = new java.util.TreeSet<>();
+        for (Tensor x : ids) {
+            int[] v = toInts(x);
+            for (int k = 0; k < v.length; k++) {
+                if (v[k] < 0 || v[k] >= bound) {
+                    throw new IndexOutOfBoundsException("uniqueRows: id " + v[k] + " at " + k + " outside [0, " + bound
+                            + ")");
+                }
+                seen.add(v[k]);
+            }
+        }
+        CpuTensor o = t(out);
+        require(o.dtype == DType.I32 && o.size >= seen.size(), "uniqueRows: out too small for " + seen.size()
+                + " rows", out);
+        int n = 0;
+        for (int id : seen) {
+            o.set(n++, id);
+        }
+        return n;
+    }
 }

@@ -387,6 +387,103 @@ class CpuBackendConformanceTest {
     }
 
     @Test
+    void adamHandPicked() {
+        // Zero moments, step 1: m = 0.1 g, v = 0.001 g^2, lr_t = lr sqrt(0.001) / 0.1, so each element moves by
+        // lr * g / (|g| + eps / sqrt(0.001)): about -lr sign(g), and 0 where g = 0.
+        Twins.T p = h.floats(new float[] {1f, -2f, 0.5f, 3f}, 4);
+        Twins.T g = h.floats(new float[] {0.5f, -1f, 0f, 2f}, 4);
+        Twins.T m = h.constant(0f, 4);
+        Twins.T v = h.constant(0f, 4);
+        h.run(be -> be.adamUpdate(p.on(be), g.on(be), m.on(be), v.on(be), 0.01, 0.9, 0.999, 1e-7, 0, 1));
+        h.check(p, ELEM, 0, "adamUpdate hand-picked");
+        h.check(m, ELEM, 0, "adamUpdate hand-picked m");
+        h.check(v, ELEM, 0, "adamUpdate hand-picked v");
+        double shift = 1e-7 / Math.sqrt(0.001);
+        assertThat(h.ref.toDoubles(p.on(h.ref))).containsExactly(new double[] {
+                1 - 0.01 * 0.5 / (0.5 + shift), -2 + 0.01 * 1 / (1 + shift), 0.5, 3 - 0.01 * 2 / (2 + shift)},
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(h.ref.toDoubles(m.on(h.ref))).containsExactly(new double[] {0.05, -0.1, 0, 0.2},
+                org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(h.ref.toDoubles(v.on(h.ref))).containsExactly(new double[] {0.00025, 0.001, 0, 0.004},
+                org.assertj.core.data.Offset.offset(1e-15));
+        // SGD with decoupled weight decay: (1 - 0.1 * 0.5) p - 0.1 g.
+        Twins.T q = h.floats(new float[] {1f, -2f, 0.5f}, 3);
+        Twins.T gq = h.floats(new float[] {0.5f, -1f, 0f}, 3);
+        h.run(be -> be.sgdUpdate(q.on(be), gq.on(be), 0.1, 0.5));
+        h.check(q, ELEM, 0, "sgdUpdate hand-picked");
+        assertThat(h.ref.toDoubles(q.on(h.ref))).containsExactly(new double[] {0.9, -1.8, 0.475},
+                org.assertj.core.data.Offset.offset(1e-12));
+        // Distinct sorted ids over several tensors (views at offsets), padding 0 included.
+        Twins.T a = h.ints(new int[] {5, 0, 5, 9, 2}, 5);
+        Twins.T b = h.ints(new int[] {2, 2, 7}, 3);
+        Twins.T out = h.ints(new int[] {-1, -1, -1, -1, -1, -1, -1, -1}, 8);
+        h.runScalar(be -> be.uniqueRows(List.of(a.on(be), b.on(be)), 10, out.on(be)), 0, "uniqueRows count");
+        assertThat(h.ref.toInts(out.on(h.ref))).containsExactly(0, 2, 5, 7, 9, -1, -1, -1);
+        h.checkInts(out, "uniqueRows");
+        assertThatThrownBy(() -> h.cpus.get(0).uniqueRows(List.of(a.on(h.cpus.get(0))), 9, out.on(h.cpus.get(0))))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        Twins.T bad = h.ints(new int[] {3, 1}, 2);
+        assertThatThrownBy(() -> h.cpus.get(0).adamUpdateRows(p.on(h.cpus.get(0)).reshape(2, 2),
+                g.on(h.cpus.get(0)).reshape(2, 2), m.on(h.cpus.get(0)).reshape(2, 2),
+                v.on(h.cpus.get(0)).reshape(2, 2), bad.on(h.cpus.get(0)), 0.01, 0.9, 0.999, 1e-7, 0, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void optimizerUpdates() {
+        for (int[] s : MATS) {
+            int r = s[0];
+            int e = s[1];
+            for (long step : new long[] {1, 7, 1000}) {
+                for (double wd : new double[] {0, 0.05}) {
+                    String what = " " + r + "x" + e + " step " + step + " wd " + wd;
+                    Twins.T p = h.rand(r, e);
+                    Twins.T g = h.rand(r, e);
+                    Twins.T m = h.rand(r, e);
+                    Twins.T v = h.uniform(0, 1, r, e);
+                    h.run(be -> be.adamUpdate(p.on(be), g.on(be), m.on(be), v.on(be), 0.01, 0.9, 0.999, 1e-7, wd,
+                            step));
+                    h.check(p, ELEM, 1e-6, "adamUpdate" + what);
+                    h.check(m, ELEM, 1e-7, "adamUpdate m" + what);
+                    h.check(v, ELEM, 1e-7, "adamUpdate v" + what);
+
+                    // Lazy: the rows a batch of ids touched, everything else untouched.
+                    Twins.T ids = h.ids(r, Math.max(1, r / 3), 2);
+                    Twins.T rows = h.ints(new int[r], r);
+                    int[] count = new int[1];
+                    h.runScalar(be -> count[0] = be.uniqueRows(List.of(ids.on(be)), r, rows.on(be)), 0,
+                            "uniqueRows count" + what);
+                    h.checkInts(rows, "uniqueRows" + what);
+                    List<double[]> before = h.all.stream().map(be -> be.toDoubles(p.on(be))).toList();
+                    h.run(be -> be.adamUpdateRows(p.on(be), g.on(be), m.on(be), v.on(be), rows.on(be).rows(0,
+                            count[0]), 0.02, 0.8, 0.99, 1e-7, wd, step));
+                    h.check(p, ELEM, 1e-6, "adamUpdateRows" + what);
+                    h.check(m, ELEM, 1e-7, "adamUpdateRows m" + what);
+                    h.check(v, ELEM, 1e-7, "adamUpdateRows v" + what);
+                    java.util.Set<Integer> touched = new java.util.HashSet<>();
+                    for (int id : h.ref.toInts(ids.on(h.ref))) {
+                        touched.add(id);
+                    }
+                    for (int b = 0; b < h.all.size(); b++) {
+                        double[] after = h.all.get(b).toDoubles(p.on(h.all.get(b)));
+                        for (int row = 0; row < r; row++) {
+                            if (!touched.contains(row)) {
+                                for (int j = 0; j < e; j++) {
+                                    assertThat(after[row * e + j]).as("untouched row " + row + what)
+                                            .isEqualTo(before.get(b)[row * e + j]);
+                                }
+                            }
+                        }
+                    }
+
+                    h.run(be -> be.sgdUpdate(p.on(be), g.on(be), 0.3, wd));
+                    h.check(p, ELEM, 1e-7, "sgdUpdate" + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void memory() {
         Backend cpu = h.cpus.get(2);
         assertThat(cpu.floatType()).isEqualTo(DType.F32);

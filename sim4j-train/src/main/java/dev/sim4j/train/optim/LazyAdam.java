@@ -1,0 +1,82 @@
+package dev.sim4j.train.optim;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.DType;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.params.Parameter;
+import dev.sim4j.model.params.ParameterSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam that updates only the embedding rows a batch touched (tensorflow_addons LazyAdam): for a table named
+ * {@code embedding.*} the rows set by {@link #setTouchedRows} before the step get the Adam update, and the other
+ * rows keep their values and their moments exactly; dense parameters get the ordinary dense update. The step count
+ * (and so the bias correction) is global, as in LazyAdam. Decoupled weight decay, when on, also applies only to the
+ * touched rows of a table (the untouched rows are not read at all).
+ */
+public final class LazyAdam extends Adam {
+    /** The prefix of the parameters updated row-sparse. */
+    public static final String EMBEDDING_PREFIX = "embedding.";
+
+    private Map<String, Tensor> touched = Map.of();
+
+    public LazyAdam(double lr, double weightDecay) {
+        super(lr, weightDecay);
+    }
+
+    public LazyAdam(double lr, double beta1, double beta2, double epsilon, double weightDecay) {
+        super(lr, beta1, beta2, epsilon, weightDecay);
+    }
+
+    @Override
+    public String name() {
+        return "lazy_adam";
+    }
+
+    /**
+     * The rows of each embedding table the next batch touched, by parameter name (e.g. {@code embedding.item}):
+     * I32 [n] tensors of distinct row indices in increasing order, as {@link #touchedRows} makes them. Must be set
+     * before every {@link #step}, which consumes it.
+     */
+    public void setTouchedRows(Map<String, Tensor> rows) {
+        this.touched = Map.copyOf(rows);
+    }
+
+    /**
+     * The distinct rows of {@code table} [R,E] that the lookups {@code ids} (I32 tensors of any shape, e.g. the
+     * target-item and history-item ids of one batch) read: a view of a new I32 tensor on the table's backend.
+     */
+    public static Tensor touchedRows(Tensor table, List<Tensor> ids) {
+        Backend backend = table.backend();
+        long total = ids.stream().mapToLong(Tensor::size).sum();
+        int bound = table.dim(0);
+        Tensor out = backend.zeros(DType.I32, (int) Math.max(1, Math.min(bound, total)));
+        int count = backend.uniqueRows(ids, bound, out);
+        return out.rows(0, count);
+    }
+
+    @Override
+    public void step(ParameterSet params) {
+        try {
+            super.step(params);
+        } finally {
+            touched = Map.of();
+        }
+    }
+
+    @Override
+    protected void update(Parameter p, Moments mv, long t) {
+        if (!p.name().startsWith(EMBEDDING_PREFIX)) {
+            super.update(p, mv, t);
+            return;
+        }
+        Tensor rows = touched.get(p.name());
+        if (rows == null) {
+            throw new IllegalStateException("lazy_adam: no touched rows for " + p.name() + " in step " + t
+                    + " (have " + touched.keySet() + "); call setTouchedRows before each step");
+        }
+        p.value().backend().adamUpdateRows(p.value(), p.grad(), mv.m(), mv.v(), rows, lr, beta1, beta2, epsilon,
+                weightDecay, t);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sim4j.train.optim;
+
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.model.params.ParameterSet;
+import java.util.Map;
+
+/**
+ * Updates a model's parameters from their accumulated gradients, once per training step, on the parameters'
+ * backend. Its state (moments, step count) is exposed as named tensors so that checkpoints can save it beside the
+ * weights and a resumed run continues bit for bit.
+ */
+public interface Optimizer {
+    /** The name used on the command line and in checkpoints: {@code adam}, {@code lazy_adam} or {@code sgd}. */
+    String name();
+
+    /** Applies one update to every parameter of {@code params} from its gradient (gradients are left untouched). */
+    void step(ParameterSet params);
+
+    /** Steps taken so far. */
+    long steps();
+
+    /** State tensors by name (e.g. {@code embedding.item.m}), allocated on first use; empty for plain SGD. */
+    Map<String, Tensor> state(ParameterSet params);
+
+    /** Restores the step count after loading {@link #state} tensors from a checkpoint. */
+    void restoreSteps(long steps);
+}
