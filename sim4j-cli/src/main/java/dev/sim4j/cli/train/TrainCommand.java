@@ -1,0 +1,157 @@
+package dev.sim4j.cli.train;
+
+import dev.sim4j.cli.VersionProvider;
+import dev.sim4j.data.DataException;
+import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.data.spec.ModelChannels;
+import dev.sim4j.engine.cpu.CpuBackend;
+import dev.sim4j.model.layers.AugruForm;
+import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.model.sim.ModelCheckpoint;
+import dev.sim4j.model.sim.ModelConfig;
+import dev.sim4j.model.sim.ModelType;
+import dev.sim4j.model.sim.Models;
+import dev.sim4j.train.TrainingOptions;
+import dev.sim4j.train.TrainingRun;
+import dev.sim4j.train.optim.Optimizers;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sim4j train}: trains SIM, DIEN or DIN on a dataset on the CPU, with the reference's defaults. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train SIM, DIEN or DIN on a dataset's train mapping on the CPU; evaluate on test (and train) after "
+                + "each epoch; write metrics.jsonl, report.html and one checkpoint per epoch.",
+            "The reference's underscore spellings (--dataset_dir, --model_type, --global_batch_size, ...) work too."})
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"--dataset", "--dataset_dir"}, required = true, paramLabel = "DIR", description = "Dataset folder (feature_spec.yaml).")
+    private Path dataset;
+
+    @Option(names = {"--model", "--model_type"}, defaultValue = "sim", paramLabel = "MODEL", description = "sim, dien or din (default: ${DEFAULT-VALUE}).")
+    private String model;
+
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    private int epochs;
+
+    @Option(names = {"--global-batch-size", "--global_batch_size"}, defaultValue = "131072", paramLabel = "N",
+            description = "Rows per training step (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = {"--eval-batch-size", "--eval_batch_size"}, defaultValue = "8192", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    private int evalBatchSize;
+
+    @Option(names = {"--lr", "--learning_rate"}, defaultValue = "0.01", paramLabel = "LR", description = "Default: ${DEFAULT-VALUE}.")
+    private double lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME", description = "adam, lazy_adam or sgd (default: ${DEFAULT-VALUE}).")
+    private String optimizer;
+
+    @Option(names = {"--weight-decay", "--weight_decay"}, defaultValue = "0", paramLabel = "W", description = "Default: ${DEFAULT-VALUE}.")
+    private double weightDecay;
+
+    @Option(names = {"--embedding-dim", "--embedding_dim"}, defaultValue = "16", paramLabel = "E", description = "Default: ${DEFAULT-VALUE}.")
+    private int embeddingDim;
+
+    @Option(names = {"--stage-one-mlp", "--stage_one_mlp_dims"}, defaultValue = "200", split = ",", paramLabel = "SIZES", description = "Default: ${DEFAULT-VALUE}.")
+    private List<Integer> stageOneMlp;
+
+    @Option(names = {"--stage-two-mlp", "--stage_two_mlp_dims"}, defaultValue = "200,80", split = ",", paramLabel = "SIZES", description = "Default: ${DEFAULT-VALUE}.")
+    private List<Integer> stageTwoMlp;
+
+    @Option(names = {"--aux-mlp", "--aux_mlp_dims"}, defaultValue = "100,50", split = ",", paramLabel = "SIZES", description = "Default: ${DEFAULT-VALUE}.")
+    private List<Integer> auxMlp;
+
+    @Option(names = {"--long-seq-length", "--long_seq_length"}, defaultValue = "90", paramLabel = "L", description = "Default: ${DEFAULT-VALUE}.")
+    private int longSeqLength;
+
+    @Option(names = {"--top-k", "--top_k"}, defaultValue = "50", paramLabel = "K", description = "Default: ${DEFAULT-VALUE}.")
+    private int topK;
+
+    @Option(names = "--dropout", defaultValue = "-1", paramLabel = "RATE", description = "Before each MLP's last layer; < 0 disables (default: ${DEFAULT-VALUE}).")
+    private double dropout;
+
+    @Option(names = "--augru-form", defaultValue = "code", paramLabel = "FORM", description = "code (the reference) or paper (default: ${DEFAULT-VALUE}).")
+    private String augruForm;
+
+    @Option(names = "--seed", defaultValue = "12345", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: the number of cores).")
+    private Integer threads;
+
+    @Option(names = {"--results-dir", "--results_dir"}, defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    private Path resultsDir;
+
+    @Option(names = {"--checkpoint-dir", "--checkpoint_dir"}, paramLabel = "DIR", description = "Default: RESULTS_DIR/checkpoints.")
+    private Path checkpointDir;
+
+    @Option(names = "--init-weights", paramLabel = "FILE", description = "Start from these safetensors weights instead of a seeded init.")
+    private Path initWeights;
+
+    @Option(names = "--no-train-eval", description = "Skip the evaluation on the whole train mapping after each epoch.")
+    private boolean noTrainEval;
+
+    @Override
+    public Integer call() {
+        ModelType type;
+        AugruForm form;
+        try {
+            type = ModelType.valueOf(model.toUpperCase(Locale.ROOT));
+            form = AugruForm.valueOf(augruForm.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--model must be sim, dien or din and --augru-form code or paper");
+        }
+        if (!Optimizers.NAMES.contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(), "--optimizer must be one of " + Optimizers.NAMES);
+        }
+        Dataset ds = Dataset.open(dataset);
+        ModelChannels ch = ds.channels();
+        int users = (int) cardinality(ch.user().getFirst().cardinality(), "user");
+        int items = (int) cardinality(ch.targetItem().getFirst().cardinality(), "item");
+        int cats = (int) cardinality(ch.targetItem().get(1).cardinality(), "category");
+        ModelConfig config;
+        TrainingOptions options;
+        try {
+            config = new ModelConfig(type, embeddingDim, stageOneMlp, stageTwoMlp, auxMlp, longSeqLength, topK,
+                    ch.historyLength(), dropout, form, users, items, cats);
+            options = new TrainingOptions(epochs, batchSize, evalBatchSize, lr, optimizer, weightDecay, seed, resultsDir,
+                    checkpointDir != null ? checkpointDir : resultsDir.resolve("checkpoints"), !noTrainEval);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+            CtrModel net = Models.create(config, backend, seed);
+            if (initWeights != null) {
+                try {
+                    ModelCheckpoint.load(net, initWeights);
+                } catch (RuntimeException e) {
+                    throw new DataException(initWeights + ": cannot start from these weights: " + e.getMessage(), e);
+                }
+            }
+            out.printf("training %s on %s: %,d users, %,d items, %,d categories; batch %,d, %s lr %s, %d epoch(s)%n",
+                    model, dataset, users, items, cats, batchSize, optimizer, lr, epochs);
+            TrainingRun.Result r = new TrainingRun(net, Optimizers.create(optimizer, lr, weightDecay), ds, options,
+                    VersionProvider.version(), out).run();
+            out.printf("done in %.1f s: test AUC %.4f (exact %.4f), test loss %.4f%n", r.seconds(), r.last().testAuc(),
+                    r.last().testAucExact(), r.last().testLoss());
+            out.printf("metrics: %s%nreport:  %s%nweights: %s%n", r.metrics(), r.report(),
+                    r.lastCheckpoint().resolve("weights.safetensors"));
+        }
+        return 0;
+    }
+
+    private long cardinality(java.util.OptionalLong c, String what) {
+        return c.orElseThrow(() -> new DataException(dataset + ": the " + what + " feature has no cardinality"));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sim4j.cli.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sim4j.cli.Sim4j;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sim4j train} and {@code sim4j report}: results, checkpoints, exit codes and messages. */
+class TrainCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path dataset;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Sim4j.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void data() {
+        Path raw = tmp.resolve("raw");
+        assertThat(run("synth", "amazon", "--out", raw.toString(), "--users", "300", "--items", "800", "--categories", "20")
+                .code()).isZero();
+        dataset = tmp.resolve("ds");
+        Run pre = run("preprocess", "amazon", "--reviews", raw.resolve("reviews_Books.json.gz").toString(), "--meta",
+                raw.resolve("meta_Books.json.gz").toString(), "--out", dataset.toString());
+        assertThat(pre.code()).as(pre.err()).isZero();
+    }
+
+    @Test
+    void trainsAndWritesMetricsReportAndCheckpoints() throws IOException {
+        Path results = tmp.resolve("results");
+        Run r = run("train", "--dataset_dir", dataset.toString(), "--model_type", "din", "--epochs", "2",
+                "--global_batch_size", "512", "--results-dir", results.toString(), "--threads", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("epoch 1/2", "epoch 2/2", "test AUC");
+        String log = Files.readString(results.resolve("metrics.jsonl"));
+        assertThat(log).contains("\"type\":\"step\"", "\"samples/s\"", "\"type\":\"epoch\"", "\"test_auc\"",
+                "\"type\":\"summary\"", "\"time_to_train\"");
+        assertThat(Files.readString(results.resolve("report.html"))).contains("<svg").doesNotContain("<script src");
+        for (String f : new String[] {"weights.safetensors", "optimizer.safetensors", "provenance.json"}) {
+            assertThat(results.resolve("checkpoints/epoch_2").resolve(f)).isRegularFile();
+        }
+        assertThat(Files.readString(results.resolve("checkpoints/epoch_2/provenance.json")))
+                .contains("\"dataset_spec_sha256\"", "\"optimizer_steps\"", "\"seed\" : 12345");
+
+        // Starting a new run from the trained weights gives its first evaluation those weights' quality.
+        Run resumed = run("train", "--dataset", dataset.toString(), "--model", "din", "--epochs", "1",
+                "--global-batch-size", "512", "--results-dir", tmp.resolve("again").toString(), "--init-weights",
+                results.resolve("checkpoints/epoch_2/weights.safetensors").toString(), "--no-train-eval");
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+
+        Run otherModel = run("train", "--dataset", dataset.toString(), "--model", "sim", "--epochs", "1",
+                "--init-weights", results.resolve("checkpoints/epoch_2/weights.safetensors").toString(),
+                "--results-dir", tmp.resolve("x").toString());
+        assertThat(otherModel.code()).isEqualTo(3);
+        assertThat(otherModel.err()).contains("cannot start from these weights", "model_type din");
+
+        Path html = tmp.resolve("r.html");
+        Run report = run("report", results.toString(), "--output", html.toString());
+        assertThat(report.code()).isZero();
+        assertThat(html).isRegularFile();
+    }
+
+    @Test
+    void badInputIsAClearErrorAndWritesNoCheckpoint() {
+        Path results = tmp.resolve("big");
+        Run big = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
+                results.toString());
+        assertThat(big.code()).isEqualTo(3);
+        assertThat(big.err()).contains("batch size 100000000 is larger than the", "rows of the train mapping");
+        assertThat(results.resolve("checkpoints")).doesNotExist();
+
+        Run wrongModel = run("train", "--dataset", dataset.toString(), "--model", "gpt");
+        assertThat(wrongModel.code()).isEqualTo(2);
+        Run noLog = run("report", tmp.resolve("nothing").toString());
+        assertThat(noLog.code()).isEqualTo(3);
+        assertThat(noLog.err()).contains("no metrics log here");
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sim4j.train;
+
+import java.nio.file.Path;
+
+/**
+ * How to train: the reference's hyperparameters (sim-model.md section 6) and where results go.
+ *
+ * @param epochs          passes over the train mapping (reference: 3)
+ * @param batchSize       rows per step (reference: 131,072, the global batch)
+ * @param evalBatchSize   rows per evaluation batch
+ * @param learningRate    constant learning rate (reference: 0.01)
+ * @param optimizer       adam, lazy_adam or sgd
+ * @param weightDecay     decoupled weight decay (reference: 0)
+ * @param seed            model initialisation seed
+ * @param resultsDir      metrics.jsonl and report.html
+ * @param checkpointDir   one folder per epoch: weights, optimizer state, provenance
+ * @param evaluateTrain   also evaluate on the whole train mapping after each epoch (the reference does)
+ */
+public record TrainingOptions(int epochs, int batchSize, int evalBatchSize, double learningRate, String optimizer,
+                              double weightDecay, long seed, Path resultsDir, Path checkpointDir,
+                              boolean evaluateTrain) {
+    public TrainingOptions {
+        if (epochs < 1 || batchSize < 1 || evalBatchSize < 1) {
+            throw new IllegalArgumentException("epochs and batch sizes must be at least 1");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("the learning rate must be positive, got " + learningRate);
+        }
+    }
+}
