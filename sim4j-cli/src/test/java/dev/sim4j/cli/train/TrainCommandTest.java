@@ -68,6 +68,31 @@ class TrainCommandTest {
         assertThat(otherModel.code()).isEqualTo(3);
         assertThat(otherModel.err()).contains("cannot start from these weights", "model_type din");
 
+        // evaluate reproduces the run's last test metrics; predict writes one line per test row, in order.
+        Path epoch2 = results.resolve("checkpoints/epoch_2");
+        Run eval = run("evaluate", "--dataset", dataset.toString(), "--checkpoint", epoch2.toString(), "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        var evalJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(eval.out()).get("test");
+        var epochLine = log.lines().filter(l -> l.contains("\"type\":\"epoch\"") && l.contains("\"epoch\":2")).findFirst()
+                .orElseThrow();
+        var epochJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(epochLine);
+        assertThat(evalJson.get("exactAuc").asDouble()).isEqualTo(epochJson.get("test_auc_exact").asDouble());
+        assertThat(evalJson.get("loss").asDouble()).isEqualTo(epochJson.get("test_loss").asDouble());
+        Path predictions = tmp.resolve("pred/test.tsv");
+        Run predict = run("predict", "--dataset", dataset.toString(), "--checkpoint", epoch2.toString(), "--output",
+                predictions.toString());
+        assertThat(predict.code()).as(predict.err()).isZero();
+        var lines = Files.readAllLines(predictions);
+        assertThat(lines.getFirst()).isEqualTo("logit\tprobability");
+        assertThat((long) lines.size() - 1).isEqualTo(evalJson.get("count").asLong());
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            assertThat(Double.parseDouble(f[1])).isCloseTo(1 / (1 + Math.exp(-Double.parseDouble(f[0]))),
+                    org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(run("evaluate", "--dataset", dataset.toString(), "--checkpoint", tmp.resolve("nope").toString()).code())
+                .isEqualTo(3);
+
         Path html = tmp.resolve("r.html");
         Run report = run("report", results.toString(), "--output", html.toString());
         assertThat(report.code()).isZero();
