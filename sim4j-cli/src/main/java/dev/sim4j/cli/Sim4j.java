@@ -6,6 +6,7 @@ import dev.sim4j.cli.spec.SpecCommand;
 import dev.sim4j.cli.synth.SynthCommand;
 import dev.sim4j.cli.train.EvaluateCommand;
 import dev.sim4j.cli.train.PredictCommand;
+import dev.sim4j.cli.train.QuickstartCommand;
 import dev.sim4j.cli.train.ReportCommand;
 import dev.sim4j.cli.train.TrainCommand;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search-based Interest Model (SIM), DIEN and DIN for CTR prediction on long user-behaviour sequences.",
-        subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
