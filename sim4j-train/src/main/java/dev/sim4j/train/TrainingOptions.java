@@ -15,10 +15,12 @@ import java.nio.file.Path;
  * @param resultsDir      metrics.jsonl and report.html
  * @param checkpointDir   one folder per epoch: weights, optimizer state, provenance
  * @param evaluateTrain   also evaluate on the whole train mapping after each epoch (the reference does)
+ * @param resume          continue from the last complete checkpoint in {@code checkpointDir} (weights, optimizer
+ *                        state and step count), with the next epoch
  */
 public record TrainingOptions(int epochs, int batchSize, int evalBatchSize, double learningRate, String optimizer,
                               double weightDecay, long seed, Path resultsDir, Path checkpointDir,
-                              boolean evaluateTrain) {
+                              boolean evaluateTrain, boolean resume) {
     public TrainingOptions {
         if (epochs < 1 || batchSize < 1 || evalBatchSize < 1) {
             throw new IllegalArgumentException("epochs and batch sizes must be at least 1");

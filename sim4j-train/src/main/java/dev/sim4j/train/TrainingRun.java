@@ -77,8 +77,17 @@ public final class TrainingRun {
         Path lastCheckpoint = null;
         double throughputSum = 0;
         long step = 0;
-        try (MetricsLog log = MetricsLog.create(metricsFile)) {
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+        int done = 0;
+        if (options.resume()) {
+            done = resume(metricsFile);
+            if (done > 0) {
+                lastCheckpoint = options.checkpointDir().resolve("epoch_" + done);
+                step = optimizer.steps();
+                out.printf("resuming after epoch %d (%,d optimizer steps) from %s%n", done, step, lastCheckpoint);
+            }
+        }
+        try (MetricsLog log = done > 0 ? MetricsLog.append(metricsFile) : MetricsLog.create(metricsFile)) {
+            for (int epoch = done + 1; epoch <= options.epochs(); epoch++) {
                 Trainer.EpochResult r = trainer.trainEpoch(dataset, "train", options.batchSize(), epoch, step, log, 1);
                 step += r.steps();
                 Metrics train = null;
@@ -96,11 +105,78 @@ public final class TrainingRun {
                 out.flush();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            log.write(SummaryRecord.of(seconds, throughputSum / options.epochs(), last));
+            if (last != null) {
+                log.write(SummaryRecord.of(seconds, throughputSum / (options.epochs() - done), last));
+            }
         }
         Path report = options.resultsDir().resolve("report.html");
         new HtmlReport("sim4j training: " + model.config().type().name().toLowerCase(java.util.Locale.ROOT) + " on " + dataset.dir().getFileName()).write(metricsFile, report);
         return new Result(last, metricsFile, report, lastCheckpoint, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Loads the last complete checkpoint (weights, optimizer moments and step count) and cuts the metrics log back to
+     * the end of that epoch, dropping the steps of an epoch that was interrupted. Returns the epoch to continue after
+     * (0: nothing to resume from).
+     */
+    private int resume(Path metricsFile) {
+        int last = 0;
+        if (Files.isDirectory(options.checkpointDir())) {
+            try (Stream<Path> s = Files.list(options.checkpointDir())) {
+                for (Path p : s.toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.matches("epoch_\\d+") && Files.isRegularFile(p.resolve("optimizer.safetensors"))) {
+                        last = Math.max(last, Integer.parseInt(name.substring(6)));
+                    }
+                }
+            } catch (IOException e) {
+                throw new DataException(options.checkpointDir() + ": cannot list: " + e.getMessage(), e);
+            }
+        }
+        if (last == 0) {
+            return 0;
+        }
+        Path dir = options.checkpointDir().resolve("epoch_" + last);
+        ModelCheckpoint.load(model, dir.resolve("weights.safetensors"));
+        var saved = dev.sim4j.model.checkpoint.SafetensorsReader.read(dir.resolve("optimizer.safetensors"));
+        if (!optimizer.name().equals(saved.metadata().get("optimizer"))) {
+            throw new DataException(dir + ": the checkpoint was trained with " + saved.metadata().get("optimizer")
+                    + ", this run asks for " + optimizer.name() + "; resume with --optimizer "
+                    + saved.metadata().get("optimizer"));
+        }
+        Backend be = model.parameters().all().getFirst().value().backend();
+        Map<String, Tensor> state = optimizer.state(model.parameters());
+        for (var e : state.entrySet()) {
+            var array = saved.tensors().get(e.getKey());
+            if (array == null) {
+                throw new DataException(dir.resolve("optimizer.safetensors") + ": no tensor " + e.getKey());
+            }
+            be.write(e.getValue(), array.toFloats());
+        }
+        optimizer.restoreSteps(Long.parseLong(saved.metadata().get("steps")));
+        cutLog(metricsFile, last);
+        return last;
+    }
+
+    private static void cutLog(Path metricsFile, int epoch) {
+        if (!Files.isRegularFile(metricsFile)) {
+            return;
+        }
+        try {
+            java.util.List<String> lines = Files.readAllLines(metricsFile);
+            int keep = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i);
+                if (l.contains("\"type\":\"epoch\"") && l.contains("\"epoch\":" + epoch + ",")) {
+                    keep = i + 1;
+                }
+            }
+            Path tmp = metricsFile.resolveSibling("." + metricsFile.getFileName() + ".tmp");
+            Files.write(tmp, lines.subList(0, keep));
+            Files.move(tmp, metricsFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DataException(metricsFile + ": cannot rewrite for the resumed run: " + e.getMessage(), e);
+        }
     }
 
     private Metrics evaluate(String mapping, int epoch, MetricsLog log) {

@@ -96,7 +96,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             CtrModel net = Models.create(ModelConfig.defaults(type, (int) stats.users(), (int) stats.items(),
                     (int) stats.categories()), backend, 12345L);
             TrainingOptions options = new TrainingOptions(epochs, 1024, 8192, 0.01, "adam", 0, 12345L, results,
-                    results.resolve("checkpoints"), false);
+                    results.resolve("checkpoints"), false, false);
             r = new TrainingRun(net, Optimizers.create("adam", 0.01, 0), ds, options, VersionProvider.version(), out).run();
         }
         out.printf("4/4 done in %.0f s: test AUC %.4f (exact %.4f), test loss %.4f%n", (System.nanoTime() - start) / 1e9,

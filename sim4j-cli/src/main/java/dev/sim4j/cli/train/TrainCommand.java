@@ -101,6 +101,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-train-eval", description = "Skip the evaluation on the whole train mapping after each epoch.")
     private boolean noTrainEval;
 
+    @Option(names = "--resume", description = "Continue from the last checkpoint in the checkpoint folder (weights, "
+            + "optimizer state, step count) with the next epoch; ends with the weights of an uninterrupted run.")
+    private boolean resume;
+
     @Override
     public Integer call() {
         ModelType type;
@@ -125,7 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
             config = new ModelConfig(type, embeddingDim, stageOneMlp, stageTwoMlp, auxMlp, longSeqLength, topK,
                     ch.historyLength(), dropout, form, users, items, cats);
             options = new TrainingOptions(epochs, batchSize, evalBatchSize, lr, optimizer, weightDecay, seed, resultsDir,
-                    checkpointDir != null ? checkpointDir : resultsDir.resolve("checkpoints"), !noTrainEval);
+                    checkpointDir != null ? checkpointDir : resultsDir.resolve("checkpoints"), !noTrainEval, resume);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -100,6 +100,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void aResumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws IOException {
+        Path full = tmp.resolve("full");
+        Path split = tmp.resolve("split");
+        String[] common = {"train", "--dataset", dataset.toString(), "--model", "din", "--global-batch-size", "512",
+            "--no-train-eval", "--threads", "2"};
+        assertThat(run(concat(common, "--epochs", "2", "--results-dir", full.toString())).code()).isZero();
+        assertThat(run(concat(common, "--epochs", "1", "--results-dir", split.toString())).code()).isZero();
+        // An epoch interrupted after its checkpoint would leave step records behind; the resume cuts them.
+        Files.writeString(split.resolve("metrics.jsonl"), "{\"type\":\"step\",\"step\":999,\"epoch\":2,"
+                + "\"classification_loss\":1,\"total_loss\":1,\"samples/s\":1}\n", java.nio.file.StandardOpenOption.APPEND);
+        Run resumed = run(concat(common, "--epochs", "2", "--results-dir", split.toString(), "--resume"));
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resuming after epoch 1");
+        for (String f : new String[] {"weights.safetensors", "optimizer.safetensors"}) {
+            assertThat(Files.readAllBytes(split.resolve("checkpoints/epoch_2").resolve(f))).as(f)
+                    .isEqualTo(Files.readAllBytes(full.resolve("checkpoints/epoch_2").resolve(f)));
+        }
+        assertThat(Files.readString(split.resolve("metrics.jsonl"))).doesNotContain("\"step\":999")
+                .contains("\"type\":\"summary\"");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void badInputIsAClearErrorAndWritesNoCheckpoint() {
         Path results = tmp.resolve("big");
         Run big = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
