@@ -121,6 +121,18 @@ class TrainCommandTest {
                 .contains("\"type\":\"summary\"");
     }
 
+    @Test
+    void oneAndTwoThreadsGiveByteIdenticalWeights() throws IOException {
+        String[] common = {"train", "--dataset", dataset.toString(), "--model", "din", "--epochs", "1",
+            "--global-batch-size", "512", "--no-train-eval", "--seed", "7"};
+        Path one = tmp.resolve("t1");
+        Path two = tmp.resolve("t2");
+        assertThat(run(concat(common, "--threads", "1", "--results-dir", one.toString())).code()).isZero();
+        assertThat(run(concat(common, "--threads", "2", "--results-dir", two.toString())).code()).isZero();
+        assertThat(Files.readAllBytes(two.resolve("checkpoints/epoch_1/weights.safetensors")))
+                .isEqualTo(Files.readAllBytes(one.resolve("checkpoints/epoch_1/weights.safetensors")));
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
