@@ -42,8 +42,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"--batch-size", "--eval_batch_size"}, defaultValue = "8192", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int batchSize;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: the number of cores).")
-    private Integer threads;
+    @picocli.CommandLine.Mixin
+    private CpuOptions cpu = new CpuOptions();
 
     @Option(names = "--json", description = "Print the metrics as JSON.")
     private boolean json;
@@ -58,7 +58,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Metrics> results = new LinkedHashMap<>();
-        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+        try (CpuBackend backend = cpu.backend()) {
             CtrModel model = TrainedModel.load(checkpoint, backend);
             BatchTensors.requireCompatible(ds.channels(), model.config(), dataset.toString());
             for (String m : mappings) {

@@ -44,8 +44,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8192", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int batchSize;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: the number of cores).")
-    private Integer threads;
+    @picocli.CommandLine.Mixin
+    private CpuOptions cpu = new CpuOptions();
 
     @Override
     public Integer call() {
@@ -56,7 +56,7 @@ public final class PredictCommand implements Callable<Integer> {
         Path target = output.toAbsolutePath();
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         long rows = 0;
-        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+        try (CpuBackend backend = cpu.backend()) {
             CtrModel model = TrainedModel.load(checkpoint, backend);
             BatchTensors.requireCompatible(ds.channels(), model.config(), dataset.toString());
             BatchTensors tensors = new BatchTensors(backend, model.config().historyLength());

@@ -49,8 +49,8 @@ public final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "sim", paramLabel = "MODEL", description = "sim, dien or din (default: ${DEFAULT-VALUE}).")
     private String model;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: the number of cores).")
-    private Integer threads;
+    @picocli.CommandLine.Mixin
+    private CpuOptions cpu = new CpuOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -92,7 +92,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         out.flush();
         Dataset ds = Dataset.open(data);
         TrainingRun.Result r;
-        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+        try (CpuBackend backend = cpu.backend()) {
             CtrModel net = Models.create(ModelConfig.defaults(type, (int) stats.users(), (int) stats.items(),
                     (int) stats.categories()), backend, 12345L);
             TrainingOptions options = new TrainingOptions(epochs, 1024, 8192, 0.01, "adam", 0, 12345L, results,

@@ -86,8 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "12345", paramLabel = "S", description = "Default: ${DEFAULT-VALUE}.")
     private long seed;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: the number of cores).")
-    private Integer threads;
+    @picocli.CommandLine.Mixin
+    private CpuOptions cpu = new CpuOptions();
 
     @Option(names = {"--results-dir", "--results_dir"}, defaultValue = "results", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
     private Path resultsDir;
@@ -134,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+        try (CpuBackend backend = cpu.backend()) {
             CtrModel net = Models.create(config, backend, seed);
             if (initWeights != null) {
                 try {
