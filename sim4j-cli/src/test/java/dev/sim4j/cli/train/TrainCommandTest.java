@@ -133,6 +133,25 @@ class TrainCommandTest {
                 .isEqualTo(Files.readAllBytes(one.resolve("checkpoints/epoch_1/weights.safetensors")));
     }
 
+    @Test
+    void benchmarkReportsThroughputAndLatencyAsJson() throws IOException {
+        Path file = tmp.resolve("bench/result.json");
+        Run r = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--mode", "train", "--batch-size", "256",
+                "--warmup-steps", "2", "--steps", "5", "--json", "--output", file.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file));
+        assertThat(json.get("mode").asText()).isEqualTo("train");
+        assertThat(json.get("steps").asInt()).isEqualTo(5);
+        assertThat(json.get("samples/s").asDouble()).isPositive();
+        assertThat(json.get("latency_p50").asDouble()).isPositive()
+                .isLessThanOrEqualTo(json.get("latency_p99").asDouble());
+        Run inference = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--mode", "inference",
+                "--batch-size", "256", "--warmup-steps", "1", "--steps", "3");
+        assertThat(inference.code()).as(inference.err()).isZero();
+        assertThat(inference.out()).contains("din inference, batch 256", "samples/s", "p99");
+        assertThat(run("benchmark", "--dataset", dataset.toString(), "--mode", "fast").code()).isEqualTo(2);
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

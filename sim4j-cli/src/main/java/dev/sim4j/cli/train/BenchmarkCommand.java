@@ -1,0 +1,128 @@
+package dev.sim4j.cli.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.data.spec.ModelChannels;
+import dev.sim4j.engine.cpu.CpuBackend;
+import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.model.sim.ModelConfig;
+import dev.sim4j.model.sim.ModelType;
+import dev.sim4j.model.sim.Models;
+import dev.sim4j.train.BatchTensors;
+import dev.sim4j.train.StepBenchmark;
+import dev.sim4j.train.optim.Optimizers;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sim4j benchmark}: the reference's benchmark mode on the CPU backend. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Time training steps (forward, backward, optimizer) or inference steps on batches of a dataset: "
+                + "warm-up steps first, then timed steps; prints samples/s and step latency (mean, p50, p90, p95, p99), "
+                + "optionally as JSON.")
+public final class BenchmarkCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--mode", defaultValue = "train", paramLabel = "MODE", description = "train or inference (default: ${DEFAULT-VALUE}).")
+    private String mode;
+
+    @Option(names = {"--dataset", "--dataset_dir"}, required = true, paramLabel = "DIR", description = "Dataset folder (its train mapping is used).")
+    private Path dataset;
+
+    @Option(names = {"--model", "--model_type"}, defaultValue = "sim", paramLabel = "MODEL", description = "sim, dien or din (default: ${DEFAULT-VALUE}).")
+    private String model;
+
+    @Option(names = {"--batch-size", "--global_batch_size"}, defaultValue = "2048", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    private int batchSize;
+
+    @Option(names = {"--warmup-steps", "--benchmark_warmup_steps"}, defaultValue = "20", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    private int warmup;
+
+    @Option(names = {"--steps", "--benchmark_steps"}, defaultValue = "50", paramLabel = "N", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    private int steps;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME", description = "train mode: adam, lazy_adam or sgd (default: ${DEFAULT-VALUE}).")
+    private String optimizer;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
+    private Path output;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    private boolean json;
+
+    @Mixin
+    private CpuOptions cpu = new CpuOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        boolean train = switch (mode) {
+            case "train" -> true;
+            case "inference" -> false;
+            default -> throw new ParameterException(spec.commandLine(), "--mode must be train or inference, not " + mode);
+        };
+        if (batchSize < 1 || steps < 1 || warmup < 0 || !Optimizers.NAMES.contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--batch-size and --steps must be >= 1, --warmup-steps >= 0, --optimizer one of " + Optimizers.NAMES);
+        }
+        ModelType type;
+        try {
+            type = ModelType.valueOf(model.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--model must be sim, dien or din");
+        }
+        Dataset ds = Dataset.open(dataset);
+        ModelChannels ch = ds.channels();
+        ModelConfig config = ModelConfig.defaults(type, (int) ch.user().getFirst().cardinality().orElse(1),
+                (int) ch.targetItem().getFirst().cardinality().orElse(1), (int) ch.targetItem().get(1).cardinality().orElse(1));
+        BatchTensors.requireCompatible(ch, config, dataset.toString());
+        StepBenchmark.Result r;
+        int threads;
+        try (CpuBackend backend = cpu.backend()) {
+            threads = backend.threads();
+            CtrModel net = Models.create(config, backend, 12345L);
+            r = StepBenchmark.run(net, Optimizers.create(optimizer, 0.01, 0), ds, "train", train, batchSize, warmup, steps, 8);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", model);
+        result.put("mode", r.mode());
+        result.put("batch_size", r.batchSize());
+        result.put("warmup_steps", warmup);
+        result.put("steps", r.steps());
+        result.put("threads", threads);
+        result.put("samples/s", r.samplesPerSecond());
+        result.put("latency_mean", r.latencyMs().mean());
+        result.put("latency_p50", r.latencyMs().p50());
+        result.put("latency_p90", r.latencyMs().p90());
+        result.put("latency_p95", r.latencyMs().p95());
+        result.put("latency_p99", r.latencyMs().p99());
+        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(text);
+        } else {
+            out.printf("%s %s, batch %,d, %d threads: %,.0f samples/s; step latency ms: mean %.1f, p50 %.1f, p90 %.1f, "
+                    + "p95 %.1f, p99 %.1f%n", model, r.mode(), r.batchSize(), threads, r.samplesPerSecond(),
+                    r.latencyMs().mean(), r.latencyMs().p50(), r.latencyMs().p90(), r.latencyMs().p95(), r.latencyMs().p99());
+        }
+        if (output != null) {
+            Path target = output.toAbsolutePath();
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+            Files.writeString(tmp, text + "\n");
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return 0;
+    }
+}
