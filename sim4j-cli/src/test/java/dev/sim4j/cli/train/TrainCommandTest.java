@@ -159,7 +159,17 @@ class TrainCommandTest {
     }
 
     @Test
-    void badInputIsAClearErrorAndWritesNoCheckpoint() {
+    void badInputIsAClearErrorAndWritesNoCheckpoint() throws IOException {
+        // An earlier run's results must survive a rejected run pointed at the same folder.
+        Path earlier = Files.createDirectories(tmp.resolve("earlier"));
+        Files.writeString(earlier.resolve("metrics.jsonl"), "kept\n");
+        Run rejected = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
+                earlier.toString());
+        assertThat(rejected.code()).isEqualTo(3);
+        assertThat(Files.readString(earlier.resolve("metrics.jsonl"))).isEqualTo("kept\n");
+        try (var files = Files.list(earlier)) {
+            assertThat(files).hasSize(1);
+        }
         Path results = tmp.resolve("big");
         Run big = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
                 results.toString());
