@@ -2,17 +2,13 @@ package dev.sim4j.cli.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sim4j.data.DataException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
-import dev.sim4j.train.BatchTensors;
 import dev.sim4j.train.ModelEvaluation;
-import dev.sim4j.train.TrainedModel;
 import dev.sim4j.train.metrics.Evaluator;
 import dev.sim4j.train.metrics.Metrics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +26,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"--dataset", "--dataset_dir"}, required = true, paramLabel = "DIR", description = "Dataset folder.")
-    private Path dataset;
-
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Checkpoint folder (epoch_N).")
-    private Path checkpoint;
+    @picocli.CommandLine.Mixin
+    private CheckpointOptions run = new CheckpointOptions();
 
     @Option(names = "--mapping", paramLabel = "NAME", description = "Mapping to evaluate (repeatable; default: test).")
     private List<String> mappings = List.of("test");
@@ -50,17 +43,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Dataset ds = Dataset.open(dataset);
-        for (String m : mappings) {
-            if (!ds.spec().sources().containsKey(m)) {
-                throw new DataException(dataset + ": no mapping '" + m + "' (the spec has " + ds.spec().sources().keySet() + ")");
-            }
-        }
+        Dataset ds = run.open(mappings);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Metrics> results = new LinkedHashMap<>();
         try (CpuBackend backend = cpu.backend()) {
-            CtrModel model = TrainedModel.load(checkpoint, backend);
-            BatchTensors.requireCompatible(ds.channels(), model.config(), dataset.toString());
+            CtrModel model = run.model(ds, backend);
             for (String m : mappings) {
                 results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator()).metrics());
             }

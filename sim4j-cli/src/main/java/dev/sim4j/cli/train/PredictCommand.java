@@ -8,7 +8,6 @@ import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.train.BatchTensors;
-import dev.sim4j.train.TrainedModel;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +28,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"--dataset", "--dataset_dir"}, required = true, paramLabel = "DIR", description = "Dataset folder.")
-    private Path dataset;
-
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Checkpoint folder (epoch_N).")
-    private Path checkpoint;
+    @picocli.CommandLine.Mixin
+    private CheckpointOptions run = new CheckpointOptions();
 
     @Option(names = "--mapping", defaultValue = "test", paramLabel = "NAME", description = "Default: ${DEFAULT-VALUE}.")
     private String mapping;
@@ -49,16 +45,12 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Dataset ds = Dataset.open(dataset);
-        if (!ds.spec().sources().containsKey(mapping)) {
-            throw new DataException(dataset + ": no mapping '" + mapping + "' (the spec has " + ds.spec().sources().keySet() + ")");
-        }
+        Dataset ds = run.open(java.util.List.of(mapping));
         Path target = output.toAbsolutePath();
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         long rows = 0;
         try (CpuBackend backend = cpu.backend()) {
-            CtrModel model = TrainedModel.load(checkpoint, backend);
-            BatchTensors.requireCompatible(ds.channels(), model.config(), dataset.toString());
+            CtrModel model = run.model(ds, backend);
             BatchTensors tensors = new BatchTensors(backend, model.config().historyLength());
             Files.createDirectories(target.getParent());
             try (BatchPipeline batches = ds.batches(mapping, BatchOptions.of(batchSize));
