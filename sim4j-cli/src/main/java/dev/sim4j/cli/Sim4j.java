@@ -4,6 +4,7 @@ import dev.sim4j.cli.data.DataCommand;
 import dev.sim4j.cli.preprocess.PreprocessCommand;
 import dev.sim4j.cli.spec.SpecCommand;
 import dev.sim4j.cli.synth.SynthCommand;
+import dev.sim4j.cli.train.BaselineCommand;
 import dev.sim4j.cli.train.BenchmarkCommand;
 import dev.sim4j.cli.train.EvaluateCommand;
 import dev.sim4j.cli.train.PredictCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search-based Interest Model (SIM), DIEN and DIN for CTR prediction on long user-behaviour sequences.",
-        subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchmarkCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, BaselineCommand.class, PredictCommand.class, BenchmarkCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -23,6 +23,14 @@ public interface Backend extends AutoCloseable {
     /** A new tensor of zeros. */
     Tensor zeros(DType dtype, int... shape);
 
+    /**
+     * Opens a scope for a step's temporaries (see {@link TensorScope}): float tensors allocated until it closes may
+     * be recycled afterwards. The default recycles nothing.
+     */
+    default TensorScope openScope() {
+        return TensorScope.NONE;
+    }
+
     /** A new float tensor of {@link #floatType()} holding {@code values}. */
     Tensor upload(double[] values, int... shape);
 
@@ -125,6 +133,24 @@ public interface Backend extends AutoCloseable {
 
     /** dTable[ids[n], :] += dOut[n, :]; rows of one id are added in order of n. */
     void scatterAddRows(Tensor dOut, Tensor ids, Tensor dTable);
+
+    /**
+     * Item vectors of positions [from, to) of behaviour sequences, with padding masked: for item ids and category ids
+     * I32 [B, T], items [I, E1], categories [C, E2], out [B, to - from, E1 + E2] and mask [B, to - from]:
+     * out[b, t] = concat(items[itemIds[b, from + t]], categories[categoryIds[b, from + t]]) and mask[b, t] = 1 where
+     * the item id is > 0; out[b, t] = 0 and mask[b, t] = 0 where it is 0 (padding).
+     */
+    void embedSequence(Tensor items, Tensor categories, Tensor itemIds, Tensor categoryIds, int from, int to,
+                       Tensor out, Tensor mask);
+
+    /**
+     * The gradient of {@link #embedSequence}: for every non-padding position (b, t) of [from, to),
+     * dItems[itemIds[b, from + t]] += dOut[b, t, :E1] and dCategories[categoryIds[b, from + t]] += dOut[b, t, E1:];
+     * each table row gets its additions in order of (b, t). Padding positions add nothing (their vectors are masked
+     * to zero, so their gradient is zero), which spares the padding row the serial sum of half of all positions.
+     */
+    void embedSequenceBackward(Tensor dOut, Tensor itemIds, Tensor categoryIds, int from, int to, Tensor dItems,
+                               Tensor dCategories);
 
     // ---------------------------------------------------------------- attention and selection
 

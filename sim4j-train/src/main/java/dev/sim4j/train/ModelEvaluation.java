@@ -5,7 +5,9 @@ import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.train.metrics.Evaluator;
 
 /**
@@ -23,7 +25,11 @@ public final class ModelEvaluation {
         try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                float[] logits = backend.toFloats(model.predict(tensors.upload(batch)));
+                ModelInput input = tensors.upload(batch);
+                float[] logits;
+                try (TensorScope scope = backend.openScope()) {
+                    logits = backend.toFloats(model.predict(input));
+                }
                 float[] probabilities = new float[logits.length];
                 float[] labels = new float[logits.length];
                 for (int i = 0; i < logits.length; i++) {

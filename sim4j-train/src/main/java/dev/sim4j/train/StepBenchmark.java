@@ -5,6 +5,7 @@ import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.train.optim.Optimizer;
@@ -14,8 +15,9 @@ import java.util.List;
 
 /**
  * The reference's benchmark mode: skip {@code warmup} steps, then time {@code steps} steps of training (forward,
- * backward, optimizer update) or inference (forward only), and report samples/s and step latency. Batches are read
- * from the mapping once, kept on the backend and cycled, so the figure is the model's, not the reader's.
+ * backward, optimizer update) or inference (forward only), and report samples/s, step latency and where the time goes.
+ * By default batches are read from the mapping once, kept on the backend and cycled, so the figure is the model's, not
+ * the reader's; {@link Plan#streamData()} reads every batch through the pipeline instead, as training does.
  */
 public final class StepBenchmark {
     /**
@@ -25,13 +27,44 @@ public final class StepBenchmark {
      * @param batchSize        rows per step
      * @param steps            timed steps
      * @param samplesPerSecond rows per second over the timed steps
-     * @param latencyMs        step latency: mean, p50, p90, p95, p99 in milliseconds
+     * @param latencyMs        step latency: mean, p50, p90, p95, p99 in milliseconds (data included when streamed)
+     * @param phasesMs         mean milliseconds per timed step in each phase
      */
-    public record Result(String mode, int batchSize, int steps, double samplesPerSecond, Latency latencyMs) {
+    public record Result(String mode, int batchSize, int steps, double samplesPerSecond, Latency latencyMs,
+                         Phases phasesMs) {
     }
 
     /** Step latency statistics in milliseconds. */
     public record Latency(double mean, double p50, double p90, double p95, double p99) {
+    }
+
+    /**
+     * Where a step's time goes, in mean milliseconds per step.
+     *
+     * @param data      waiting for the next batch from the pipeline and copying it to the backend (0 when the batches
+     *                  were loaded before timing)
+     * @param forward   model forward passes with the losses (inference: the prediction)
+     * @param backward  model backward passes and micro-batch gradient sums
+     * @param optimizer gradient zeroing and the optimizer update
+     */
+    public record Phases(double data, double forward, double backward, double optimizer) {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param train      a training step (forward, backward, optimizer) or inference (forward only)
+     * @param batchSize  rows per step
+     * @param warmup     untimed steps first
+     * @param steps      timed steps
+     * @param streamData read every step's batch through the data pipeline as training does (rows rebuilt, negatives
+     *                   drawn, copied to the backend) and time it; otherwise cycle over {@code maxBatches} batches
+     *                   loaded before timing
+     * @param maxBatches batches kept in memory when not streaming
+     * @param microBatch rows per forward/backward pass (see {@link Trainer#Trainer(CtrModel, Optimizer, int)})
+     */
+    public record Plan(boolean train, int batchSize, int warmup, int steps, boolean streamData, int maxBatches,
+                       int microBatch) {
     }
 
     private StepBenchmark() {
@@ -39,41 +72,135 @@ public final class StepBenchmark {
 
     public static Result run(CtrModel model, Optimizer optimizer, Dataset dataset, String mapping, boolean train,
                              int batchSize, int warmup, int steps, int maxBatches) {
+        return run(model, optimizer, dataset, mapping,
+                new Plan(train, batchSize, warmup, steps, false, maxBatches, Trainer.DEFAULT_MICRO_BATCH));
+    }
+
+    public static Result run(CtrModel model, Optimizer optimizer, Dataset dataset, String mapping, Plan plan) {
         Backend backend = model.parameters().all().getFirst().value().backend();
-        List<ModelInput> inputs = new ArrayList<>();
-        try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(true))) {
-            while (batches.hasNext() && inputs.size() < maxBatches) {
-                // Each kept batch needs its own tensors: BatchTensors reuses its buffers between calls.
-                inputs.add(new BatchTensors(backend, model.config().historyLength()).upload(batches.next()));
+        Trainer trainer = new Trainer(model, optimizer, plan.microBatch());
+        try (Source source = plan.streamData()
+                ? new Streamed(dataset, mapping, plan.batchSize(), new BatchTensors(backend, model.config().historyLength()))
+                : Preloaded.load(dataset, mapping, plan.batchSize(), plan.maxBatches(), backend, model)) {
+            for (int i = 0; i < plan.warmup(); i++) {
+                step(trainer, model, source.next(), plan.train());
+            }
+            Trainer.PhaseTimes before = trainer.phaseTimes();
+            long dataNanos = 0;
+            long inferenceNanos = 0;
+            double[] ms = new double[plan.steps()];
+            long start = System.nanoTime();
+            for (int i = 0; i < plan.steps(); i++) {
+                long t0 = System.nanoTime();
+                ModelInput input = source.next();
+                long t1 = System.nanoTime();
+                step(trainer, model, input, plan.train());
+                long t2 = System.nanoTime();
+                dataNanos += t1 - t0;
+                inferenceNanos += t2 - t1;
+                ms[i] = (t2 - t0) / 1e6;
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Trainer.PhaseTimes after = trainer.phaseTimes();
+            double n = plan.steps();
+            Phases phases = plan.train()
+                    ? new Phases(dataNanos / 1e6 / n, (after.forward() - before.forward()) / 1e6 / n,
+                            (after.backward() - before.backward()) / 1e6 / n,
+                            (after.optimizer() - before.optimizer()) / 1e6 / n)
+                    : new Phases(dataNanos / 1e6 / n, inferenceNanos / 1e6 / n, 0, 0);
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            Latency latency = new Latency(Arrays.stream(ms).average().orElse(0), pct(sorted, 0.50),
+                    pct(sorted, 0.90), pct(sorted, 0.95), pct(sorted, 0.99));
+            return new Result(plan.train() ? "train" : "inference", plan.batchSize(), plan.steps(),
+                    (double) plan.steps() * plan.batchSize() / seconds, latency, phases);
+        }
+    }
+
+    /** Batches for the benchmark's steps. */
+    private interface Source extends AutoCloseable {
+        ModelInput next();
+
+        @Override
+        void close();
+    }
+
+    /** Batches loaded before timing, cycled over. */
+    private record Preloaded(List<ModelInput> inputs, int[] position) implements Source {
+        static Preloaded load(Dataset dataset, String mapping, int batchSize, int maxBatches, Backend backend,
+                              CtrModel model) {
+            List<ModelInput> inputs = new ArrayList<>();
+            try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(true))) {
+                while (batches.hasNext() && inputs.size() < maxBatches) {
+                    // Each kept batch needs its own tensors: BatchTensors reuses its buffers between calls.
+                    inputs.add(new BatchTensors(backend, model.config().historyLength()).upload(batches.next()));
+                }
+            }
+            if (inputs.isEmpty()) {
+                throw new DataException(dataset.dir() + ": mapping " + mapping + " has fewer rows than one batch of "
+                        + batchSize);
+            }
+            return new Preloaded(inputs, new int[1]);
+        }
+
+        @Override
+        public ModelInput next() {
+            return inputs.get(position[0]++ % inputs.size());
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Batches read through the pipeline as training reads them, starting over at the end of the mapping. */
+    private static final class Streamed implements Source {
+        private final Dataset dataset;
+        private final String mapping;
+        private final int batchSize;
+        private final BatchTensors tensors;
+        private BatchPipeline batches;
+
+        Streamed(Dataset dataset, String mapping, int batchSize, BatchTensors tensors) {
+            this.dataset = dataset;
+            this.mapping = mapping;
+            this.batchSize = batchSize;
+            this.tensors = tensors;
+            open();
+            if (!batches.hasNext()) {
+                close();
+                throw new DataException(dataset.dir() + ": mapping " + mapping + " has fewer rows than one batch of "
+                        + batchSize);
             }
         }
-        if (inputs.isEmpty()) {
-            throw new DataException(dataset.dir() + ": mapping " + mapping + " has fewer rows than one batch of " + batchSize);
+
+        private void open() {
+            batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(true));
         }
-        Trainer trainer = new Trainer(model, optimizer);
-        for (int i = 0; i < warmup; i++) {
-            step(trainer, model, inputs.get(i % inputs.size()), train);
+
+        @Override
+        public ModelInput next() {
+            if (!batches.hasNext()) {
+                batches.close();
+                open();
+            }
+            return tensors.upload(batches.next());
         }
-        double[] ms = new double[steps];
-        long start = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-            long t0 = System.nanoTime();
-            step(trainer, model, inputs.get((warmup + i) % inputs.size()), train);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+
+        @Override
+        public void close() {
+            batches.close();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double[] sorted = ms.clone();
-        Arrays.sort(sorted);
-        Latency latency = new Latency(Arrays.stream(ms).average().orElse(0), pct(sorted, 0.50), pct(sorted, 0.90),
-                pct(sorted, 0.95), pct(sorted, 0.99));
-        return new Result(train ? "train" : "inference", batchSize, steps, (double) steps * batchSize / seconds, latency);
     }
 
     private static void step(Trainer trainer, CtrModel model, ModelInput input, boolean train) {
         if (train) {
             trainer.step(input);
         } else {
-            model.parameters().all().getFirst().value().backend().toFloats(model.predict(input));
+            Backend backend = model.parameters().all().getFirst().value().backend();
+            try (TensorScope scope = backend.openScope()) {
+                backend.toFloats(model.predict(input));
+            }
         }
     }
 

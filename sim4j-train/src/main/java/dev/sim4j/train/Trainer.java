@@ -6,6 +6,7 @@ import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
@@ -15,6 +16,7 @@ import dev.sim4j.train.optim.LazyAdam;
 import dev.sim4j.train.optim.Optimizer;
 import dev.sim4j.train.report.MetricsLog;
 import dev.sim4j.train.report.StepRecord;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,37 @@ import java.util.Map;
  * thread-count-independent backend the weights come out bit-identical.
  */
 public final class Trainer {
+    /** Default rows per forward/backward pass: a step's temporaries take about 0.3 MB per row for SIM. */
+    public static final int DEFAULT_MICRO_BATCH = 4096;
+
     private final CtrModel model;
     private final Optimizer optimizer;
     private final Backend backend;
     private final BatchTensors tensors;
+    private final int microBatch;
+    private final PhaseClock clock = new PhaseClock();
+    /** Gradient sums over the micro-batches of a step; allocated (outside any scope) on the first split step. */
+    private List<Tensor> gradientSums;
+
+    /**
+     * Cumulative wall time of the phases of {@link #step}, in nanoseconds. The CPU backends run every kernel before
+     * returning, so host timestamps around each phase measure it.
+     *
+     * @param forward   model forward passes (losses included)
+     * @param backward  model backward passes, plus the micro-batch gradient sums
+     * @param optimizer optimizer updates (gradient zeroing included)
+     * @param steps     steps timed
+     */
+    public record PhaseTimes(long forward, long backward, long optimizer, long steps) {
+    }
+
+    /** Accumulates {@link PhaseTimes}. */
+    private static final class PhaseClock {
+        long forward;
+        long backward;
+        long optimizer;
+        long steps;
+    }
 
     /**
      * What one epoch did.
@@ -48,25 +77,131 @@ public final class Trainer {
         }
     }
 
-    public Trainer(CtrModel model, Optimizer optimizer) {
-        this.model = model;
-        this.optimizer = optimizer;
-        this.backend = model.parameters().all().getFirst().value().backend();
-        this.tensors = new BatchTensors(backend, model.config().historyLength());
+    /**
+     * Told after each training step of an epoch, on the training thread (keep it cheap: it runs inside the timed
+     * epoch). Used for the terminal progress bar ({@link EpochProgress}); the Trainer itself writes nothing.
+     */
+    @FunctionalInterface
+    public interface StepListener {
+        /** Does nothing. */
+        StepListener NONE = (steps, samples, meanTotalLoss, samplesPerSecond) -> { };
+
+        /**
+         * @param steps            optimizer steps done so far in this epoch (1, 2, ...)
+         * @param samples          rows trained on so far in this epoch
+         * @param meanTotalLoss    mean of the per-batch total losses so far in this epoch
+         * @param samplesPerSecond {@code samples} over the wall time since the epoch started (data loading included)
+         */
+        void stepDone(long steps, long samples, double meanTotalLoss, double samplesPerSecond);
     }
 
-    /** One training step on a batch already on the backend. */
+    public Trainer(CtrModel model, Optimizer optimizer) {
+        this(model, optimizer, DEFAULT_MICRO_BATCH);
+    }
+
+    /**
+     * A trainer that runs each step's batch through the model in micro-batches of at most {@code microBatch} rows and
+     * averages their gradients weighted by their row counts: the gradient of the whole batch's mean loss, up to float
+     * summation order. This is how the reference's global batch of 131,072 rows fits in memory on one machine.
+     */
+    public Trainer(CtrModel model, Optimizer optimizer, int microBatch) {
+        if (microBatch < 1) {
+            throw new IllegalArgumentException("the micro-batch size must be at least 1, not " + microBatch);
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.microBatch = microBatch;
+        this.backend = model.parameters().all().getFirst().value().backend();
+        this.tensors = new BatchTensors(backend, model.config().historyLength());
+        // The optimizer's moments must exist before the first step's scope opens, or they would be recycled with it.
+        optimizer.state(model.parameters());
+    }
+
+    /**
+     * One training step on a batch already on the backend. The step's temporaries live in one {@link TensorScope}, so
+     * the returned output's losses are valid but its logit tensors are not (they may be reused by the next step; they
+     * are null when the batch ran in several micro-batches).
+     */
     public ModelOutput step(ModelInput input) {
-        for (Parameter p : model.parameters().all()) {
+        int rows = input.batch();
+        int parts = (rows + microBatch - 1) / microBatch;
+        List<Parameter> params = model.parameters().all();
+        if (parts > 1 && gradientSums == null) {
+            gradientSums = new ArrayList<>();
+            for (Parameter p : params) {
+                gradientSums.add(backend.zeros(p.grad().dtype(), p.grad().shape()));
+            }
+        }
+        try (TensorScope scope = backend.openScope()) {
+            long t0 = System.nanoTime();
+            zeroGradients(params);
+            clock.optimizer += System.nanoTime() - t0;
+            ModelOutput out;
+            if (parts == 1) {
+                out = forwardBackward(input);
+            } else {
+                double classification = 0;
+                double aux = 0;
+                double total = 0;
+                for (Tensor sum : gradientSums) {
+                    backend.fill(sum, 0);
+                }
+                for (int i = 0; i < parts; i++) {
+                    int from = (int) ((long) i * rows / parts);
+                    int to = (int) ((long) (i + 1) * rows / parts);
+                    double weight = (double) (to - from) / rows;
+                    if (i > 0) {
+                        zeroGradients(params);
+                    }
+                    ModelOutput o;
+                    // Each micro-batch's temporaries are freed for the next one.
+                    try (TensorScope micro = backend.openScope()) {
+                        o = forwardBackward(input.rows(from, to));
+                    }
+                    long t1 = System.nanoTime();
+                    for (int k = 0; k < params.size(); k++) {
+                        backend.axpy(weight, params.get(k).grad(), gradientSums.get(k));
+                    }
+                    clock.backward += System.nanoTime() - t1;
+                    classification += weight * o.classificationLoss();
+                    aux += weight * o.auxiliaryLoss();
+                    total += weight * o.totalLoss();
+                }
+                for (int k = 0; k < params.size(); k++) {
+                    backend.copy(gradientSums.get(k), params.get(k).grad());
+                }
+                out = new ModelOutput(null, null, classification, aux, total);
+            }
+            long t2 = System.nanoTime();
+            if (optimizer instanceof LazyAdam lazy) {
+                lazy.setTouchedRows(touchedRows(input));
+            }
+            optimizer.step(model.parameters());
+            clock.optimizer += System.nanoTime() - t2;
+            clock.steps++;
+            return out;
+        }
+    }
+
+    private void zeroGradients(List<Parameter> params) {
+        for (Parameter p : params) {
             backend.fill(p.grad(), 0);
         }
+    }
+
+    private ModelOutput forwardBackward(ModelInput input) {
+        long t0 = System.nanoTime();
         ModelOutput out = model.forward(input);
+        long t1 = System.nanoTime();
         model.backward();
-        if (optimizer instanceof LazyAdam lazy) {
-            lazy.setTouchedRows(touchedRows(input));
-        }
-        optimizer.step(model.parameters());
+        clock.forward += t1 - t0;
+        clock.backward += System.nanoTime() - t1;
         return out;
+    }
+
+    /** The wall time spent in each phase of every step since this trainer was made. */
+    public PhaseTimes phaseTimes() {
+        return new PhaseTimes(clock.forward, clock.backward, clock.optimizer, clock.steps);
     }
 
     /** The rows of each embedding table this batch looked up (lazy Adam updates only those). */
@@ -86,6 +221,16 @@ public final class Trainer {
      */
     public EpochResult trainEpoch(Dataset dataset, String mapping, int batchSize, int epoch, long firstStep,
                                   MetricsLog log, int logEvery) {
+        return trainEpoch(dataset, mapping, batchSize, epoch, firstStep, log, logEvery, StepListener.NONE);
+    }
+
+    /**
+     * As {@link #trainEpoch(Dataset, String, int, int, long, MetricsLog, int)}, telling {@code listener} (may be null)
+     * after every step how far the epoch has got.
+     */
+    public EpochResult trainEpoch(Dataset dataset, String mapping, int batchSize, int epoch, long firstStep,
+                                  MetricsLog log, int logEvery, StepListener listener) {
+        StepListener progress = listener != null ? listener : StepListener.NONE;
         long start = System.nanoTime();
         long steps = 0;
         long samples = 0;
@@ -113,6 +258,8 @@ public final class Trainer {
                     log.write(new StepRecord(firstStep + steps, epoch, out.classificationLoss(),
                             hasAux ? out.auxiliaryLoss() : null, out.totalLoss(), batch.size() / (ms / 1000)));
                 }
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                progress.stepDone(steps, samples, total / steps, elapsed > 0 ? samples / elapsed : 0);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;

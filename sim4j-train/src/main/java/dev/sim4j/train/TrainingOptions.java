@@ -17,16 +17,28 @@ import java.nio.file.Path;
  * @param evaluateTrain   also evaluate on the whole train mapping after each epoch (the reference does)
  * @param resume          continue from the last complete checkpoint in {@code checkpointDir} (weights, optimizer
  *                        state and step count), with the next epoch
+ * @param progress        show a progress bar per epoch on the terminal (standard error); never drawn when there is no
+ *                        terminal, so this only matters interactively
+ * @param microBatchSize  rows per forward/backward pass: a larger batch runs as several passes whose gradients are
+ *                        averaged before the one optimizer update (memory, not the result, depends on it)
  */
 public record TrainingOptions(int epochs, int batchSize, int evalBatchSize, double learningRate, String optimizer,
                               double weightDecay, long seed, Path resultsDir, Path checkpointDir,
-                              boolean evaluateTrain, boolean resume) {
+                              boolean evaluateTrain, boolean resume, boolean progress, int microBatchSize) {
     public TrainingOptions {
-        if (epochs < 1 || batchSize < 1 || evalBatchSize < 1) {
+        if (epochs < 1 || batchSize < 1 || evalBatchSize < 1 || microBatchSize < 1) {
             throw new IllegalArgumentException("epochs and batch sizes must be at least 1");
         }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("the learning rate must be positive, got " + learningRate);
         }
+    }
+
+    /** Options with the progress bar on (drawn only on a terminal). */
+    public TrainingOptions(int epochs, int batchSize, int evalBatchSize, double learningRate, String optimizer,
+                           double weightDecay, long seed, Path resultsDir, Path checkpointDir, boolean evaluateTrain,
+                           boolean resume) {
+        this(epochs, batchSize, evalBatchSize, learningRate, optimizer, weightDecay, seed, resultsDir, checkpointDir,
+                evaluateTrain, resume, true, Trainer.DEFAULT_MICRO_BATCH);
     }
 }

@@ -47,8 +47,20 @@ public final class TrainingRun {
     private final String version;
     private final PrintWriter out;
 
-    /** The final epoch's record and where the results are. */
-    public record Result(EpochRecord last, Path metrics, Path report, Path lastCheckpoint, double seconds) {
+    /**
+     * The final epoch's record and where the results are.
+     *
+     * @param last           the last epoch's record (null when a resumed run had no epoch left to train)
+     * @param metrics        the metrics log
+     * @param report         the HTML report
+     * @param lastCheckpoint the last epoch's checkpoint folder (null when nothing was trained or resumed)
+     * @param seconds        wall time of the whole run, evaluations and checkpoints included
+     * @param epochsTrained  epochs this run trained (fewer than asked for after a resume)
+     * @param throughput     mean training samples per second over those epochs (0 when none)
+     * @param trainBatchLoss mean per-batch total loss of the last epoch trained (NaN when none)
+     */
+    public record Result(EpochRecord last, Path metrics, Path report, Path lastCheckpoint, double seconds,
+                         int epochsTrained, double throughput, double trainBatchLoss) {
     }
 
     public TrainingRun(CtrModel model, Optimizer optimizer, Dataset dataset, TrainingOptions options, String version,
@@ -72,10 +84,12 @@ public final class TrainingRun {
         mkdirs(options.resultsDir());
         Path metricsFile = options.resultsDir().resolve("metrics.jsonl");
         long start = System.nanoTime();
-        Trainer trainer = new Trainer(model, optimizer);
+        Trainer trainer = new Trainer(model, optimizer, options.microBatchSize());
         EpochRecord last = null;
         Path lastCheckpoint = null;
         double throughputSum = 0;
+        double trainBatchLoss = Double.NaN;
+        long stepsPerEpoch = trainRows / options.batchSize();
         long step = 0;
         int done = 0;
         if (options.resume()) {
@@ -88,7 +102,12 @@ public final class TrainingRun {
         }
         try (MetricsLog log = done > 0 ? MetricsLog.append(metricsFile) : MetricsLog.create(metricsFile)) {
             for (int epoch = done + 1; epoch <= options.epochs(); epoch++) {
-                Trainer.EpochResult r = trainer.trainEpoch(dataset, "train", options.batchSize(), epoch, step, log, 1);
+                Trainer.EpochResult r;
+                try (EpochProgress progress = EpochProgress.start(options.progress(), epoch, options.epochs(),
+                        stepsPerEpoch)) {
+                    r = trainer.trainEpoch(dataset, "train", options.batchSize(), epoch, step, log, 1, progress);
+                }
+                trainBatchLoss = r.meanTotalLoss();
                 step += r.steps();
                 Metrics train = null;
                 if (options.evaluateTrain()) {
@@ -111,7 +130,9 @@ public final class TrainingRun {
         }
         Path report = options.resultsDir().resolve("report.html");
         new HtmlReport("sim4j training: " + model.config().type().name().toLowerCase(java.util.Locale.ROOT) + " on " + dataset.dir().getFileName()).write(metricsFile, report);
-        return new Result(last, metricsFile, report, lastCheckpoint, (System.nanoTime() - start) / 1e9);
+        int trained = options.epochs() - done;
+        return new Result(last, metricsFile, report, lastCheckpoint, (System.nanoTime() - start) / 1e9,
+                Math.max(0, trained), trained > 0 ? throughputSum / trained : 0, trainBatchLoss);
     }
 
     /**

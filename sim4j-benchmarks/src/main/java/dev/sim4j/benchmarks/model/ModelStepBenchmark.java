@@ -1,7 +1,7 @@
 package dev.sim4j.benchmarks.model;
 
 import dev.sim4j.engine.Backend;
-import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.TensorScope;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.sim.CtrModel;
@@ -111,17 +111,21 @@ public class ModelStepBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public double train() {
-        for (Parameter p : net.parameters().all()) {
-            backend.fill(p.grad(), 0);
+        try (TensorScope scope = backend.openScope()) {
+            for (Parameter p : net.parameters().all()) {
+                backend.fill(p.grad(), 0);
+            }
+            ModelOutput out = net.forward(input);
+            net.backward();
+            return out.totalLoss();
         }
-        ModelOutput out = net.forward(input);
-        net.backward();
-        return out.totalLoss();
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public Tensor inference() {
-        return net.predict(input);
+    public float[] inference() {
+        try (TensorScope scope = backend.openScope()) {
+            return backend.toFloats(net.predict(input));
+        }
     }
 }

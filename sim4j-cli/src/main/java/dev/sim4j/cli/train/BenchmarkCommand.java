@@ -11,6 +11,7 @@ import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.model.sim.Models;
 import dev.sim4j.train.BatchTensors;
 import dev.sim4j.train.StepBenchmark;
+import dev.sim4j.train.Trainer;
 import dev.sim4j.train.optim.Optimizers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,6 +57,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "NAME", description = "train mode: adam, lazy_adam or sgd (default: ${DEFAULT-VALUE}).")
     private String optimizer;
 
+    @Option(names = "--stream-data", description = "Read every step's batch through the data pipeline, as training "
+            + "does, and time it (default: cycle over batches loaded before timing).")
+    private boolean streamData;
+
+    @Option(names = {"--micro-batch-size", "--micro_batch_size"}, defaultValue = "" + Trainer.DEFAULT_MICRO_BATCH,
+            paramLabel = "N", description = "Rows per forward/backward pass (default: ${DEFAULT-VALUE}).")
+    private int microBatchSize;
+
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the result as JSON to FILE.")
     private Path output;
 
@@ -72,9 +81,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             case "inference" -> false;
             default -> throw new ParameterException(spec.commandLine(), "--mode must be train or inference, not " + mode);
         };
-        if (batchSize < 1 || steps < 1 || warmup < 0 || !Optimizers.NAMES.contains(optimizer)) {
-            throw new ParameterException(spec.commandLine(),
-                    "--batch-size and --steps must be >= 1, --warmup-steps >= 0, --optimizer one of " + Optimizers.NAMES);
+        if (batchSize < 1 || steps < 1 || warmup < 0 || microBatchSize < 1 || !Optimizers.NAMES.contains(optimizer)) {
+            throw new ParameterException(spec.commandLine(), "--batch-size, --micro-batch-size and --steps must be "
+                    + ">= 1, --warmup-steps >= 0, --optimizer one of " + Optimizers.NAMES);
         }
         ModelType type;
         try {
@@ -92,7 +101,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         try (CpuBackend backend = cpu.backend()) {
             threads = backend.threads();
             CtrModel net = Models.create(config, backend, 12345L);
-            r = StepBenchmark.run(net, Optimizers.create(optimizer, 0.01, 0), ds, "train", train, batchSize, warmup, steps, 8);
+            r = StepBenchmark.run(net, Optimizers.create(optimizer, 0.01, 0), ds, "train",
+                    new StepBenchmark.Plan(train, batchSize, warmup, steps, streamData, 8, microBatchSize));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model);
@@ -107,6 +117,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
         result.put("latency_p90", r.latencyMs().p90());
         result.put("latency_p95", r.latencyMs().p95());
         result.put("latency_p99", r.latencyMs().p99());
+        result.put("data_stream", streamData);
+        result.put("micro_batch_size", microBatchSize);
+        Map<String, Object> phases = new LinkedHashMap<>();
+        phases.put("data", r.phasesMs().data());
+        phases.put("forward", r.phasesMs().forward());
+        phases.put("backward", r.phasesMs().backward());
+        phases.put("optimizer", r.phasesMs().optimizer());
+        result.put("phase_ms_per_step", phases);
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -115,6 +133,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             out.printf("%s %s, batch %,d, %d threads: %,.0f samples/s; step latency ms: mean %.1f, p50 %.1f, p90 %.1f, "
                     + "p95 %.1f, p99 %.1f%n", model, r.mode(), r.batchSize(), threads, r.samplesPerSecond(),
                     r.latencyMs().mean(), r.latencyMs().p50(), r.latencyMs().p90(), r.latencyMs().p95(), r.latencyMs().p99());
+            StepBenchmark.Phases p = r.phasesMs();
+            out.printf("per step, ms: data %.1f%s, forward %.1f, backward %.1f, optimizer %.1f%n", p.data(),
+                    streamData ? "" : " (batches preloaded)", p.forward(), p.backward(), p.optimizer());
         }
         if (output != null) {
             Path target = output.toAbsolutePath();

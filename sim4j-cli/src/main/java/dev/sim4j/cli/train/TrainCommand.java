@@ -11,9 +11,11 @@ import dev.sim4j.model.sim.ModelCheckpoint;
 import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.model.sim.Models;
+import dev.sim4j.train.Trainer;
 import dev.sim4j.train.TrainingOptions;
 import dev.sim4j.train.TrainingRun;
 import dev.sim4j.train.optim.Optimizers;
+import dev.sim4j.train.report.EpochRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,6 +48,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--global-batch-size", "--global_batch_size"}, defaultValue = "131072", paramLabel = "N",
             description = "Rows per training step (default: ${DEFAULT-VALUE}).")
     private int batchSize;
+
+    @Option(names = {"--micro-batch-size", "--micro_batch_size"}, defaultValue = "" + Trainer.DEFAULT_MICRO_BATCH,
+            paramLabel = "N", description = "Rows per forward/backward pass; a larger global batch runs as several "
+            + "passes whose gradients are averaged before one optimizer update, so it fits in memory "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int microBatchSize;
 
     @Option(names = {"--eval-batch-size", "--eval_batch_size"}, defaultValue = "8192", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int evalBatchSize;
@@ -105,6 +113,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "optimizer state, step count) with the next epoch; ends with the weights of an uninterrupted run.")
     private boolean resume;
 
+    @Option(names = {"--no-progress", "--no_progress"}, description = "No progress bar per epoch (it is drawn on "
+            + "standard error only when there is a terminal).")
+    private boolean noProgress;
+
     @Override
     public Integer call() {
         ModelType type;
@@ -128,8 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             config = new ModelConfig(type, embeddingDim, stageOneMlp, stageTwoMlp, auxMlp, longSeqLength, topK,
                     ch.historyLength(), dropout, form, users, items, cats);
-            options = new TrainingOptions(epochs, batchSize, evalBatchSize, lr, optimizer, weightDecay, seed, resultsDir,
-                    checkpointDir != null ? checkpointDir : resultsDir.resolve("checkpoints"), !noTrainEval, resume);
+            options = trainingOptions();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -143,16 +154,51 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new DataException(initWeights + ": cannot start from these weights: " + e.getMessage(), e);
                 }
             }
-            out.printf("training %s on %s: %,d users, %,d items, %,d categories; batch %,d, %s lr %s, %d epoch(s)%n",
-                    model, dataset, users, items, cats, batchSize, optimizer, lr, epochs);
+            out.printf("training %s on %s: %,d users, %,d items, %,d categories; batch %,d%s, %s lr %s, %d epoch(s)%n",
+                    model, dataset, users, items, cats, batchSize,
+                    batchSize > microBatchSize ? " (micro-batches of " + microBatchSize + ")" : "", optimizer, lr,
+                    epochs);
             TrainingRun.Result r = new TrainingRun(net, Optimizers.create(optimizer, lr, weightDecay), ds, options,
                     VersionProvider.version(), out).run();
-            out.printf("done in %.1f s: test AUC %.4f (exact %.4f), test loss %.4f%n", r.seconds(), r.last().testAuc(),
-                    r.last().testAucExact(), r.last().testLoss());
-            out.printf("metrics: %s%nreport:  %s%nweights: %s%n", r.metrics(), r.report(),
-                    r.lastCheckpoint().resolve("weights.safetensors"));
+            summary(out, r);
         }
         return 0;
+    }
+
+    /** The training options the flags ask for; IllegalArgumentException when they are out of range. */
+    TrainingOptions trainingOptions() {
+        return new TrainingOptions(epochs, batchSize, evalBatchSize, lr, optimizer, weightDecay, seed, resultsDir,
+                checkpointDir != null ? checkpointDir : resultsDir.resolve("checkpoints"), !noTrainEval, resume,
+                !noProgress, microBatchSize);
+    }
+
+    /** The human summary at the end: what was trained, how fast, how well, and where the results are. */
+    private void summary(PrintWriter out, TrainingRun.Result r) {
+        EpochRecord last = r.last();
+        out.printf("%ndone in %.1f s: %s, %d epoch(s) trained", r.seconds(), model.toLowerCase(Locale.ROOT),
+                r.epochsTrained());
+        if (r.epochsTrained() > 0) {
+            out.printf(", %,.0f samples/s mean", r.throughput());
+        }
+        out.println();
+        if (last != null) {
+            if (last.trainAuc() != null) {
+                out.printf("  train:      AUC %.4f (exact %.4f), loss %.4f%n", last.trainAuc(), last.trainAucExact(),
+                        last.trainLoss());
+            } else if (!Double.isNaN(r.trainBatchLoss())) {
+                out.printf("  train:      not evaluated (--no-train-eval); mean batch loss in the last epoch %.4f%n",
+                        r.trainBatchLoss());
+            }
+            out.printf("  test:       AUC %.4f (exact %.4f), loss %.4f%n", last.testAuc(), last.testAucExact(),
+                    last.testLoss());
+        } else {
+            out.printf("  nothing left to train: the checkpoints already cover --epochs %d%n", epochs);
+        }
+        out.printf("  metrics:    %s%n  report:     %s%n", r.metrics(), r.report());
+        if (r.lastCheckpoint() != null) {
+            out.printf("  checkpoint: %s (weights.safetensors)%n", r.lastCheckpoint());
+        }
+        out.flush();
     }
 
     private long cardinality(java.util.OptionalLong c, String what) {

@@ -6,6 +6,7 @@ import static dev.sim4j.engine.cpu.ScalarBackend.rowsOf;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.TensorScope;
 import dev.sim4j.engine.cpu.simd.Activations;
 import dev.sim4j.engine.cpu.simd.Gemm;
 import java.util.Arrays;
@@ -42,6 +43,7 @@ public final class CpuBackend implements Backend {
 
     private final int threads;
     private final ForkJoinPool pool;
+    private final FloatArrayPool arrays = new FloatArrayPool();
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -184,7 +186,19 @@ public final class CpuBackend implements Backend {
         if (dtype == DType.F64) {
             throw new IllegalArgumentException("the cpu backend has no F64 tensors (floatType is F32)");
         }
+        if (dtype == DType.F32 && Arrays.stream(shape).allMatch(d -> d >= 0)) {
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            return new CpuTensor(this, dtype, shape, arrays.take(Math.toIntExact(n)), null, null, 0);
+        }
         return CpuTensor.allocate(this, dtype, shape);
+    }
+
+    @Override
+    public TensorScope openScope() {
+        return arrays.open();
     }
 
     @Override
@@ -784,6 +798,128 @@ public final class CpuBackend implements Backend {
                 of[dst + j] += gf[src + j];
             }
         }
+    }
+
+    @Override
+    public void embedSequence(Tensor items, Tensor categories, Tensor itemIds, Tensor categoryIds, int from, int to,
+                              Tensor out, Tensor mask) {
+        int b = itemIds.dim(0);
+        int tt = itemIds.dim(1);
+        int e1 = items.dim(1);
+        int e2 = categories.dim(1);
+        int w = to - from;
+        int width = e1 + e2;
+        require(from >= 0 && from <= to && to <= tt && categoryIds.size() == itemIds.size()
+                && out.size() == (long) b * w * width && mask.size() == (long) b * w,
+                "embedSequence", itemIds, categoryIds, out, mask);
+        CpuTensor it = f32(items);
+        CpuTensor ct = f32(categories);
+        CpuTensor ii = i32(itemIds);
+        CpuTensor ci = i32(categoryIds);
+        CpuTensor o = f32(out);
+        CpuTensor m = f32(mask);
+        checkIds(ii, items.dim(0), "embedSequence (item ids)");
+        checkIds(ci, categories.dim(0), "embedSequence (category ids)");
+        forChunks(b, rowGrain((long) w * width), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                for (int s = 0; s < w; s++) {
+                    int item = ii.i[ii.offset + r * tt + from + s];
+                    int cat = ci.i[ci.offset + r * tt + from + s];
+                    int row = r * w + s;
+                    int dst = o.offset + row * width;
+                    if (item > 0) {
+                        System.arraycopy(it.f, it.offset + item * e1, o.f, dst, e1);
+                        System.arraycopy(ct.f, ct.offset + cat * e2, o.f, dst + e1, e2);
+                        m.f[m.offset + row] = 1;
+                    } else {
+                        Arrays.fill(o.f, dst, dst + width, 0f);
+                        m.f[m.offset + row] = 0;
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void embedSequenceBackward(Tensor dOut, Tensor itemIds, Tensor categoryIds, int from, int to,
+                                      Tensor dItems, Tensor dCategories) {
+        int b = itemIds.dim(0);
+        int tt = itemIds.dim(1);
+        int e1 = dItems.dim(1);
+        int e2 = dCategories.dim(1);
+        int w = to - from;
+        require(from >= 0 && from <= to && to <= tt && categoryIds.size() == itemIds.size()
+                && dOut.size() == (long) b * w * (e1 + e2), "embedSequenceBackward", dOut, itemIds, dItems);
+        CpuTensor g = f32(dOut);
+        CpuTensor ii = i32(itemIds);
+        CpuTensor ci = i32(categoryIds);
+        CpuTensor di = f32(dItems);
+        CpuTensor dc = f32(dCategories);
+        checkIds(ii, dItems.dim(0), "embedSequenceBackward (item ids)");
+        checkIds(ci, dCategories.dim(0), "embedSequenceBackward (category ids)");
+        // The non-padding positions, in order of (b, t): rows of dOut and their ids.
+        int[] rowsOfG = new int[b * w];
+        int[] itemOf = new int[b * w];
+        int[] catOf = new int[b * w];
+        int n = 0;
+        for (int r = 0; r < b; r++) {
+            for (int s = 0; s < w; s++) {
+                int item = ii.i[ii.offset + r * tt + from + s];
+                if (item != 0) {
+                    rowsOfG[n] = r * w + s;
+                    itemOf[n] = item;
+                    catOf[n] = ci.i[ci.offset + r * tt + from + s];
+                    n++;
+                }
+            }
+        }
+        scatterColumns(g, e1 + e2, 0, rowsOfG, itemOf, n, di, e1);
+        scatterColumns(g, e1 + e2, e1, rowsOfG, catOf, n, dc, e2);
+    }
+
+    /**
+     * table[ids[q]] += g[rowsOfG[q], col .. col + e) for q in [0, n), each table row in order of q: bucketed by
+     * destination row like {@link #scatterAddRows}, so the result is the sequential loop's at any thread count.
+     */
+    private void scatterColumns(CpuTensor g, int gWidth, int col, int[] rowsOfG, int[] ids, int n, CpuTensor table,
+                                int e) {
+        int rows = table.dim(0);
+        float[] gf = g.f;
+        float[] tf = table.f;
+        if (pool == null || (long) n * e < 4L * WORK) {
+            for (int q = 0; q < n; q++) {
+                int src = g.offset + rowsOfG[q] * gWidth + col;
+                int dst = table.offset + ids[q] * e;
+                for (int j = 0; j < e; j++) {
+                    tf[dst + j] += gf[src + j];
+                }
+            }
+            return;
+        }
+        int[] bucketStart = new int[SCATTER_BUCKETS + 1];
+        for (int q = 0; q < n; q++) {
+            bucketStart[(int) ((long) ids[q] * SCATTER_BUCKETS / rows) + 1]++;
+        }
+        for (int bkt = 0; bkt < SCATTER_BUCKETS; bkt++) {
+            bucketStart[bkt + 1] += bucketStart[bkt];
+        }
+        int[] order = new int[n];
+        int[] fillAt = Arrays.copyOf(bucketStart, SCATTER_BUCKETS);
+        for (int q = 0; q < n; q++) {
+            order[fillAt[(int) ((long) ids[q] * SCATTER_BUCKETS / rows)]++] = q;
+        }
+        forChunks(SCATTER_BUCKETS, 1, (lo, hi) -> {
+            for (int bkt = lo; bkt < hi; bkt++) {
+                for (int k = bucketStart[bkt]; k < bucketStart[bkt + 1]; k++) {
+                    int q = order[k];
+                    int src = g.offset + rowsOfG[q] * gWidth + col;
+                    int dst = table.offset + ids[q] * e;
+                    for (int j = 0; j < e; j++) {
+                        tf[dst + j] += gf[src + j];
+                    }
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- attention and selection

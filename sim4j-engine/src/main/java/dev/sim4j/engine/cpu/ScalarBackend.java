@@ -493,6 +493,77 @@ public class ScalarBackend implements Backend {
         }
     }
 
+    @Override
+    public void embedSequence(Tensor items, Tensor categories, Tensor itemIds, Tensor categoryIds, int from, int to,
+                              Tensor out, Tensor mask) {
+        int b = itemIds.dim(0);
+        int tt = itemIds.dim(1);
+        int e1 = items.dim(1);
+        int e2 = categories.dim(1);
+        int w = to - from;
+        require(from >= 0 && from <= to && to <= tt && categoryIds.size() == itemIds.size()
+                && out.size() == (long) b * w * (e1 + e2) && mask.size() == (long) b * w,
+                "embedSequence", itemIds, categoryIds, out, mask);
+        CpuTensor it = t(items);
+        CpuTensor ct = t(categories);
+        CpuTensor ii = t(itemIds);
+        CpuTensor ci = t(categoryIds);
+        CpuTensor o = t(out);
+        CpuTensor m = t(mask);
+        for (int r = 0; r < b; r++) {
+            for (int s = 0; s < w; s++) {
+                int item = ii.getInt(r * tt + from + s);
+                int cat = ci.getInt(r * tt + from + s);
+                if (item < 0 || item >= items.dim(0) || cat < 0 || cat >= categories.dim(0)) {
+                    throw new IndexOutOfBoundsException("embedSequence: item " + item + " or category " + cat
+                            + " outside the tables of " + items.dim(0) + " and " + categories.dim(0) + " rows");
+                }
+                int row = r * w + s;
+                boolean keep = item > 0;
+                m.set(row, keep ? 1 : 0);
+                for (int j = 0; j < e1; j++) {
+                    o.set(row * (e1 + e2) + j, keep ? it.get(item * e1 + j) : 0);
+                }
+                for (int j = 0; j < e2; j++) {
+                    o.set(row * (e1 + e2) + e1 + j, keep ? ct.get(cat * e2 + j) : 0);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void embedSequenceBackward(Tensor dOut, Tensor itemIds, Tensor categoryIds, int from, int to,
+                                      Tensor dItems, Tensor dCategories) {
+        int b = itemIds.dim(0);
+        int tt = itemIds.dim(1);
+        int e1 = dItems.dim(1);
+        int e2 = dCategories.dim(1);
+        int w = to - from;
+        require(from >= 0 && from <= to && to <= tt && categoryIds.size() == itemIds.size()
+                && dOut.size() == (long) b * w * (e1 + e2), "embedSequenceBackward", dOut, itemIds, dItems);
+        CpuTensor g = t(dOut);
+        CpuTensor ii = t(itemIds);
+        CpuTensor ci = t(categoryIds);
+        CpuTensor di = t(dItems);
+        CpuTensor dc = t(dCategories);
+        for (int r = 0; r < b; r++) {
+            for (int s = 0; s < w; s++) {
+                int item = ii.getInt(r * tt + from + s);
+                if (item == 0) {
+                    continue;
+                }
+                int cat = ci.getInt(r * tt + from + s);
+                int row = r * w + s;
+                for (int j = 0; j < e1; j++) {
+                    di.set(item * e1 + j, di.get(item * e1 + j) + g.get(row * (e1 + e2) + j));
+                }
+                for (int j = 0; j < e2; j++) {
+                    dc.set(cat * e2 + j, dc.get(cat * e2 + j) + g.get(row * (e1 + e2) + e1 + j));
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- attention and selection
 
     @Override

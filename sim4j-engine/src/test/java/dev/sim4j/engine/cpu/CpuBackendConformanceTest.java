@@ -213,6 +213,55 @@ class CpuBackendConformanceTest {
     }
 
     @Test
+    void sequenceEmbeddings() {
+        // {item rows, category rows, E1, E2, B, T, from, to}: tiny tables give many padding ids and repeated rows.
+        int[][] cases = {{2, 2, 1, 1, 1, 1, 0, 1}, {3, 2, 4, 4, 5, 7, 2, 7}, {50, 5, 16, 16, 64, 100, 0, 90},
+                {100000, 300, 16, 16, 512, 100, 90, 100}, {7, 3, 8, 5, 33, 20, 5, 5}, {1000, 40, 16, 16, 2048, 100, 0, 100}};
+        for (int[] c : cases) {
+            int b = c[4];
+            int w = c[7] - c[6];
+            int from = c[6];
+            int to = c[7];
+            Twins.T items = h.rand(c[0], c[2]);
+            Twins.T cats = h.rand(c[1], c[3]);
+            Twins.T itemIds = h.ids(c[0], b, c[5]);
+            Twins.T catIds = h.ids(c[1], b, c[5]);
+            Twins.T out = h.rand(b, w, c[2] + c[3]);
+            Twins.T mask = h.rand(b, w);
+            h.run(be -> be.embedSequence(items.on(be), cats.on(be), itemIds.on(be), catIds.on(be), from, to,
+                    out.on(be), mask.on(be)));
+            h.check(out, 0, 0, "embedSequence");
+            h.check(mask, 0, 0, "embedSequence mask");
+            Twins.T dItems = h.rand(c[0], c[2]);
+            Twins.T dCats = h.rand(c[1], c[3]);
+            h.run(be -> be.embedSequenceBackward(out.on(be), itemIds.on(be), catIds.on(be), from, to, dItems.on(be),
+                    dCats.on(be)));
+            double tol = 1e-6 * Math.sqrt((double) b * w);
+            h.check(dItems, tol, tol, "embedSequenceBackward items");
+            h.check(dCats, tol, tol, "embedSequenceBackward categories");
+        }
+        // Padding rows: zero vector, mask 0, and no gradient reaches row 0 of either table.
+        Backend cpu = h.cpus.get(0);
+        Tensor items = cpu.upload(new float[] {9, 9, 1, 2}, 2, 2);
+        Tensor cats = cpu.upload(new float[] {7, 3}, 2, 1);
+        Tensor itemIds = cpu.upload(new int[] {0, 1, 1, 0}, 2, 2);
+        Tensor catIds = cpu.upload(new int[] {1, 1, 0, 0}, 2, 2);
+        Tensor out = cpu.zeros(DType.F32, 2, 2, 3);
+        Tensor mask = cpu.zeros(DType.F32, 2, 2);
+        cpu.embedSequence(items, cats, itemIds, catIds, 0, 2, out, mask);
+        assertThat(cpu.toFloats(out)).containsExactly(0, 0, 0, 1, 2, 3, 1, 2, 7, 0, 0, 0);
+        assertThat(cpu.toFloats(mask)).containsExactly(0, 1, 1, 0);
+        Tensor dItems = cpu.zeros(DType.F32, 2, 2);
+        Tensor dCats = cpu.zeros(DType.F32, 2, 1);
+        cpu.embedSequenceBackward(cpu.upload(new float[] {5, 5, 5, 1, 2, 3, 4, 5, 6, 5, 5, 5}, 2, 2, 3), itemIds,
+                catIds, 0, 2, dItems, dCats);
+        assertThat(cpu.toFloats(dItems)).containsExactly(0, 0, 5, 7);
+        assertThat(cpu.toFloats(dCats)).containsExactly(6, 3);
+        assertThatThrownBy(() -> cpu.embedSequence(items, cats, cpu.upload(new int[] {2, 0, 0, 0}, 2, 2), catIds, 0, 2,
+                out, mask)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("item ids");
+    }
+
+    @Test
     void attentionAndSelection() {
         for (int[] s : CUBES) {
             int b = s[0];

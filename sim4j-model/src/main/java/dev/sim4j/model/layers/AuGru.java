@@ -4,7 +4,6 @@ import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.model.init.Initializer;
 import dev.sim4j.model.init.ParameterFactory;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,13 +12,15 @@ import java.util.List;
  * c = tanh([x_t; r * s] W_c + b_c) ({@code {name}.candidate.*} [2H, H], [H], bias init 0), then the
  * {@link AugruForm} update: code form u' = (1 - a_t) u, s' = u' s + (1 - u') c (the reference), paper form
  * u' = a_t u, s' = (1 - u') s + u' c. Initial state zero. x [B, T, H], a [B, T] -> final state [B, H].
+ *
+ * <p>The concatenations are never built: [x_t; s] W = x_t W[:H] + s W[H:], so the x_t halves of both products run
+ * for all steps as one large matrix product before the loop, only the state halves run per step, and every weight
+ * gradient is one product over all T B rows after the backward loop (per-step products of 2048 rows kept one of the
+ * two cores idle much of the time).
  */
 public final class AuGru {
     /** Gradients of the inputs: dX [B, T, H], dA [B, T]. */
     public record Grads(Tensor dX, Tensor dA) {
-    }
-
-    private record Step(Tensor sPrev, Tensor xs, Tensor gates, Tensor r, Tensor u, Tensor xc, Tensor c, Tensor a) {
     }
 
     private final Backend be;
@@ -27,8 +28,17 @@ public final class AuGru {
     private final AugruForm form;
     private final Dense gates;
     private final Dense candidate;
-    private final List<Step> steps = new ArrayList<>();
+    // forward caches, time-major
+    private Tensor xT;       // [T*B, H]
+    private Tensor aT;       // [T, B]
+    private Tensor states;   // [T+1, B, H]: states[0] = 0, states[k+1] = state after step k
+    private Tensor gatesT;   // [T, B, 2H] sigmoid outputs (r, u)
+    private Tensor rT;       // [T, B, H]
+    private Tensor uT;       // [T, B, H]
+    private Tensor rsT;      // [T, B, H] r * s_prev
+    private Tensor cT;       // [T, B, H]
     private int batch;
+    private int steps;
 
     public AuGru(ParameterFactory f, String name, int hidden, AugruForm form) {
         this.be = f.backend();
@@ -38,90 +48,107 @@ public final class AuGru {
         this.candidate = new Dense(f, name + ".candidate", 2 * hidden, hidden, Initializer.zeros());
     }
 
+    /** The rows of a [2H, N] kernel that multiply x (the first H) or the state (the last H), as a view. */
+    private Tensor inputHalf(Tensor kernel) {
+        return kernel.rows(0, hidden);
+    }
+
+    private Tensor stateHalf(Tensor kernel) {
+        return kernel.rows(hidden, 2 * hidden);
+    }
+
     /** The final state [B, H] for inputs x [B, T, H] and attention weights a [B, T]. */
     public Tensor forward(Tensor x, Tensor a) {
         int b = x.dim(0);
         int t = x.dim(1);
         batch = b;
-        Tensor xT = Tensors.timeMajor(be, x);
-        Tensor aT = Tensors.timeMajor(be, a.reshape(b, t, 1));
-        steps.clear();
-        Tensor s = Tensors.zeros(be, b, hidden);
+        steps = t;
+        int h = hidden;
+        xT = Tensors.timeMajor(be, x).reshape(t * b, h);
+        aT = Tensors.timeMajor(be, a.reshape(b, t, 1)).reshape(t, b);
+        // Pre-activations, x halves and biases for all steps at once; the state halves are added per step.
+        Tensor gatePre = Tensors.zeros(be, t * b, 2 * h);
+        be.matmul(xT, false, inputHalf(gates.kernel().value()), false, gatePre, 0);
+        be.addRowVector(gatePre, gates.bias().value());
+        Tensor candPre = Tensors.zeros(be, t * b, h);
+        be.matmul(xT, false, inputHalf(candidate.kernel().value()), false, candPre, 0);
+        be.addRowVector(candPre, candidate.bias().value());
+        Tensor gatePreT = gatePre.reshape(t, b, 2 * h);
+        Tensor candPreT = candPre.reshape(t, b, h);
+        states = Tensors.zeros(be, t + 1, b, h);
+        gatesT = Tensors.zeros(be, t, b, 2 * h);
+        rT = Tensors.zeros(be, t, b, h);
+        uT = Tensors.zeros(be, t, b, h);
+        rsT = Tensors.zeros(be, t, b, h);
+        cT = Tensors.zeros(be, t, b, h);
         for (int k = 0; k < t; k++) {
-            Tensor xt = Tensors.step(xT, k);
-            Tensor at = Tensors.step(aT, k).reshape(b);
-            Tensor xs = Tensors.concat(be, xt, s);
-            Tensor pre = matmulBias(gates, xs);
-            Tensor g = Tensors.zeros(be, b, 2 * hidden);
-            be.sigmoid(pre, g);
-            List<Tensor> ru = Tensors.split(be, g, hidden, hidden);
-            Tensor rs = Tensors.zeros(be, b, hidden);
-            be.mul(ru.get(0), s, rs);
-            Tensor xc = Tensors.concat(be, xt, rs);
-            Tensor cPre = matmulBias(candidate, xc);
-            Tensor c = Tensors.zeros(be, b, hidden);
-            be.tanh(cPre, c);
-            Tensor next = Tensors.zeros(be, b, hidden);
-            be.augruUpdate(ru.get(1), c, s, at, next, form.paper());
-            steps.add(new Step(s, xs, g, ru.get(0), ru.get(1), xc, c, at));
-            s = next;
+            Tensor s = Tensors.step(states, k);
+            Tensor gp = Tensors.step(gatePreT, k);
+            be.matmul(s, false, stateHalf(gates.kernel().value()), false, gp, 1);
+            Tensor g = Tensors.step(gatesT, k);
+            be.sigmoid(gp, g);
+            Tensor r = Tensors.step(rT, k);
+            Tensor u = Tensors.step(uT, k);
+            be.splitColumns(g, List.of(r, u), false);
+            Tensor rs = Tensors.step(rsT, k);
+            be.mul(r, s, rs);
+            Tensor cp = Tensors.step(candPreT, k);
+            be.matmul(rs, false, stateHalf(candidate.kernel().value()), false, cp, 1);
+            Tensor c = Tensors.step(cT, k);
+            be.tanh(cp, c);
+            be.augruUpdate(u, c, s, aT.rows(k, k + 1).reshape(b), Tensors.step(states, k + 1), form.paper());
         }
-        return s;
-    }
-
-    /** y = x W + b without caching x in the Dense (the steps share one Dense, so each step keeps its own input). */
-    private Tensor matmulBias(Dense d, Tensor x) {
-        Tensor y = Tensors.zeros(be, x.dim(0), d.out());
-        be.matmul(x, false, d.kernel().value(), false, y, 0);
-        be.addRowVector(y, d.bias().value());
-        return y;
-    }
-
-    /** dW += x^T dy, db += sum dy; returns dx = dy W^T. */
-    private Tensor matmulBiasBackward(Dense d, Tensor x, Tensor dy) {
-        be.matmul(x, true, dy, false, d.kernel().grad(), 1);
-        be.sumRows(dy, d.bias().grad(), 1);
-        Tensor dx = Tensors.zeros(be, x.dim(0), d.in());
-        be.matmul(dy, false, d.kernel().value(), true, dx, 0);
-        return dx;
+        return Tensors.copyOf(be, Tensors.step(states, t));
     }
 
     /** Accumulates the gate and candidate gradients; returns dX [B, T, H] and dA [B, T] for dOut [B, H]. */
     public Grads backward(Tensor dOut) {
-        int t = steps.size();
+        int t = steps;
         int b = batch;
-        Tensor dxT = Tensors.zeros(be, t, b, hidden);
-        Tensor daT = Tensors.zeros(be, t, b, 1);
-        Tensor ds = dOut;
+        int h = hidden;
+        Tensor dGatePre = Tensors.zeros(be, t, b, 2 * h);
+        Tensor dCandPre = Tensors.zeros(be, t, b, h);
+        Tensor daT = Tensors.zeros(be, t, b);
+        Tensor ds = Tensors.copyOf(be, dOut);
+        Tensor du = Tensors.zeros(be, b, h);
+        Tensor dc = Tensors.zeros(be, b, h);
+        Tensor dsPrev = Tensors.zeros(be, b, h);
+        Tensor drs = Tensors.zeros(be, b, h);
+        Tensor dr = Tensors.zeros(be, b, h);
+        Tensor dsFromR = Tensors.zeros(be, b, h);
+        Tensor dg = Tensors.zeros(be, b, 2 * h);
         for (int k = t - 1; k >= 0; k--) {
-            Step st = steps.get(k);
-            Tensor du = Tensors.zeros(be, b, hidden);
-            Tensor dc = Tensors.zeros(be, b, hidden);
-            Tensor dsPrev = Tensors.zeros(be, b, hidden);
-            be.augruUpdateBackward(st.u(), st.c(), st.sPrev(), st.a(), ds, du, dc, dsPrev,
-                    Tensors.step(daT, k).reshape(b), form.paper());
-            Tensor dcPre = Tensors.zeros(be, b, hidden);
-            be.tanhBackward(st.c(), dc, dcPre);
-            Tensor dxc = matmulBiasBackward(candidate, st.xc(), dcPre);
-            Tensor dxt = Tensors.step(dxT, k);
-            Tensor drs = Tensors.zeros(be, b, hidden);
-            be.splitColumns(dxc, List.of(dxt, drs), false);
-            Tensor dr = Tensors.zeros(be, b, hidden);
-            be.mul(drs, st.sPrev(), dr);
-            Tensor dsFromR = Tensors.zeros(be, b, hidden);
-            be.mul(drs, st.r(), dsFromR);
+            Tensor sPrev = Tensors.step(states, k);
+            be.fill(dsPrev, 0);
+            be.augruUpdateBackward(Tensors.step(uT, k), Tensors.step(cT, k), sPrev, aT.rows(k, k + 1).reshape(b), ds,
+                    du, dc, dsPrev, daT.rows(k, k + 1).reshape(b), form.paper());
+            Tensor dcp = Tensors.step(dCandPre, k);
+            be.tanhBackward(Tensors.step(cT, k), dc, dcp);
+            be.matmul(dcp, false, stateHalf(candidate.kernel().value()), true, drs, 0);
+            be.mul(drs, sPrev, dr);
+            be.mul(drs, Tensors.step(rT, k), dsFromR);
             be.axpy(1, dsFromR, dsPrev);
-            Tensor dg = Tensors.concat(be, dr, du);
-            Tensor dgPre = Tensors.zeros(be, b, 2 * hidden);
-            be.sigmoidBackward(st.gates(), dg, dgPre);
-            Tensor dxs = matmulBiasBackward(gates, st.xs(), dgPre);
-            be.splitColumns(dxs, List.of(dxt, dsPrev), true);
-            ds = dsPrev;
+            be.concatColumns(List.of(dr, du), dg);
+            Tensor dgp = Tensors.step(dGatePre, k);
+            be.sigmoidBackward(Tensors.step(gatesT, k), dg, dgp);
+            be.matmul(dgp, false, stateHalf(gates.kernel().value()), true, dsPrev, 1);
+            be.copy(dsPrev, ds);
         }
-        Tensor dX = Tensors.zeros(be, b, t, hidden);
-        be.transpose01(dxT, dX);
+        Tensor dGateAll = dGatePre.reshape(t * b, 2 * h);
+        Tensor dCandAll = dCandPre.reshape(t * b, h);
+        be.matmul(xT, true, dGateAll, false, inputHalf(gates.kernel().grad()), 1);
+        be.matmul(states.rows(0, t).reshape(t * b, h), true, dGateAll, false, stateHalf(gates.kernel().grad()), 1);
+        be.sumRows(dGateAll, gates.bias().grad(), 1);
+        be.matmul(xT, true, dCandAll, false, inputHalf(candidate.kernel().grad()), 1);
+        be.matmul(rsT.reshape(t * b, h), true, dCandAll, false, stateHalf(candidate.kernel().grad()), 1);
+        be.sumRows(dCandAll, candidate.bias().grad(), 1);
+        Tensor dxT = Tensors.zeros(be, t * b, h);
+        be.matmul(dGateAll, false, inputHalf(gates.kernel().value()), true, dxT, 0);
+        be.matmul(dCandAll, false, inputHalf(candidate.kernel().value()), true, dxT, 1);
+        Tensor dX = Tensors.zeros(be, b, t, h);
+        be.transpose01(dxT.reshape(t, b, h), dX);
         Tensor dA = Tensors.zeros(be, b, t, 1);
-        be.transpose01(daT, dA);
+        be.transpose01(daT.reshape(t, b, 1), dA);
         return new Grads(dX, dA.reshape(b, t));
     }
 }

@@ -22,10 +22,9 @@ public final class Gru {
     private final Parameter bias;
     // forward caches, time-major
     private Tensor xT;      // [T*B, D]
-    private Tensor hT;      // [T, B, H]
+    private Tensor hAll;    // [T+1, B, H]: hAll[0] = 0 (initial state), hAll[s+1] = state after step s
     private Tensor ghT;     // [T, B, 3H]
     private Tensor cacheT;  // [T, B, 3H]
-    private Tensor h0;      // [B, H]
 
     public Gru(ParameterFactory f, String name, int inputDim, int hidden) {
         this.be = f.backend();
@@ -40,7 +39,7 @@ public final class Gru {
     }
 
     private Tensor hPrev(int t) {
-        return t == 0 ? h0 : Tensors.step(hT, t - 1);
+        return Tensors.step(hAll, t);
     }
 
     /** All hidden states h [B, T, H] for x [B, T, D]. */
@@ -54,44 +53,47 @@ public final class Gru {
         be.matmul(xT, false, kernel.value(), false, gx, 0);
         be.addRowVector(gx, biasRow(bias.value(), 0));
         Tensor gxT = gx.reshape(t, b, g);
-        hT = Tensors.zeros(be, t, b, hidden);
+        hAll = Tensors.zeros(be, t + 1, b, hidden);
         ghT = Tensors.zeros(be, t, b, g);
         cacheT = Tensors.zeros(be, t, b, g);
-        h0 = Tensors.zeros(be, b, hidden);
         for (int s = 0; s < t; s++) {
             Tensor gh = Tensors.step(ghT, s);
             be.matmul(hPrev(s), false, recurrentKernel.value(), false, gh, 0);
             be.addRowVector(gh, biasRow(bias.value(), 1));
-            be.gruCell(Tensors.step(gxT, s), gh, hPrev(s), Tensors.step(hT, s), Tensors.step(cacheT, s));
+            be.gruCell(Tensors.step(gxT, s), gh, hPrev(s), Tensors.step(hAll, s + 1), Tensors.step(cacheT, s));
         }
         Tensor h = Tensors.zeros(be, b, t, hidden);
-        be.transpose01(hT, h);
+        be.transpose01(hAll.rows(1, t + 1), h);
         return h;
     }
 
-    /** Accumulates W, U and bias gradients; returns dx [B, T, D] for dh [B, T, H] (dL/d of every output state). */
+    /**
+     * Accumulates W, U and bias gradients; returns dx [B, T, D] for dh [B, T, H] (dL/d of every output state). Only
+     * the state gradient runs per step; the weight gradients are one product over all T B rows afterwards.
+     */
     public Tensor backward(Tensor dh) {
-        int t = hT.dim(0);
-        int b = hT.dim(1);
+        int t = ghT.dim(0);
+        int b = ghT.dim(1);
         int d = xT.dim(1);
         int g = 3 * hidden;
         Tensor dhT = Tensors.timeMajor(be, dh);
         Tensor dGx = Tensors.zeros(be, t * b, g);
         Tensor dGxT = dGx.reshape(t, b, g);
-        Tensor dGh = Tensors.zeros(be, b, g);
+        Tensor dGhT = Tensors.zeros(be, t, b, g);
         Tensor carry = Tensors.zeros(be, b, hidden);
         Tensor dhStep = Tensors.zeros(be, b, hidden);
         Tensor dhPrev = Tensors.zeros(be, b, hidden);
-        Tensor dbRec = biasRow(bias.grad(), 1);
         for (int s = t - 1; s >= 0; s--) {
             be.add(Tensors.step(dhT, s), carry, dhStep);
+            Tensor dGh = Tensors.step(dGhT, s);
             be.gruCellBackward(Tensors.step(ghT, s), hPrev(s), Tensors.step(cacheT, s), dhStep,
                     Tensors.step(dGxT, s), dGh, dhPrev);
             be.matmul(dGh, false, recurrentKernel.value(), true, dhPrev, 1);
-            be.matmul(hPrev(s), true, dGh, false, recurrentKernel.grad(), 1);
-            be.sumRows(dGh, dbRec, 1);
             be.copy(dhPrev, carry);
         }
+        Tensor dGhAll = dGhT.reshape(t * b, g);
+        be.matmul(hAll.rows(0, t).reshape(t * b, hidden), true, dGhAll, false, recurrentKernel.grad(), 1);
+        be.sumRows(dGhAll, biasRow(bias.grad(), 1), 1);
         be.matmul(xT, true, dGx, false, kernel.grad(), 1);
         be.sumRows(dGx, biasRow(bias.grad(), 0), 1);
         Tensor dxT = Tensors.zeros(be, t * b, d);

@@ -24,7 +24,10 @@ public final class DienModel implements CtrModel {
     private final AuxiliaryLoss aux;
 
     private ModelInput input;
-    private InputEmbedding.Embedded e;
+    private Tensor user;
+    private Tensor target;
+    private InputEmbedding.Sequence shortPart;
+    private InputEmbedding.Sequence negativeShort;
     private DienBlock.Output dienOut;
     private Tensor dLogit;
 
@@ -53,13 +56,13 @@ public final class DienModel implements CtrModel {
     }
 
     private Tensor[] logit(ModelInput in, boolean training) {
-        e = embedding.forward(in, training);
         int l = config.longLength();
-        Tensor shortHistory = Tensors.splitTime(be, e.history(), l)[1];
-        Tensor shortMask = Tensors.splitTime2(be, e.mask(), l)[1];
-        dienOut = dien.forward(e.target(), shortHistory, shortMask);
-        Tensor logit = mlp.forward(Tensors.concat(be, e.target(), dienOut.interest(), e.user()), training);
-        return new Tensor[] {logit, shortHistory, shortMask};
+        user = embedding.user(in);
+        target = embedding.target(in);
+        shortPart = embedding.history(in, l, l + config.shortLength());
+        dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
+        Tensor logit = mlp.forward(Tensors.concat(be, target, dienOut.interest(), user), training);
+        return new Tensor[] {logit};
     }
 
     @Override
@@ -68,8 +71,10 @@ public final class DienModel implements CtrModel {
         Tensor[] out = logit(in, true);
         dLogit = Tensors.zeros(be, in.batch());
         double bce = be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0);
-        Tensor negativeShort = Tensors.splitTime(be, e.negative(), config.longLength())[1];
-        double auxLoss = aux.forward(dienOut.states(), out[1], negativeShort, out[2], 1.0);
+        int l = config.longLength();
+        negativeShort = embedding.negatives(in, l, l + config.shortLength());
+        double auxLoss = aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(),
+                shortPart.mask(), 1.0);
         return new ModelOutput(out[0], null, bce, auxLoss, bce + auxLoss);
     }
 
@@ -77,16 +82,16 @@ public final class DienModel implements CtrModel {
     public void backward() {
         int b = input.batch();
         int item = config.itemDim();
-        int l = config.longLength();
         List<Tensor> d = Tensors.split(be, mlp.backward(dLogit), item, config.hidden(), config.embeddingDim());
         Tensor dTarget = d.get(0);
         Tensor dShort = Tensors.zeros(be, b, config.shortLength(), item);
         AuxiliaryLoss.Grads da = aux.backward();
         dien.backward(d.get(1), da.dStates(), dTarget, dShort);
         be.axpy(1, da.dPositive(), dShort);
-        Tensor dHistory = Tensors.concatTime(be, Tensors.zeros(be, b, l, item), dShort);
-        Tensor dNegative = Tensors.concatTime(be, Tensors.zeros(be, b, l, item), da.dNegative());
-        embedding.backward(input, e, d.get(2), dTarget, dHistory, dNegative);
+        embedding.userBackward(input, d.get(2));
+        embedding.targetBackward(input, dTarget);
+        embedding.historyBackward(input, shortPart, dShort);
+        embedding.negativesBackward(input, negativeShort, da.dNegative());
     }
 
     @Override

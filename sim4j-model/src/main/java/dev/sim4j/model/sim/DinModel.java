@@ -22,7 +22,9 @@ public final class DinModel implements CtrModel {
     private final PReluMlp mlp;
 
     private ModelInput input;
-    private InputEmbedding.Embedded e;
+    private Tensor user;
+    private Tensor target;
+    private InputEmbedding.Sequence history;
     private Tensor dLogit;
 
     public DinModel(ModelConfig config, Backend backend, long seed) {
@@ -48,9 +50,11 @@ public final class DinModel implements CtrModel {
     }
 
     private Tensor logit(ModelInput in, boolean training) {
-        e = embedding.forward(in, false);
-        DotAttention.Result g = attention.forward(e.history(), e.target(), e.mask());
-        return mlp.forward(Tensors.concat(be, e.target(), g.output(), e.user()), training);
+        user = embedding.user(in);
+        target = embedding.target(in);
+        history = embedding.history(in, 0, config.historyLength());
+        DotAttention.Result g = attention.forward(history.vectors(), target, history.mask());
+        return mlp.forward(Tensors.concat(be, target, g.output(), user), training);
     }
 
     @Override
@@ -67,9 +71,11 @@ public final class DinModel implements CtrModel {
         int item = config.itemDim();
         List<Tensor> d = Tensors.split(be, mlp.backward(dLogit), item, item, config.embeddingDim());
         Tensor dTarget = d.get(0);
-        Tensor dHistory = Tensors.zeros(be, e.history().shape());
+        Tensor dHistory = Tensors.zeros(be, history.vectors().shape());
         attention.backward(d.get(1), dHistory, dTarget);
-        embedding.backward(input, e, d.get(2), dTarget, dHistory, null);
+        embedding.userBackward(input, d.get(2));
+        embedding.targetBackward(input, dTarget);
+        embedding.historyBackward(input, history, dHistory);
     }
 
     @Override

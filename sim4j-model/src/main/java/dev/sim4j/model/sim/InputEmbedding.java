@@ -10,19 +10,16 @@ import java.util.List;
 /**
  * The three embedding tables ({@code embedding.user} [U+1, E], {@code embedding.item} [I+1, E],
  * {@code embedding.category} [C+1, E]) and the model inputs' vectors: an item vector is concat(item, category), 2E
- * wide; history vectors are multiplied by their mask (item id > 0); the target is not masked.
+ * wide; history vectors are multiplied by their mask (item id > 0); the target is not masked. A model embeds only
+ * the positions it reads (SIM's long part and short part separately, DIEN the short part, the negatives' short part),
+ * in one fused kernel each, and their gradients skip the padding positions.
  */
 public final class InputEmbedding {
     /**
-     * @param user         [B, E]
-     * @param target       [B, 2E]
-     * @param history      masked positive history [B, L + T, 2E]
-     * @param mask         positive history mask [B, L + T]
-     * @param negative     masked negative history [B, L + T, 2E], or null when not asked for
-     * @param negativeMask negative history mask [B, L + T], or null
+     * Positions [from, to) of a behaviour sequence: masked item vectors [B, to - from, 2E] and the mask
+     * [B, to - from].
      */
-    public record Embedded(Tensor user, Tensor target, Tensor history, Tensor mask, Tensor negative,
-                           Tensor negativeMask) {
+    public record Sequence(Tensor vectors, Tensor mask, int from, int to) {
     }
 
     private final Backend be;
@@ -38,53 +35,57 @@ public final class InputEmbedding {
         this.category = new Embedding(f, "embedding.category", config.categories() + 1, e);
     }
 
-    private Tensor items(Tensor itemIds, Tensor categoryIds) {
-        return Tensors.concat(be, item.forward(itemIds), category.forward(categoryIds));
+    /** The user vectors [B, E]. */
+    public Tensor user(ModelInput in) {
+        return user.forward(in.uid());
     }
 
-    private Tensor[] history(Tensor itemIds, Tensor categoryIds) {
+    /** The target item vectors [B, 2E] (not masked). */
+    public Tensor target(ModelInput in) {
+        return Tensors.concat(be, item.forward(in.targetItem()), category.forward(in.targetCategory()));
+    }
+
+    /** Positions [from, to) of the positive history. */
+    public Sequence history(ModelInput in, int from, int to) {
+        return sequence(in.historyItems(), in.historyCategories(), from, to);
+    }
+
+    /** Positions [from, to) of the negative history. */
+    public Sequence negatives(ModelInput in, int from, int to) {
+        return sequence(in.negativeItems(), in.negativeCategories(), from, to);
+    }
+
+    private Sequence sequence(Tensor itemIds, Tensor categoryIds, int from, int to) {
         int b = itemIds.dim(0);
-        int t = itemIds.dim(1);
-        Tensor mask = Tensors.zeros(be, b, t);
-        be.nonPadding(itemIds, mask);
-        Tensor v = items(itemIds, categoryIds);
-        Tensor masked = Tensors.zeros(be, b * t, v.dim(1));
-        be.mulRows(v, mask.reshape(b * t), masked);
-        return new Tensor[] {masked.reshape(b, t, v.dim(1)), mask};
+        Tensor vectors = Tensors.zeros(be, b, to - from, 2 * item.dim());
+        Tensor mask = Tensors.zeros(be, b, to - from);
+        be.embedSequence(item.table().value(), category.table().value(), itemIds, categoryIds, from, to, vectors,
+                mask);
+        return new Sequence(vectors, mask, from, to);
     }
 
-    public Embedded forward(ModelInput in, boolean withNegatives) {
-        Tensor u = user.forward(in.uid());
-        Tensor target = items(in.targetItem(), in.targetCategory());
-        Tensor[] pos = history(in.historyItems(), in.historyCategories());
-        Tensor[] neg = withNegatives ? history(in.negativeItems(), in.negativeCategories()) : new Tensor[2];
-        return new Embedded(u, target, pos[0], pos[1], neg[0], neg[1]);
-    }
-
-    private void itemsBackward(Tensor itemIds, Tensor categoryIds, Tensor d) {
-        int e = item.dim();
-        List<Tensor> parts = Tensors.split(be, d, e, e);
-        item.backward(itemIds, parts.get(0));
-        category.backward(categoryIds, parts.get(1));
-    }
-
-    private void historyBackward(Tensor itemIds, Tensor categoryIds, Tensor mask, Tensor d) {
-        int n = (int) itemIds.size();
-        Tensor masked = Tensors.zeros(be, n, d.dim(-1));
-        be.mulRows(d.reshape(n, d.dim(-1)), mask.reshape(n), masked);
-        itemsBackward(itemIds, categoryIds, masked);
-    }
-
-    /**
-     * Scatters the gradients into the tables: dUser [B, E], dTarget [B, 2E], dHistory [B, L + T, 2E], dNegative
-     * [B, L + T, 2E] or null.
-     */
-    public void backward(ModelInput in, Embedded e, Tensor dUser, Tensor dTarget, Tensor dHistory, Tensor dNegative) {
+    /** Scatters dUser [B, E] into the user table's gradient. */
+    public void userBackward(ModelInput in, Tensor dUser) {
         user.backward(in.uid(), dUser);
-        itemsBackward(in.targetItem(), in.targetCategory(), dTarget);
-        historyBackward(in.historyItems(), in.historyCategories(), e.mask(), dHistory);
-        if (dNegative != null) {
-            historyBackward(in.negativeItems(), in.negativeCategories(), e.negativeMask(), dNegative);
-        }
+    }
+
+    /** Scatters dTarget [B, 2E] into the item and category tables' gradients. */
+    public void targetBackward(ModelInput in, Tensor dTarget) {
+        int e = item.dim();
+        List<Tensor> parts = Tensors.split(be, dTarget, e, e);
+        item.backward(in.targetItem(), parts.get(0));
+        category.backward(in.targetCategory(), parts.get(1));
+    }
+
+    /** Scatters the gradient [B, to - from, 2E] of a positive-history part into the tables' gradients. */
+    public void historyBackward(ModelInput in, Sequence s, Tensor d) {
+        be.embedSequenceBackward(d, in.historyItems(), in.historyCategories(), s.from(), s.to(),
+                item.table().grad(), category.table().grad());
+    }
+
+    /** Scatters the gradient [B, to - from, 2E] of a negative-history part into the tables' gradients. */
+    public void negativesBackward(ModelInput in, Sequence s, Tensor d) {
+        be.embedSequenceBackward(d, in.negativeItems(), in.negativeCategories(), s.from(), s.to(),
+                item.table().grad(), category.table().grad());
     }
 }

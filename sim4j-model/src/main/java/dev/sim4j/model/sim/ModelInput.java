@@ -20,4 +20,11 @@ public record ModelInput(Tensor uid, Tensor targetItem, Tensor targetCategory, T
     public int batch() {
         return uid.dim(0);
     }
+
+    /** Rows [from, to) of this batch, as views (no copy). */
+    public ModelInput rows(int from, int to) {
+        return new ModelInput(uid.rows(from, to), targetItem.rows(from, to), targetCategory.rows(from, to),
+                historyItems.rows(from, to), historyCategories.rows(from, to), negativeItems.rows(from, to),
+                negativeCategories.rows(from, to), label.rows(from, to));
+    }
 }

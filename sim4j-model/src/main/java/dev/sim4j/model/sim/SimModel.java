@@ -41,7 +41,11 @@ public final class SimModel implements CtrModel {
 
     // forward state for the backward
     private ModelInput input;
-    private InputEmbedding.Embedded e;
+    private Tensor user;
+    private Tensor target;
+    private InputEmbedding.Sequence longPart;
+    private InputEmbedding.Sequence shortPart;
+    private InputEmbedding.Sequence negativeShort;
     private DienBlock.Output dienOut;
     private Tensor dLogitOne;
     private Tensor dLogitTwo;
@@ -76,21 +80,22 @@ public final class SimModel implements CtrModel {
     }
 
     private Tensor[] logits(ModelInput in, boolean training) {
-        e = embedding.forward(in, training);
         int l = config.longLength();
-        Tensor[] history = Tensors.splitTime(be, e.history(), l);
-        Tensor[] mask = Tensors.splitTime2(be, e.mask(), l);
+        user = embedding.user(in);
+        target = embedding.target(in);
+        longPart = embedding.history(in, 0, l);
+        shortPart = embedding.history(in, l, l + config.shortLength());
         // GSU
-        DotAttention.Result g = gsu.forward(history[0], e.target(), mask[0]);
-        Tensor one = stageOne.forward(Tensors.concat(be, e.target(), g.output(), e.user()), training);
+        DotAttention.Result g = gsu.forward(longPart.vectors(), target, longPart.mask());
+        Tensor one = stageOne.forward(Tensors.concat(be, target, g.output(), user), training);
         // ESU over the top-K
-        TopKSelection.Selection sel = topK.forward(g.weights(), history[0]);
-        DotAttention.Result att = esu.forward(sel.values(), e.target(), sel.mask());
+        TopKSelection.Selection sel = topK.forward(g.weights(), longPart.vectors());
+        DotAttention.Result att = esu.forward(sel.values(), target, sel.mask());
         Tensor avg = mean.forward(sel.values(), sel.mask());
-        dienOut = dien.forward(e.target(), history[1], mask[1]);
+        dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
         Tensor two = stageTwo.forward(
-                Tensors.concat(be, att.output(), avg, e.target(), dienOut.interest(), e.user()), training);
-        return new Tensor[] {one, two, history[1], mask[1]};
+                Tensors.concat(be, att.output(), avg, target, dienOut.interest(), user), training);
+        return new Tensor[] {one, two};
     }
 
     @Override
@@ -102,8 +107,10 @@ public final class SimModel implements CtrModel {
         dLogitTwo = Tensors.zeros(be, b);
         double bceOne = be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5);
         double bceTwo = be.binaryCrossEntropy(out[1], in.label(), dLogitTwo, 0.5);
-        Tensor negativeShort = Tensors.splitTime(be, e.negative(), config.longLength())[1];
-        double auxLoss = aux.forward(dienOut.states(), out[2], negativeShort, out[3], 1.0);
+        int l = config.longLength();
+        negativeShort = embedding.negatives(in, l, l + config.shortLength());
+        double auxLoss = aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(),
+                shortPart.mask(), 1.0);
         double classification = 0.5 * (bceOne + bceTwo);
         return new ModelOutput(out[1], out[0], classification, auxLoss, classification + auxLoss);
     }
@@ -136,9 +143,11 @@ public final class SimModel implements CtrModel {
         be.axpy(1, da.dPositive(), dShort);
         // GSU
         gsu.backward(d1.get(1), dLong, dTarget);
-        Tensor dHistory = Tensors.concatTime(be, dLong, dShort);
-        Tensor dNegative = Tensors.concatTime(be, Tensors.zeros(be, b, l, item), da.dNegative());
-        embedding.backward(input, e, dUser, dTarget, dHistory, dNegative);
+        embedding.userBackward(input, dUser);
+        embedding.targetBackward(input, dTarget);
+        embedding.historyBackward(input, longPart, dLong);
+        embedding.historyBackward(input, shortPart, dShort);
+        embedding.negativesBackward(input, negativeShort, da.dNegative());
     }
 
     @Override
