@@ -24,6 +24,15 @@ public interface Backend extends AutoCloseable {
     Tensor zeros(DType dtype, int... shape);
 
     /**
+     * A new tensor whose contents are unspecified, for an output the next kernel overwrites entirely (a product with
+     * beta 0, an activation, a gather): it spares zeroing memory that is about to be written. The default is
+     * {@link #zeros}.
+     */
+    default Tensor empty(DType dtype, int... shape) {
+        return zeros(dtype, shape);
+    }
+
+    /**
      * Opens a scope for a step's temporaries (see {@link TensorScope}): float tensors allocated until it closes may
      * be recycled afterwards. The default recycles nothing.
      */

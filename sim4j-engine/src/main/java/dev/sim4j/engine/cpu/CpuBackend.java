@@ -44,6 +44,7 @@ public final class CpuBackend implements Backend {
     private final int threads;
     private final ForkJoinPool pool;
     private final FloatArrayPool arrays = new FloatArrayPool();
+    private final boolean poisonEmpty;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -52,6 +53,15 @@ public final class CpuBackend implements Backend {
 
     /** A backend running its kernels on {@code threads} threads (1 runs everything on the caller's thread). */
     public CpuBackend(int threads) {
+        this(threads, false);
+    }
+
+    /**
+     * As {@link #CpuBackend(int)}; {@code poisonEmpty} fills every {@link #empty} tensor with NaN, for tests that
+     * prove no kernel reads an output it is meant to overwrite.
+     */
+    public CpuBackend(int threads, boolean poisonEmpty) {
+        this.poisonEmpty = poisonEmpty;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, not " + threads);
         }
@@ -183,6 +193,15 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor zeros(DType dtype, int... shape) {
+        return allocate(dtype, shape, true);
+    }
+
+    @Override
+    public Tensor empty(DType dtype, int... shape) {
+        return allocate(dtype, shape, false);
+    }
+
+    private Tensor allocate(DType dtype, int[] shape, boolean zero) {
         if (dtype == DType.F64) {
             throw new IllegalArgumentException("the cpu backend has no F64 tensors (floatType is F32)");
         }
@@ -191,7 +210,8 @@ public final class CpuBackend implements Backend {
             for (int d : shape) {
                 n *= d;
             }
-            return new CpuTensor(this, dtype, shape, arrays.take(Math.toIntExact(n)), null, null, 0);
+            return new CpuTensor(this, dtype, shape, arrays.take(Math.toIntExact(n), zero, poisonEmpty), null, null,
+                    0);
         }
         return CpuTensor.allocate(this, dtype, shape);
     }

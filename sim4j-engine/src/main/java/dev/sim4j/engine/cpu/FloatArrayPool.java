@@ -47,20 +47,30 @@ final class FloatArrayPool {
         };
     }
 
-    /** A zeroed array of {@code length}: recycled when a scope is open and one is free, else new. */
-    synchronized float[] take(int length) {
-        if (depth == 0) {
-            return new float[length];
+    /**
+     * An array of {@code length}: recycled when a scope is open and one is free, else new. Zeroed when {@code zero},
+     * else holding whatever it held ({@code poison}: NaN, so a kernel reading what it should overwrite shows in tests).
+     */
+    synchronized float[] take(int length, boolean zero, boolean poison) {
+        float[] a = null;
+        if (depth > 0) {
+            ArrayDeque<float[]> q = free.get(length);
+            if (q != null && !q.isEmpty()) {
+                a = q.pop();
+                if (zero) {
+                    Arrays.fill(a, 0f);
+                }
+            }
         }
-        ArrayDeque<float[]> q = free.get(length);
-        float[] a;
-        if (q == null || q.isEmpty()) {
+        if (a == null) {
             a = new float[length];
-        } else {
-            a = q.pop();
-            Arrays.fill(a, 0f);
         }
-        taken.add(a);
+        if (!zero && poison) {
+            Arrays.fill(a, Float.NaN);
+        }
+        if (depth > 0) {
+            taken.add(a);
+        }
         return a;
     }
 

@@ -67,20 +67,21 @@ public final class AuGru {
         xT = Tensors.timeMajor(be, x).reshape(t * b, h);
         aT = Tensors.timeMajor(be, a.reshape(b, t, 1)).reshape(t, b);
         // Pre-activations, x halves and biases for all steps at once; the state halves are added per step.
-        Tensor gatePre = Tensors.zeros(be, t * b, 2 * h);
+        Tensor gatePre = Tensors.empty(be, t * b, 2 * h);
         be.matmul(xT, false, inputHalf(gates.kernel().value()), false, gatePre, 0);
         be.addRowVector(gatePre, gates.bias().value());
-        Tensor candPre = Tensors.zeros(be, t * b, h);
+        Tensor candPre = Tensors.empty(be, t * b, h);
         be.matmul(xT, false, inputHalf(candidate.kernel().value()), false, candPre, 0);
         be.addRowVector(candPre, candidate.bias().value());
         Tensor gatePreT = gatePre.reshape(t, b, 2 * h);
         Tensor candPreT = candPre.reshape(t, b, h);
-        states = Tensors.zeros(be, t + 1, b, h);
-        gatesT = Tensors.zeros(be, t, b, 2 * h);
-        rT = Tensors.zeros(be, t, b, h);
-        uT = Tensors.zeros(be, t, b, h);
-        rsT = Tensors.zeros(be, t, b, h);
-        cT = Tensors.zeros(be, t, b, h);
+        states = Tensors.empty(be, t + 1, b, h);
+        be.fill(Tensors.step(states, 0), 0);
+        gatesT = Tensors.empty(be, t, b, 2 * h);
+        rT = Tensors.empty(be, t, b, h);
+        uT = Tensors.empty(be, t, b, h);
+        rsT = Tensors.empty(be, t, b, h);
+        cT = Tensors.empty(be, t, b, h);
         for (int k = 0; k < t; k++) {
             Tensor s = Tensors.step(states, k);
             Tensor gp = Tensors.step(gatePreT, k);
@@ -106,9 +107,9 @@ public final class AuGru {
         int t = steps;
         int b = batch;
         int h = hidden;
-        Tensor dGatePre = Tensors.zeros(be, t, b, 2 * h);
-        Tensor dCandPre = Tensors.zeros(be, t, b, h);
-        Tensor daT = Tensors.zeros(be, t, b);
+        Tensor dGatePre = Tensors.empty(be, t, b, 2 * h);
+        Tensor dCandPre = Tensors.empty(be, t, b, h);
+        Tensor daT = Tensors.empty(be, t, b);
         Tensor ds = Tensors.copyOf(be, dOut);
         Tensor du = Tensors.zeros(be, b, h);
         Tensor dc = Tensors.zeros(be, b, h);
@@ -142,12 +143,12 @@ public final class AuGru {
         be.matmul(xT, true, dCandAll, false, inputHalf(candidate.kernel().grad()), 1);
         be.matmul(rsT.reshape(t * b, h), true, dCandAll, false, stateHalf(candidate.kernel().grad()), 1);
         be.sumRows(dCandAll, candidate.bias().grad(), 1);
-        Tensor dxT = Tensors.zeros(be, t * b, h);
+        Tensor dxT = Tensors.empty(be, t * b, h);
         be.matmul(dGateAll, false, inputHalf(gates.kernel().value()), true, dxT, 0);
         be.matmul(dCandAll, false, inputHalf(candidate.kernel().value()), true, dxT, 1);
-        Tensor dX = Tensors.zeros(be, b, t, h);
+        Tensor dX = Tensors.empty(be, b, t, h);
         be.transpose01(dxT.reshape(t, b, h), dX);
-        Tensor dA = Tensors.zeros(be, b, t, 1);
+        Tensor dA = Tensors.empty(be, b, t, 1);
         be.transpose01(daT.reshape(t, b, 1), dA);
         return new Grads(dX, dA.reshape(b, t));
     }

@@ -46,7 +46,7 @@ public final class Dense {
     /** y [N, out] = x [N, in] W + b. */
     public Tensor forward(Tensor x) {
         this.x = x;
-        Tensor y = Tensors.zeros(be, x.dim(0), out());
+        Tensor y = Tensors.empty(be, x.dim(0), out());
         be.matmul(x, false, kernel.value(), false, y, 0);
         be.addRowVector(y, bias.value());
         return y;
@@ -56,7 +56,7 @@ public final class Dense {
     public Tensor backward(Tensor dy) {
         be.matmul(x, true, dy, false, kernel.grad(), 1);
         be.sumRows(dy, bias.grad(), 1);
-        Tensor dx = Tensors.zeros(be, x.dim(0), in());
+        Tensor dx = Tensors.empty(be, x.dim(0), in());
         be.matmul(dy, false, kernel.value(), true, dx, 0);
         return dx;
     }

@@ -49,20 +49,21 @@ public final class Gru {
         int d = x.dim(2);
         int g = 3 * hidden;
         xT = Tensors.timeMajor(be, x).reshape(t * b, d);
-        Tensor gx = Tensors.zeros(be, t * b, g);
+        Tensor gx = Tensors.empty(be, t * b, g);
         be.matmul(xT, false, kernel.value(), false, gx, 0);
         be.addRowVector(gx, biasRow(bias.value(), 0));
         Tensor gxT = gx.reshape(t, b, g);
-        hAll = Tensors.zeros(be, t + 1, b, hidden);
-        ghT = Tensors.zeros(be, t, b, g);
-        cacheT = Tensors.zeros(be, t, b, g);
+        hAll = Tensors.empty(be, t + 1, b, hidden);
+        be.fill(Tensors.step(hAll, 0), 0);
+        ghT = Tensors.empty(be, t, b, g);
+        cacheT = Tensors.empty(be, t, b, g);
         for (int s = 0; s < t; s++) {
             Tensor gh = Tensors.step(ghT, s);
             be.matmul(hPrev(s), false, recurrentKernel.value(), false, gh, 0);
             be.addRowVector(gh, biasRow(bias.value(), 1));
             be.gruCell(Tensors.step(gxT, s), gh, hPrev(s), Tensors.step(hAll, s + 1), Tensors.step(cacheT, s));
         }
-        Tensor h = Tensors.zeros(be, b, t, hidden);
+        Tensor h = Tensors.empty(be, b, t, hidden);
         be.transpose01(hAll.rows(1, t + 1), h);
         return h;
     }
@@ -77,9 +78,9 @@ public final class Gru {
         int d = xT.dim(1);
         int g = 3 * hidden;
         Tensor dhT = Tensors.timeMajor(be, dh);
-        Tensor dGx = Tensors.zeros(be, t * b, g);
+        Tensor dGx = Tensors.empty(be, t * b, g);
         Tensor dGxT = dGx.reshape(t, b, g);
-        Tensor dGhT = Tensors.zeros(be, t, b, g);
+        Tensor dGhT = Tensors.empty(be, t, b, g);
         Tensor carry = Tensors.zeros(be, b, hidden);
         Tensor dhStep = Tensors.zeros(be, b, hidden);
         Tensor dhPrev = Tensors.zeros(be, b, hidden);
@@ -96,9 +97,9 @@ public final class Gru {
         be.sumRows(dGhAll, biasRow(bias.grad(), 1), 1);
         be.matmul(xT, true, dGx, false, kernel.grad(), 1);
         be.sumRows(dGx, biasRow(bias.grad(), 0), 1);
-        Tensor dxT = Tensors.zeros(be, t * b, d);
+        Tensor dxT = Tensors.empty(be, t * b, d);
         be.matmul(dGx, false, kernel.value(), true, dxT, 0);
-        Tensor dx = Tensors.zeros(be, b, t, d);
+        Tensor dx = Tensors.empty(be, b, t, d);
         be.transpose01(dxT.reshape(t, b, d), dx);
         return dx;
     }

@@ -16,6 +16,11 @@ public final class Tensors {
         return be.zeros(be.floatType(), shape);
     }
 
+    /** A new float tensor with unspecified contents, for an output the next kernel overwrites entirely. */
+    public static Tensor empty(Backend be, int... shape) {
+        return be.empty(be.floatType(), shape);
+    }
+
     /** Number of rows when the last dimension is taken as columns. */
     public static int rows(Tensor x) {
         return (int) (x.size() / x.dim(-1));
@@ -27,7 +32,7 @@ public final class Tensors {
         for (Tensor p : parts) {
             width += p.dim(-1);
         }
-        Tensor out = zeros(be, rows(parts[0]), width);
+        Tensor out = empty(be, rows(parts[0]), width);
         be.concatColumns(Arrays.asList(parts), out);
         return out;
     }
@@ -37,7 +42,7 @@ public final class Tensors {
         List<Tensor> parts = new ArrayList<>();
         int m = rows(in);
         for (int w : widths) {
-            parts.add(zeros(be, m, w));
+            parts.add(empty(be, m, w));
         }
         be.splitColumns(in.reshape(m, in.dim(-1)), parts, false);
         return parts;
@@ -68,7 +73,7 @@ public final class Tensors {
 
     /** A new tensor equal to x. */
     public static Tensor copyOf(Backend be, Tensor x) {
-        Tensor out = zeros(be, x.shape());
+        Tensor out = empty(be, x.shape());
         be.copy(x, out);
         return out;
     }
@@ -80,7 +85,7 @@ public final class Tensors {
 
     /** x [B, T, D] as a new time-major tensor [T, B, D]. */
     public static Tensor timeMajor(Backend be, Tensor x) {
-        Tensor out = zeros(be, x.dim(1), x.dim(0), x.dim(2));
+        Tensor out = empty(be, x.dim(1), x.dim(0), x.dim(2));
         be.transpose01(x, out);
         return out;
     }

@@ -57,8 +57,8 @@ public final class InputEmbedding {
 
     private Sequence sequence(Tensor itemIds, Tensor categoryIds, int from, int to) {
         int b = itemIds.dim(0);
-        Tensor vectors = Tensors.zeros(be, b, to - from, 2 * item.dim());
-        Tensor mask = Tensors.zeros(be, b, to - from);
+        Tensor vectors = Tensors.empty(be, b, to - from, 2 * item.dim());
+        Tensor mask = Tensors.empty(be, b, to - from);
         be.embedSequence(item.table().value(), category.table().value(), itemIds, categoryIds, from, to, vectors,
                 mask);
         return new Sequence(vectors, mask, from, to);
