@@ -38,6 +38,10 @@ public final class CpuBackend implements Backend {
      * in the last-level cache when p is the long batch dimension (weight gradients, A^T B).
      */
     private static final int KSUPER = 4096;
+    /** Products with fewer C tiles than this and K >= 2 KSUPER split K (see matmulSplitK). */
+    private static final int SPLIT_K_TILES = 8;
+    /** At most this many K parts. */
+    private static final int SPLIT_K_PARTS = 8;
     /** Buckets of table rows for the parallel scatter-add (a constant, so the split is the same for every run). */
     private static final int SCATTER_BUCKETS = 64;
 
@@ -391,6 +395,10 @@ public final class CpuBackend implements Backend {
             });
             return;
         }
+        if (tilesM * tilesN < SPLIT_K_TILES && k >= 2 * KSUPER) {
+            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, (float) beta);
+            return;
+        }
         for (int p0 = 0; p0 < k; p0 += KSUPER) {
             int p1 = Math.min(k, p0 + KSUPER);
             float be = p0 == 0 ? (float) beta : 1f;
@@ -404,6 +412,44 @@ public final class CpuBackend implements Backend {
                 }
             });
         }
+    }
+
+    /**
+     * A product with a long reduction and few output tiles (a weight gradient A^T B over B x T rows into a small
+     * kernel): tiling C alone would leave threads idle, so K is cut into a number of parts fixed by K alone, each
+     * (part, tile) pair is a chunk writing its own partial product, and the partials are added in part order. The
+     * split depends on the shapes only, so the result is the same at every thread count.
+     */
+    private void matmulSplitK(float[] af, int ao, int aSI, int aSP, float[] bArr, int bOff, int bLd, float[] cf, int co,
+                              int m, int n, int k, int tilesM, int tilesN, float beta) {
+        int parts = Math.min(SPLIT_K_PARTS, k / KSUPER);
+        int tiles = tilesM * tilesN;
+        int size = m * n;
+        float[] partial = new float[parts * size];
+        forChunks(parts * tiles, 1, (lo, hi) -> {
+            for (int q = lo; q < hi; q++) {
+                int part = q / tiles;
+                int t = q % tiles;
+                int p0 = (int) ((long) part * k / parts);
+                int p1 = (int) ((long) (part + 1) * k / parts);
+                int i0 = (t / tilesN) * MC;
+                int j0 = (t % tilesN) * NC;
+                Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, partial, part * size, n, i0, Math.min(m, i0 + MC), j0,
+                        Math.min(n, j0 + NC), p0, p1, 0f);
+            }
+        });
+        forChunks(m, rowGrain((long) n * parts), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                for (int j = 0; j < n; j++) {
+                    int e = i * n + j;
+                    float sum = partial[e];
+                    for (int part = 1; part < parts; part++) {
+                        sum += partial[part * size + e];
+                    }
+                    cf[co + e] = beta == 0f ? sum : beta * cf[co + e] + sum;
+                }
+            }
+        });
     }
 
     @Override
@@ -1246,9 +1292,34 @@ public final class CpuBackend implements Backend {
         CpuTensor p = f32(hPrev);
         CpuTensor o = f32(hOut);
         CpuTensor c = f32(cache);
-        forChunks(b, rowGrain(h * 8L), (lo, hi) -> Activations.gruCell(x.f, x.offset + lo * 3 * h, r.f,
-                r.offset + lo * 3 * h, p.f, p.offset + lo * h, o.f, o.offset + lo * h, c.f, c.offset + lo * 3 * h,
-                hi - lo, h));
+        // Three simple passes per row (pre-activations, the array sigmoid / tanh kernels, the state update) rather
+        // than one fused Vector API loop: the fused loop was too large for the JIT to compile reliably, and its time
+        // varied fivefold from run to run.
+        float[] xf = x.f;
+        float[] gf = r.f;
+        float[] cf = c.f;
+        forChunks(b, rowGrain(h * 8L), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int xo = x.offset + i * 3 * h;
+                int go = r.offset + i * 3 * h;
+                int co = c.offset + i * 3 * h;
+                for (int j = 0; j < 2 * h; j++) {
+                    cf[co + j] = xf[xo + j] + gf[go + j];
+                }
+                Activations.sigmoid(cf, co, cf, co, 2 * h);
+                for (int j = 0; j < h; j++) {
+                    cf[co + 2 * h + j] = Math.fma(cf[co + h + j], gf[go + 2 * h + j], xf[xo + 2 * h + j]);
+                }
+                Activations.tanh(cf, co + 2 * h, cf, co + 2 * h, h);
+                int po = p.offset + i * h;
+                int oo = o.offset + i * h;
+                for (int j = 0; j < h; j++) {
+                    float z = cf[co + j];
+                    float n = cf[co + 2 * h + j];
+                    o.f[oo + j] = Math.fma(z, p.f[po + j], (1f - z) * n);
+                }
+            }
+        });
     }
 
     @Override

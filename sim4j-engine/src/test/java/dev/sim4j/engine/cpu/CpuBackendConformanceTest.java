@@ -69,6 +69,12 @@ class CpuBackendConformanceTest {
         matmulCase(33, 5000, 40, true, false, 0.5); // K beyond one reduction super-block
         matmulCase(40, 300, 200, true, true, 0);
         matmulCase(2048, 80, 1, false, false, 1); // the logit layer: a single column
+        // Weight gradients with few output tiles: K is split into parts (and with beta 0, NaN in C is ignored).
+        matmulCase(32, 18432, 100, true, false, 1);
+        matmulCase(100, 36864, 50, true, false, 0);
+        matmulCase(96, 20480, 192, true, false, 0.5);
+        matmulCase(7, 8193, 3, true, false, 0);
+        matmulCase(40, 9000, 1, false, true, 1);
     }
 
     void matmulCase(int m, int k, int n, boolean ta, boolean tb, double beta) {

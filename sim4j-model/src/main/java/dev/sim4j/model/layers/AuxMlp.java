@@ -18,6 +18,9 @@ public final class AuxMlp {
 
     public AuxMlp(ParameterFactory f, String name, int in, List<Integer> sizes) {
         this.be = f.backend();
+        if (sizes.isEmpty()) {
+            throw new IllegalArgumentException(name + ": the auxiliary MLP needs at least one hidden layer");
+        }
         int width = in;
         for (int i = 0; i < sizes.size(); i++) {
             hidden.add(new Dense(f, name + ".dense_" + i, width, sizes.get(i)));
@@ -28,11 +31,22 @@ public final class AuxMlp {
 
     /** logit [N] for x [N, in]. */
     public Tensor forward(Tensor x) {
+        return forwardFromFirst(hidden.getFirst().forward(x));
+    }
+
+    /**
+     * logit [N] from the first hidden layer's pre-activation [N, sizes[0]], which the caller computed itself (the
+     * auxiliary loss shares its h_t part between the click and no-click rows).
+     */
+    public Tensor forwardFromFirst(Tensor firstPre) {
         activations.clear();
-        Tensor h = x;
-        for (Dense d : hidden) {
-            Tensor pre = d.forward(h);
-            h = Tensors.zeros(be, pre.shape());
+        Tensor pre = firstPre;
+        Tensor h = null;
+        for (int i = 0; i < hidden.size(); i++) {
+            if (i > 0) {
+                pre = hidden.get(i).forward(h);
+            }
+            h = Tensors.empty(be, pre.shape());
             be.sigmoid(pre, h);
             activations.add(h);
         }
@@ -42,13 +56,29 @@ public final class AuxMlp {
 
     /** Accumulates every parameter gradient; returns dx [N, in] for dLogit [N]. */
     public Tensor backward(Tensor dLogit) {
+        return hidden.getFirst().backward(backwardToFirst(dLogit));
+    }
+
+    /**
+     * Accumulates the gradients of every layer after the first; returns the gradient of the first hidden layer's
+     * pre-activation [N, sizes[0]] (the inverse of {@link #forwardFromFirst}).
+     */
+    public Tensor backwardToFirst(Tensor dLogit) {
         Tensor dh = output.backward(dLogit.reshape((int) dLogit.size(), 1));
+        Tensor dPre = null;
         for (int i = hidden.size() - 1; i >= 0; i--) {
             Tensor y = activations.get(i);
-            Tensor dPre = Tensors.zeros(be, y.shape());
+            dPre = Tensors.empty(be, y.shape());
             be.sigmoidBackward(y, dh, dPre);
-            dh = hidden.get(i).backward(dPre);
+            if (i > 0) {
+                dh = hidden.get(i).backward(dPre);
+            }
         }
-        return dh;
+        return dPre;
+    }
+
+    /** The first hidden layer (input [N, in]). */
+    public Dense first() {
+        return hidden.getFirst();
     }
 }

@@ -4,6 +4,7 @@ import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.model.init.ParameterFactory;
 import dev.sim4j.model.layers.AuxMlp;
+import dev.sim4j.model.layers.Dense;
 import dev.sim4j.model.layers.Tensors;
 import java.util.List;
 
@@ -22,6 +23,9 @@ public final class AuxiliaryLoss {
     private final Backend be;
     private final AuxMlp mlp;
     private Tensor dLogits;
+    private Tensor hHead;
+    private Tensor posTail;
+    private Tensor negTail;
     private int b;
     private int t;
     private int hidden;
@@ -32,21 +36,42 @@ public final class AuxiliaryLoss {
         this.mlp = new AuxMlp(f, name, hidden + itemDim, sizes);
     }
 
-    /** The loss; the gradients for {@link #backward()} are computed here too, scaled by {@code weight}. */
+    /** The first layer's kernel rows that multiply h_t (the first H) or the item vector (the rest), as views. */
+    private Tensor stateRows(Tensor kernel) {
+        return kernel.rows(0, hidden);
+    }
+
+    private Tensor itemRows(Tensor kernel) {
+        return kernel.rows(hidden, hidden + itemDim);
+    }
+
+    /**
+     * The loss; the gradients for {@link #backward()} are computed here too, scaled by {@code weight}. The MLP's first
+     * layer is split by rows of its kernel: [h_t, e] W = h_t W_h + e W_e, so h_t W_h is computed once and shared by
+     * the click and no-click rows instead of twice inside two concatenated inputs.
+     */
     public double forward(Tensor states, Tensor positive, Tensor negative, Tensor mask, double weight) {
         b = states.dim(0);
         t = states.dim(1);
         hidden = states.dim(2);
         itemDim = positive.dim(2);
         int n = b * (t - 1);
-        Tensor hHead = Tensors.splitTime(be, states, t - 1)[0].reshape(n, hidden);
-        Tensor posTail = Tensors.splitTime(be, positive, 1)[1].reshape(n, itemDim);
-        Tensor negTail = Tensors.splitTime(be, negative, 1)[1].reshape(n, itemDim);
+        hHead = Tensors.splitTime(be, states, t - 1)[0].reshape(n, hidden);
+        posTail = Tensors.splitTime(be, positive, 1)[1].reshape(n, itemDim);
+        negTail = Tensors.splitTime(be, negative, 1)[1].reshape(n, itemDim);
         Tensor maskTail = Tensors.splitTime2(be, mask, 1)[1].reshape(n);
-        Tensor x = Tensors.zeros(be, 2 * n, hidden + itemDim);
-        be.concatColumns(List.of(hHead, posTail), x.rows(0, n));
-        be.concatColumns(List.of(hHead, negTail), x.rows(n, 2 * n));
-        Tensor logits = mlp.forward(x);
+        Dense first = mlp.first();
+        Tensor kernel = first.kernel().value();
+        int width = first.out();
+        Tensor shared = Tensors.empty(be, n, width);
+        be.matmul(hHead, false, stateRows(kernel), false, shared, 0);
+        be.addRowVector(shared, first.bias().value());
+        Tensor pre = Tensors.empty(be, 2 * n, width);
+        be.matmul(posTail, false, itemRows(kernel), false, pre.rows(0, n), 0);
+        be.axpy(1, shared, pre.rows(0, n));
+        be.matmul(negTail, false, itemRows(kernel), false, pre.rows(n, 2 * n), 0);
+        be.axpy(1, shared, pre.rows(n, 2 * n));
+        Tensor logits = mlp.forwardFromFirst(pre);
         dLogits = Tensors.zeros(be, 2 * n);
         return be.auxiliaryLoss(logits.rows(0, n), logits.rows(n, 2 * n), maskTail,
                 dLogits.rows(0, n), dLogits.rows(n, 2 * n), weight) * weight;
@@ -55,15 +80,29 @@ public final class AuxiliaryLoss {
     /** Accumulates the MLP's gradients and returns the inputs' gradients. */
     public Grads backward() {
         int n = b * (t - 1);
-        Tensor dx = mlp.backward(dLogits);
-        Tensor dH = Tensors.zeros(be, n, hidden);
-        Tensor dPos = Tensors.zeros(be, n, itemDim);
-        Tensor dNeg = Tensors.zeros(be, n, itemDim);
-        be.splitColumns(dx.rows(0, n), List.of(dH, dPos), false);
-        be.splitColumns(dx.rows(n, 2 * n), List.of(dH, dNeg), true);
+        Tensor dPre = mlp.backwardToFirst(dLogits);
+        Tensor dPos = dPre.rows(0, n);
+        Tensor dNeg = dPre.rows(n, 2 * n);
+        Tensor dShared = Tensors.copyOf(be, dPos);
+        be.axpy(1, dNeg, dShared);
+        Dense first = mlp.first();
+        Tensor kernel = first.kernel().value();
+        Tensor kernelGrad = first.kernel().grad();
+        be.matmul(hHead, true, dShared, false, stateRows(kernelGrad), 1);
+        be.matmul(posTail, true, dPos, false, itemRows(kernelGrad), 1);
+        be.matmul(negTail, true, dNeg, false, itemRows(kernelGrad), 1);
+        be.sumRows(dShared, first.bias().grad(), 1);
+        Tensor dH = Tensors.empty(be, n, hidden);
+        be.matmul(dShared, false, stateRows(kernel), true, dH, 0);
+        Tensor dPosItems = Tensors.empty(be, n, itemDim);
+        be.matmul(dPos, false, itemRows(kernel), true, dPosItems, 0);
+        Tensor dNegItems = Tensors.empty(be, n, itemDim);
+        be.matmul(dNeg, false, itemRows(kernel), true, dNegItems, 0);
         Tensor dStates = Tensors.concatTime(be, dH.reshape(b, t - 1, hidden), Tensors.zeros(be, b, 1, hidden));
-        Tensor dPositive = Tensors.concatTime(be, Tensors.zeros(be, b, 1, itemDim), dPos.reshape(b, t - 1, itemDim));
-        Tensor dNegative = Tensors.concatTime(be, Tensors.zeros(be, b, 1, itemDim), dNeg.reshape(b, t - 1, itemDim));
+        Tensor dPositive = Tensors.concatTime(be, Tensors.zeros(be, b, 1, itemDim),
+                dPosItems.reshape(b, t - 1, itemDim));
+        Tensor dNegative = Tensors.concatTime(be, Tensors.zeros(be, b, 1, itemDim),
+                dNegItems.reshape(b, t - 1, itemDim));
         return new Grads(dStates, dPositive, dNegative);
     }
 }

@@ -117,39 +117,4 @@ public final class Activations {
         FloatVector s = ONE.div(e.add(1f));
         return e.mul(s).blend(s, v.compare(VectorOperators.GE, 0f));
     }
-
-    /**
-     * The Keras reset-after GRU cell for {@code rows} rows of width h (see {@code Backend.gruCell}): gx, gh and cache
-     * rows are [z | r | n] blocks of h; writes h' = z hPrev + (1 - z) n and the cache (z, r, n). 1 - z is computed as
-     * sigmoid(-v) directly, not by cancellation, so h' keeps its accuracy where z is close to 1.
-     */
-    public static void gruCell(float[] gx, int gxo, float[] gh, int gho, float[] hp, int hpo, float[] out, int oo,
-                               float[] cache, int co, int rows, int h) {
-        for (int i = 0; i < rows; i++) {
-            int g = i * 3 * h;
-            for (int j = 0; j < h; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, h);
-                int zi = g + j;
-                int ri = zi + h;
-                int ni = ri + h;
-                FloatVector vz = FloatVector.fromArray(S, gx, gxo + zi, m).add(FloatVector.fromArray(S, gh, gho + zi, m));
-                FloatVector vr = FloatVector.fromArray(S, gx, gxo + ri, m).add(FloatVector.fromArray(S, gh, gho + ri, m));
-                FloatVector e = expNonPositive(vz.abs().neg());
-                FloatVector s = ONE.div(e.add(1f));
-                FloatVector es = e.mul(s);
-                VectorMask<Float> pos = vz.compare(VectorOperators.GE, 0f);
-                FloatVector z = es.blend(s, pos);
-                FloatVector zc = s.blend(es, pos);
-                FloatVector r = sigmoid(vr);
-                FloatVector n = FloatVector.fromArray(S, gh, gho + ni, m)
-                        .fma(r, FloatVector.fromArray(S, gx, gxo + ni, m));
-                n = tanh(n);
-                FloatVector prev = FloatVector.fromArray(S, hp, hpo + i * h + j, m);
-                z.fma(prev, zc.mul(n)).intoArray(out, oo + i * h + j, m);
-                z.intoArray(cache, co + zi, m);
-                r.intoArray(cache, co + ri, m);
-                n.intoArray(cache, co + ni, m);
-            }
-        }
-    }
 }
