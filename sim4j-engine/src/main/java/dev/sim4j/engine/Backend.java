@@ -238,6 +238,15 @@ public interface Backend extends AutoCloseable {
     /** Backward of {@link #attentionFeatures}: dq +=, dh +=. */
     void attentionFeaturesBackward(Tensor q, Tensor h, Tensor dOut, Tensor dq, Tensor dh);
 
+    /** out[b, t, :] = q[b, :] * h[b, t, :], for q [B,D], h [B,T,D], out [B,T,D]. */
+    void broadcastMul(Tensor q, Tensor h, Tensor out);
+
+    /**
+     * Backward of {@link #broadcastMul}: dq[b, :] += sum over t of dOut[b, t, :] * h[b, t, :];
+     * dh[b, t, :] += dOut[b, t, :] * q[b, :].
+     */
+    void broadcastMulBackward(Tensor q, Tensor h, Tensor dOut, Tensor dq, Tensor dh);
+
     // ---------------------------------------------------------------- losses
 
     /**

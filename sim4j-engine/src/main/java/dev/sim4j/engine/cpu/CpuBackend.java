@@ -1446,6 +1446,63 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void broadcastMul(Tensor q, Tensor h, Tensor out) {
+        require(h.rank() == 3, "broadcastMul needs h [B,T,D]", h);
+        int b = h.dim(0);
+        int tt = h.dim(1);
+        int d = h.dim(2);
+        require(q.size() == (long) b * d && out.size() == h.size(), "broadcastMul", q, h, out);
+        CpuTensor qq = f32(q);
+        CpuTensor hh = f32(h);
+        CpuTensor o = f32(out);
+        forChunks(b, rowGrain((long) tt * d), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int qi = qq.offset + i * d;
+                for (int s = 0; s < tt; s++) {
+                    int hi2 = hh.offset + (i * tt + s) * d;
+                    int oi = o.offset + (i * tt + s) * d;
+                    for (int j = 0; j < d; j++) {
+                        o.f[oi + j] = qq.f[qi + j] * hh.f[hi2 + j];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void broadcastMulBackward(Tensor q, Tensor h, Tensor dOut, Tensor dq, Tensor dh) {
+        require(h.rank() == 3, "broadcastMulBackward needs h [B,T,D]", h);
+        int b = h.dim(0);
+        int tt = h.dim(1);
+        int d = h.dim(2);
+        require(q.size() == (long) b * d && dOut.size() == h.size() && dq.size() == q.size()
+                && dh.size() == h.size(), "broadcastMulBackward", q, h, dOut, dq, dh);
+        CpuTensor qq = f32(q);
+        CpuTensor hh = f32(h);
+        CpuTensor g = f32(dOut);
+        CpuTensor gq = f32(dq);
+        CpuTensor gh = f32(dh);
+        forChunks(b, rowGrain((long) tt * d), (lo, hi) -> {
+            double[] sum = new double[d];
+            for (int i = lo; i < hi; i++) {
+                Arrays.fill(sum, 0);
+                int qi = qq.offset + i * d;
+                for (int s = 0; s < tt; s++) {
+                    int k = (i * tt + s) * d;
+                    for (int j = 0; j < d; j++) {
+                        float gv = g.f[g.offset + k + j];
+                        sum[j] += (double) gv * hh.f[hh.offset + k + j];
+                        gh.f[gh.offset + k + j] += gv * qq.f[qi + j];
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    gq.f[gq.offset + i * d + j] = (float) (gq.f[gq.offset + i * d + j] + sum[j]);
+                }
+            }
+        });
+    }
+
+    @Override
     public void attentionFeatures(Tensor q, Tensor h, Tensor out) {
         require(h.rank() == 3, "attentionFeatures needs h [B,T,H]", h);
         int b = h.dim(0);

@@ -943,6 +943,52 @@ public class ScalarBackend implements Backend {
     }
 
     @Override
+    public void broadcastMul(Tensor q, Tensor h, Tensor out) {
+        require(h.rank() == 3, "broadcastMul needs h [B,T,D]", h);
+        int b = h.dim(0);
+        int tt = h.dim(1);
+        int d = h.dim(2);
+        require(q.size() == (long) b * d && out.size() == h.size(), "broadcastMul", q, h, out);
+        CpuTensor qq = t(q);
+        CpuTensor hh = t(h);
+        CpuTensor o = t(out);
+        for (int i = 0; i < b; i++) {
+            for (int s = 0; s < tt; s++) {
+                for (int j = 0; j < d; j++) {
+                    int k = (i * tt + s) * d + j;
+                    o.set(k, qq.get(i * d + j) * hh.get(k));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void broadcastMulBackward(Tensor q, Tensor h, Tensor dOut, Tensor dq, Tensor dh) {
+        require(h.rank() == 3, "broadcastMulBackward needs h [B,T,D]", h);
+        int b = h.dim(0);
+        int tt = h.dim(1);
+        int d = h.dim(2);
+        require(q.size() == (long) b * d && dOut.size() == h.size() && dq.size() == q.size()
+                && dh.size() == h.size(), "broadcastMulBackward", q, h, dOut, dq, dh);
+        CpuTensor qq = t(q);
+        CpuTensor hh = t(h);
+        CpuTensor g = t(dOut);
+        CpuTensor gq = t(dq);
+        CpuTensor gh = t(dh);
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < d; j++) {
+                double sum = 0;
+                for (int s = 0; s < tt; s++) {
+                    int k = (i * tt + s) * d + j;
+                    sum += g.get(k) * hh.get(k);
+                    gh.set(k, gh.get(k) + g.get(k) * qq.get(i * d + j));
+                }
+                gq.set(i * d + j, gq.get(i * d + j) + sum);
+            }
+        }
+    }
+
+    @Override
     public void attentionFeatures(Tensor q, Tensor h, Tensor out) {
         int b = h.dim(0);
         int tt = h.dim(1);

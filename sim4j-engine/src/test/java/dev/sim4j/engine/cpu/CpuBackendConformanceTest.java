@@ -285,6 +285,16 @@ class CpuBackendConformanceTest {
             h.check(dKeys, ELEM, 1e-7, "batchedDotBackward dKeys");
             h.check(dQuery, RED, 1e-6, "batchedDotBackward dQuery");
 
+            Twins.T prod = h.rand(b, t, d);
+            h.run(be -> be.broadcastMul(query.on(be), keys.on(be), prod.on(be)));
+            h.check(prod, ELEM, 0, "broadcastMul");
+            Twins.T dProd = h.rand(b, t, d);
+            Twins.T dQ = h.rand(b, d);
+            Twins.T dH = h.rand(b, t, d);
+            h.run(be -> be.broadcastMulBackward(query.on(be), keys.on(be), dProd.on(be), dQ.on(be), dH.on(be)));
+            h.check(dQ, RED, 1e-6, "broadcastMulBackward dq");
+            h.check(dH, ELEM, 1e-7, "broadcastMulBackward dh");
+
             Twins.T ws = h.rand(b, d);
             h.run(be -> be.weightedSum(dOut.on(be), keys.on(be), ws.on(be)));
             h.check(ws, RED, 1e-6, "weightedSum");

@@ -23,10 +23,13 @@ public final class DienAttention {
     private Tensor qPre;
     private Tensor q;
     private Tensor h;
+    private Tensor qh;
     private Tensor y0;
     private Tensor y1;
     private Tensor mask;
     private Tensor a;
+    /** Row b repeated T times: gathers broadcast a [B, N] row over time, scatter-adds sum over time. */
+    private Tensor repeat;
 
     public DienAttention(ParameterFactory f, String name, int targetDim, int hidden) {
         this.be = f.backend();
@@ -37,17 +40,52 @@ public final class DienAttention {
         this.output = new Dense(f, name + ".output", 40, 1);
     }
 
-    /** Attention weights a [B, T] for target [B, 2E], GRU states h [B, T, H] and the short mask [B, T]. */
+    /** Row block k (of H rows) of dense_0's kernel [4H, 80], the block that multiplies feature k, as a view. */
+    private static Tensor block(Tensor kernel, int k) {
+        int hid = kernel.dim(0) / 4;
+        return kernel.rows(k * hid, (k + 1) * hid);
+    }
+
+    private Tensor repeat(int b, int t) {
+        if (repeat == null || repeat.size() != (long) b * t) {
+            int[] ids = new int[b * t];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i / t;
+            }
+            repeat = be.upload(ids, b * t);
+        }
+        return repeat;
+    }
+
+    /**
+     * Attention weights a [B, T] for target [B, 2E], GRU states h [B, T, H] and the short mask [B, T]. The first
+     * layer is computed without building [q, h, q - h, q * h] (4H wide, per step): with dense_0's kernel in row blocks
+     * W0..W3, [q, h, q - h, q * h] W = q (W0 + W2) + h (W1 - W2) + (q * h) W3, and the q term is computed once per row
+     * and broadcast over the T steps, which halves the layer's work.
+     */
     public Tensor forward(Tensor target, Tensor h, Tensor mask) {
         int b = h.dim(0);
         int t = h.dim(1);
         int hid = h.dim(2);
         qPre = query.forward(target);
-        q = Tensors.zeros(be, b, hid);
+        q = Tensors.empty(be, b, hid);
         be.prelu(qPre, alpha.value(), q);
-        Tensor features = Tensors.empty(be, b, t, 4 * hid);
-        be.attentionFeatures(q, h, features);
-        Tensor z0 = dense0.forward(features.reshape(b * t, 4 * hid));
+        Tensor kernel = dense0.kernel().value();
+        int width = dense0.out();
+        Tensor wq = Tensors.empty(be, hid, width);
+        be.add(block(kernel, 0), block(kernel, 2), wq);
+        Tensor wh = Tensors.copyOf(be, block(kernel, 1));
+        be.axpy(-1, block(kernel, 2), wh);
+        Tensor zq = Tensors.empty(be, b, width);
+        be.matmul(q, false, wq, false, zq, 0);
+        be.addRowVector(zq, dense0.bias().value());
+        Tensor z0 = Tensors.empty(be, b * t, width);
+        be.gatherRows(zq, repeat(b, t), z0);
+        Tensor hFlat = h.reshape(b * t, hid);
+        be.matmul(hFlat, false, wh, false, z0, 1);
+        qh = Tensors.empty(be, b, t, hid);
+        be.broadcastMul(q, h, qh);
+        be.matmul(qh.reshape(b * t, hid), false, block(kernel, 3), false, z0, 1);
         y0 = Tensors.empty(be, z0.shape());
         be.sigmoid(z0, y0);
         Tensor z1 = dense1.forward(y0);
@@ -74,9 +112,33 @@ public final class DienAttention {
         Tensor dy0 = dense1.backward(dz1);
         Tensor dz0 = Tensors.empty(be, dy0.shape());
         be.sigmoidBackward(y0, dy0, dz0);
-        Tensor dFeatures = dense0.backward(dz0).reshape(b, t, 4 * hid);
-        Tensor dq = Tensors.zeros(be, b, hid);
-        be.attentionFeaturesBackward(q, h, dFeatures, dq, dH);
+        int width = dense0.out();
+        Tensor kernel = dense0.kernel().value();
+        Tensor grad = dense0.kernel().grad();
+        Tensor hFlat = h.reshape(b * t, hid);
+        // The q term's gradient: dz0 summed over time.
+        Tensor dzq = Tensors.zeros(be, b, width);
+        be.scatterAddRows(dz0, repeat(b, t), dzq);
+        be.sumRows(dzq, dense0.bias().grad(), 1);
+        // dW0 += q^T dzq; dW1 += h^T dz0; dW2 += q^T dzq - h^T dz0; dW3 += (q * h)^T dz0.
+        be.matmul(q, true, dzq, false, block(grad, 0), 1);
+        be.matmul(q, true, dzq, false, block(grad, 2), 1);
+        Tensor gh = Tensors.empty(be, hid, width);
+        be.matmul(hFlat, true, dz0, false, gh, 0);
+        be.axpy(1, gh, block(grad, 1));
+        be.axpy(-1, gh, block(grad, 2));
+        be.matmul(qh.reshape(b * t, hid), true, dz0, false, block(grad, 3), 1);
+        // Inputs: dh += dz0 (W1 - W2)^T + q * (dz0 W3^T); dq = dzq (W0 + W2)^T + sum_t h * (dz0 W3^T).
+        Tensor wq = Tensors.empty(be, hid, width);
+        be.add(block(kernel, 0), block(kernel, 2), wq);
+        Tensor wh = Tensors.copyOf(be, block(kernel, 1));
+        be.axpy(-1, block(kernel, 2), wh);
+        be.matmul(dz0, false, wh, true, dH.reshape(b * t, hid), 1);
+        Tensor dqh = Tensors.empty(be, b, t, hid);
+        be.matmul(dz0, false, block(kernel, 3), true, dqh.reshape(b * t, hid), 0);
+        Tensor dq = Tensors.empty(be, b, hid);
+        be.matmul(dzq, false, wq, true, dq, 0);
+        be.broadcastMulBackward(q, h, dqh, dq, dH);
         Tensor dqPre = Tensors.zeros(be, b, hid);
         be.preluBackward(qPre, alpha.value(), dq, dqPre, alpha.grad());
         be.axpy(1, query.backward(dqPre), dTarget);
