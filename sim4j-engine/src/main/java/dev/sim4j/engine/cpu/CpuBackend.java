@@ -8,6 +8,7 @@ import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.engine.cpu.simd.Activations;
+import dev.sim4j.engine.cpu.simd.AdamKernel;
 import dev.sim4j.engine.cpu.simd.Gemm;
 import java.util.Arrays;
 import java.util.List;
@@ -1655,7 +1656,8 @@ public final class CpuBackend implements Backend {
                 p[po + k] = Math.fma(d, p[po + k], p[po + k]);
             }
         }
-        for (int k = 0; k < n; k++) {
+        int done = AdamKernel.update(p, po, g, go, m, mo, v, vo, n, a, c1, c2, eps);
+        for (int k = done; k < n; k++) {
             float gk = g[go + k];
             float mk = m[mo + k];
             float vk = v[vo + k];
