@@ -1,5 +1,6 @@
 package dev.sim4j.data.format.sequence;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -8,12 +9,34 @@ import java.util.SplittableRandom;
  * (its events) / (all events), i.e. a uniform draw over all review rows, as the reference samples.
  */
 public final class NegativeSampler implements Negatives {
+    /** Largest number of review rows for which the draw -> item table is built (4 bytes each: 200 MB). */
+    static final int MAX_TABLE = 50_000_000;
+
     private final int[] cumulative;
     private final long seed;
+    /**
+     * The item of every review row (draw u -> item), or null when there are too many rows: one array read per draw
+     * instead of a binary search over the cumulative counts, whose cache misses made rebuilding rows (about 100 draws
+     * each) the data pipeline's main cost. Same item for the same draw either way.
+     */
+    private final int[] itemOfDraw;
 
     public NegativeSampler(SequenceStore store) {
-        this.cumulative = store.cumulativeReviews();
-        this.seed = store.seed();
+        this(store.cumulativeReviews(), store.seed(), MAX_TABLE);
+    }
+
+    NegativeSampler(int[] cumulative, long seed, int maxTable) {
+        this.cumulative = cumulative;
+        this.seed = seed;
+        int total = cumulative[cumulative.length - 1];
+        if (total <= maxTable) {
+            itemOfDraw = new int[total];
+            for (int item = 1; item < cumulative.length; item++) {
+                Arrays.fill(itemOfDraw, cumulative[item - 1], cumulative[item], item);
+            }
+        } else {
+            itemOfDraw = null;
+        }
     }
 
     @Override
@@ -31,7 +54,11 @@ public final class NegativeSampler implements Negatives {
     /** The next negative item from a row's stream. */
     public int drawItem(SplittableRandom stream) {
         int u = stream.nextInt(cumulative[cumulative.length - 1]);
-        // The smallest item i with cumulative[i] > u.
+        return itemOfDraw != null ? itemOfDraw[u] : search(u);
+    }
+
+    /** The smallest item i with cumulative[i] > u. */
+    int search(int u) {
         int lo = 1;
         int hi = cumulative.length - 1;
         while (lo < hi) {

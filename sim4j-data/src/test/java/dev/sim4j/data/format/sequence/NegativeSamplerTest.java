@@ -54,4 +54,28 @@ class NegativeSamplerTest {
         }
         return out;
     }
+
+    @Test
+    void theDrawTableGivesTheSameItemsAsTheBinarySearch() {
+        // Items with zero, one and many reviews, so empty ranges and long runs are both covered.
+        int[] counts = {0, 3, 0, 0, 1, 7, 2, 0, 5, 1};
+        int[] cumulative = new int[counts.length];
+        for (int i = 1; i < counts.length; i++) {
+            cumulative[i] = cumulative[i - 1] + counts[i];
+        }
+        NegativeSampler table = new NegativeSampler(cumulative, 99, Integer.MAX_VALUE);
+        NegativeSampler search = new NegativeSampler(cumulative, 99, 0);
+        for (int u = 0; u < cumulative[cumulative.length - 1]; u++) {
+            int item = search.search(u);
+            assertThat(cumulative[item - 1]).isLessThanOrEqualTo(u);
+            assertThat(cumulative[item]).isGreaterThan(u);
+        }
+        for (long row = 0; row < 50; row++) {
+            var a = table.forRow(SequenceStore.RowKind.TRAIN, row);
+            var b = search.forRow(SequenceStore.RowKind.TRAIN, row);
+            for (int k = 0; k < 100; k++) {
+                assertThat(a.nextItem()).isEqualTo(b.nextItem());
+            }
+        }
+    }
 }

@@ -53,6 +53,10 @@ public final class Gemm {
             int j = j0;
             for (; j + NR <= j1; j += NR) {
                 int i = i0;
+                for (; i + 6 <= i1; i += 6) {
+                    tile6x2(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j,
+                            ldc, kLen);
+                }
                 for (; i + MR <= i1; i += MR) {
                     tile4x2(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j,
                             ldc, kLen);
@@ -76,6 +80,70 @@ public final class Gemm {
                 }
             }
         }
+    }
+
+    // Twelve accumulators, two B vectors and one broadcast: fifteen of AVX2's sixteen registers, and 12 FMAs per two
+    // B loads and six broadcasts (the 4-row tile does 8 per 2 and 4), so the load ports bind less.
+    private static void tile6x2(float[] a, int ai, int aSI, int aSP, float[] b, int bi, int ldb, float[] c, int ci,
+                                int ldc, int kLen) {
+        int c1 = ci + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1);
+        FloatVector c11 = FloatVector.fromArray(S, c, c1 + V);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2);
+        FloatVector c21 = FloatVector.fromArray(S, c, c2 + V);
+        FloatVector c30 = FloatVector.fromArray(S, c, c3);
+        FloatVector c31 = FloatVector.fromArray(S, c, c3 + V);
+        FloatVector c40 = FloatVector.fromArray(S, c, c4);
+        FloatVector c41 = FloatVector.fromArray(S, c, c4 + V);
+        FloatVector c50 = FloatVector.fromArray(S, c, c5);
+        FloatVector c51 = FloatVector.fromArray(S, c, c5 + V);
+        int a1 = aSI;
+        int a2 = 2 * aSI;
+        int a3 = 3 * aSI;
+        int a4 = 4 * aSI;
+        int a5 = 5 * aSI;
+        for (int p = 0; p < kLen; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[ai + a1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[ai + a2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[ai + a3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[ai + a4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[ai + a5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            ai += aSP;
+            bi += ldb;
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + V);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + V);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + V);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + V);
+        c40.intoArray(c, c4);
+        c41.intoArray(c, c4 + V);
+        c50.intoArray(c, c5);
+        c51.intoArray(c, c5 + V);
     }
 
     // Eight independent accumulators: enough to cover the FMA latency on two FMA pipes and still leave registers
