@@ -1,13 +1,12 @@
 package dev.sim4j.cli.train;
 
+import static dev.sim4j.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sim4j.cli.Sim4j;
+import dev.sim4j.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,31 +20,15 @@ class BaselineCommandTest {
     static Path tmp;
     static Path dataset;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Sim4j.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void data() {
-        Path raw = tmp.resolve("raw");
-        assertThat(run("synth", "amazon", "--out", raw.toString(), "--users", "300", "--items", "800", "--categories", "20")
-                .code()).isZero();
-        dataset = tmp.resolve("ds");
-        Run pre = run("preprocess", "amazon", "--reviews", raw.resolve("reviews_Books.json.gz").toString(), "--meta",
-                raw.resolve("meta_Books.json.gz").toString(), "--out", dataset.toString());
-        assertThat(pre.code()).as(pre.err()).isZero();
+        dataset = CliRun.smallDataset(tmp);
     }
 
     @Test
     void scoresEveryKindAndWritesJson() throws IOException {
         Path json = tmp.resolve("out/baseline.json");
-        Run r = run("baseline", "--dataset", dataset.toString(), "--kind", "all", "--json", json.toString());
+        CliRun r = run("baseline", "--dataset", dataset.toString(), "--kind", "all", "--json", json.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("counted train:", "test   item ", "test   history-match-long ", "scored test in");
         assertThat(r.out()).containsPattern("item-ctr +rows [0-9,]+ \\([0-9,]+ positive\\): AUC 0\\.\\d{4} \\(exact 0\\.\\d{4}\\), loss");
@@ -72,14 +55,14 @@ class BaselineCommandTest {
         assertThat(byKind.get("history-match").get("exactAuc").asDouble())
                 .isGreaterThan(byKind.get("item").get("exactAuc").asDouble() + 0.1);
 
-        Run defaults = run("baseline", "--dataset", dataset.toString());
+        CliRun defaults = run("baseline", "--dataset", dataset.toString());
         assertThat(defaults.code()).as(defaults.err()).isZero();
         assertThat(defaults.out()).contains("test   item rows").doesNotContain("category");
     }
 
     @Test
     void historyKindsDoNotNeedATrainMapping() {
-        Run r = run("baseline", "--dataset", dataset.toString(), "--kind", "history-match,history-match-short",
+        CliRun r = run("baseline", "--dataset", dataset.toString(), "--kind", "history-match,history-match-short",
                 "--train-mapping", "nope");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).doesNotContain("counted").contains("history-match-short");
@@ -87,19 +70,19 @@ class BaselineCommandTest {
 
     @Test
     void badDataAndBadOptionsGetClearMessagesAndExitCodes() {
-        Run missing = run("baseline", "--dataset", tmp.resolve("no-such-dataset").toString());
+        CliRun missing = run("baseline", "--dataset", tmp.resolve("no-such-dataset").toString());
         assertThat(missing.code()).isEqualTo(3);
         assertThat(missing.err()).contains("no-such-dataset", "no feature spec here").doesNotContain("Exception");
 
-        Run noMapping = run("baseline", "--dataset", dataset.toString(), "--mapping", "valid");
+        CliRun noMapping = run("baseline", "--dataset", dataset.toString(), "--mapping", "valid");
         assertThat(noMapping.code()).isEqualTo(3);
         assertThat(noMapping.err()).contains("no mapping 'valid'");
 
-        Run badKind = run("baseline", "--dataset", dataset.toString(), "--kind", "popular");
+        CliRun badKind = run("baseline", "--dataset", dataset.toString(), "--kind", "popular");
         assertThat(badKind.code()).isEqualTo(2);
         assertThat(badKind.err()).contains("unknown baseline kind 'popular'", "history-match");
 
-        Run badShort = run("baseline", "--dataset", dataset.toString(), "--kind", "history-match-short",
+        CliRun badShort = run("baseline", "--dataset", dataset.toString(), "--kind", "history-match-short",
                 "--short-seq-length", "101");
         assertThat(badShort.code()).isEqualTo(2);
         assertThat(badShort.err()).contains("--short-seq-length must be in 0..100");

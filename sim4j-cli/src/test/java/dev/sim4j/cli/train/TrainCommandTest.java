@@ -1,11 +1,10 @@
 package dev.sim4j.cli.train;
 
+import static dev.sim4j.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sim4j.cli.Sim4j;
+import dev.sim4j.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,31 +17,15 @@ class TrainCommandTest {
     static Path tmp;
     static Path dataset;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Sim4j.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void data() {
-        Path raw = tmp.resolve("raw");
-        assertThat(run("synth", "amazon", "--out", raw.toString(), "--users", "300", "--items", "800", "--categories", "20")
-                .code()).isZero();
-        dataset = tmp.resolve("ds");
-        Run pre = run("preprocess", "amazon", "--reviews", raw.resolve("reviews_Books.json.gz").toString(), "--meta",
-                raw.resolve("meta_Books.json.gz").toString(), "--out", dataset.toString());
-        assertThat(pre.code()).as(pre.err()).isZero();
+        dataset = CliRun.smallDataset(tmp);
     }
 
     @Test
     void trainsAndWritesMetricsReportAndCheckpoints() throws IOException {
         Path results = tmp.resolve("results");
-        Run r = run("train", "--dataset_dir", dataset.toString(), "--model_type", "din", "--epochs", "2",
+        CliRun r = run("train", "--dataset_dir", dataset.toString(), "--model_type", "din", "--epochs", "2",
                 "--global_batch_size", "512", "--results-dir", results.toString(), "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("epoch 1/2", "epoch 2/2", "test AUC");
@@ -57,12 +40,12 @@ class TrainCommandTest {
                 .contains("\"dataset_spec_sha256\"", "\"optimizer_steps\"", "\"seed\" : 12345");
 
         // Starting a new run from the trained weights gives its first evaluation those weights' quality.
-        Run resumed = run("train", "--dataset", dataset.toString(), "--model", "din", "--epochs", "1",
+        CliRun resumed = run("train", "--dataset", dataset.toString(), "--model", "din", "--epochs", "1",
                 "--global-batch-size", "512", "--results-dir", tmp.resolve("again").toString(), "--init-weights",
                 results.resolve("checkpoints/epoch_2/weights.safetensors").toString(), "--no-train-eval");
         assertThat(resumed.code()).as(resumed.err()).isZero();
 
-        Run otherModel = run("train", "--dataset", dataset.toString(), "--model", "sim", "--epochs", "1",
+        CliRun otherModel = run("train", "--dataset", dataset.toString(), "--model", "sim", "--epochs", "1",
                 "--init-weights", results.resolve("checkpoints/epoch_2/weights.safetensors").toString(),
                 "--results-dir", tmp.resolve("x").toString());
         assertThat(otherModel.code()).isEqualTo(3);
@@ -70,7 +53,7 @@ class TrainCommandTest {
 
         // evaluate reproduces the run's last test metrics; predict writes one line per test row, in order.
         Path epoch2 = results.resolve("checkpoints/epoch_2");
-        Run eval = run("evaluate", "--dataset", dataset.toString(), "--checkpoint", epoch2.toString(), "--json");
+        CliRun eval = run("evaluate", "--dataset", dataset.toString(), "--checkpoint", epoch2.toString(), "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         var evalJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(eval.out()).get("test");
         var epochLine = log.lines().filter(l -> l.contains("\"type\":\"epoch\"") && l.contains("\"epoch\":2")).findFirst()
@@ -79,7 +62,7 @@ class TrainCommandTest {
         assertThat(evalJson.get("exactAuc").asDouble()).isEqualTo(epochJson.get("test_auc_exact").asDouble());
         assertThat(evalJson.get("loss").asDouble()).isEqualTo(epochJson.get("test_loss").asDouble());
         Path predictions = tmp.resolve("pred/test.tsv");
-        Run predict = run("predict", "--dataset", dataset.toString(), "--checkpoint", epoch2.toString(), "--output",
+        CliRun predict = run("predict", "--dataset", dataset.toString(), "--checkpoint", epoch2.toString(), "--output",
                 predictions.toString());
         assertThat(predict.code()).as(predict.err()).isZero();
         var lines = Files.readAllLines(predictions);
@@ -94,7 +77,7 @@ class TrainCommandTest {
                 .isEqualTo(3);
 
         Path html = tmp.resolve("r.html");
-        Run report = run("report", results.toString(), "--output", html.toString());
+        CliRun report = run("report", results.toString(), "--output", html.toString());
         assertThat(report.code()).isZero();
         assertThat(html).isRegularFile();
     }
@@ -110,7 +93,7 @@ class TrainCommandTest {
         // An epoch interrupted after its checkpoint would leave step records behind; the resume cuts them.
         Files.writeString(split.resolve("metrics.jsonl"), "{\"type\":\"step\",\"step\":999,\"epoch\":2,"
                 + "\"classification_loss\":1,\"total_loss\":1,\"samples/s\":1}\n", java.nio.file.StandardOpenOption.APPEND);
-        Run resumed = run(concat(common, "--epochs", "2", "--results-dir", split.toString(), "--resume"));
+        CliRun resumed = run(concat(common, "--epochs", "2", "--results-dir", split.toString(), "--resume"));
         assertThat(resumed.code()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resuming after epoch 1");
         for (String f : new String[] {"weights.safetensors", "optimizer.safetensors"}) {
@@ -136,7 +119,7 @@ class TrainCommandTest {
     @Test
     void benchmarkReportsThroughputAndLatencyAsJson() throws IOException {
         Path file = tmp.resolve("bench/result.json");
-        Run r = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--mode", "train", "--batch-size", "256",
+        CliRun r = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--mode", "train", "--batch-size", "256",
                 "--warmup-steps", "2", "--steps", "5", "--json", "--output", file.toString());
         assertThat(r.code()).as(r.err()).isZero();
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file));
@@ -145,7 +128,7 @@ class TrainCommandTest {
         assertThat(json.get("samples/s").asDouble()).isPositive();
         assertThat(json.get("latency_p50").asDouble()).isPositive()
                 .isLessThanOrEqualTo(json.get("latency_p99").asDouble());
-        Run inference = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--mode", "inference",
+        CliRun inference = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--mode", "inference",
                 "--batch-size", "256", "--warmup-steps", "1", "--steps", "3");
         assertThat(inference.code()).as(inference.err()).isZero();
         assertThat(inference.out()).contains("din inference, batch 256", "samples/s", "p99");
@@ -163,7 +146,7 @@ class TrainCommandTest {
         // An earlier run's results must survive a rejected run pointed at the same folder.
         Path earlier = Files.createDirectories(tmp.resolve("earlier"));
         Files.writeString(earlier.resolve("metrics.jsonl"), "kept\n");
-        Run rejected = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
+        CliRun rejected = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
                 earlier.toString());
         assertThat(rejected.code()).isEqualTo(3);
         assertThat(Files.readString(earlier.resolve("metrics.jsonl"))).isEqualTo("kept\n");
@@ -171,15 +154,15 @@ class TrainCommandTest {
             assertThat(files).hasSize(1);
         }
         Path results = tmp.resolve("big");
-        Run big = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
+        CliRun big = run("train", "--dataset", dataset.toString(), "--global-batch-size", "100000000", "--results-dir",
                 results.toString());
         assertThat(big.code()).isEqualTo(3);
         assertThat(big.err()).contains("batch size 100000000 is larger than the", "rows of the train mapping");
         assertThat(results.resolve("checkpoints")).doesNotExist();
 
-        Run wrongModel = run("train", "--dataset", dataset.toString(), "--model", "gpt");
+        CliRun wrongModel = run("train", "--dataset", dataset.toString(), "--model", "gpt");
         assertThat(wrongModel.code()).isEqualTo(2);
-        Run noLog = run("report", tmp.resolve("nothing").toString());
+        CliRun noLog = run("report", tmp.resolve("nothing").toString());
         assertThat(noLog.code()).isEqualTo(3);
         assertThat(noLog.err()).contains("no metrics log here");
     }

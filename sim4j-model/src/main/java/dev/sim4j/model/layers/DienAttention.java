@@ -24,6 +24,8 @@ public final class DienAttention {
     private Tensor q;
     private Tensor h;
     private Tensor qh;
+    private Tensor wq;      // W0 + W2, [H, 80]
+    private Tensor wh;      // W1 - W2, [H, 80]
     private Tensor y0;
     private Tensor y1;
     private Tensor mask;
@@ -72,9 +74,9 @@ public final class DienAttention {
         be.prelu(qPre, alpha.value(), q);
         Tensor kernel = dense0.kernel().value();
         int width = dense0.out();
-        Tensor wq = Tensors.empty(be, hid, width);
+        wq = Tensors.empty(be, hid, width);
         be.add(block(kernel, 0), block(kernel, 2), wq);
-        Tensor wh = Tensors.copyOf(be, block(kernel, 1));
+        wh = Tensors.copyOf(be, block(kernel, 1));
         be.axpy(-1, block(kernel, 2), wh);
         Tensor zq = Tensors.empty(be, b, width);
         be.matmul(q, false, wq, false, zq, 0);
@@ -129,10 +131,6 @@ public final class DienAttention {
         be.axpy(-1, gh, block(grad, 2));
         be.matmul(qh.reshape(b * t, hid), true, dz0, false, block(grad, 3), 1);
         // Inputs: dh += dz0 (W1 - W2)^T + q * (dz0 W3^T); dq = dzq (W0 + W2)^T + sum_t h * (dz0 W3^T).
-        Tensor wq = Tensors.empty(be, hid, width);
-        be.add(block(kernel, 0), block(kernel, 2), wq);
-        Tensor wh = Tensors.copyOf(be, block(kernel, 1));
-        be.axpy(-1, block(kernel, 2), wh);
         be.matmul(dz0, false, wh, true, dH.reshape(b * t, hid), 1);
         Tensor dqh = Tensors.empty(be, b, t, hid);
         be.matmul(dz0, false, block(kernel, 3), true, dqh.reshape(b * t, hid), 0);
