@@ -12,6 +12,8 @@ import dev.sim4j.cli.train.QuickstartCommand;
 import dev.sim4j.cli.train.ReportCommand;
 import dev.sim4j.cli.train.TrainCommand;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,14 +25,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "Search-based Interest Model (SIM), DIEN and DIN for CTR prediction on long user-behaviour sequences.",
         subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, BaselineCommand.class, PredictCommand.class, BenchmarkCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:internal error (a bug: please report it with the --verbose output)",
-            "2:usage error (unknown command or option, bad option value)",
-            "3:bad input data or feature spec (the message names the file, row and feature)",
-            "4:device unavailable (no usable GPU or CUDA library)"
-        })
+        exitCodeListHeading = "%nExit codes:%n")
 public final class Sim4j implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -48,10 +43,38 @@ public final class Sim4j implements Runnable {
         CommandLine cmd = new CommandLine(new Sim4j());
         cmd.setOut(out);
         cmd.setErr(err);
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitCode c : ExitCode.values()) {
+            codes.put(Integer.toString(c.code()), c.meaning());
+        }
+        cmd.getCommandSpec().usageMessage().exitCodeList(codes);
         cmd.setExecutionExceptionHandler(new ErrorReporter());
+        cmd.setParameterExceptionHandler(new UsageErrorReporter());
+        cmd.setExecutionStrategy(Sim4j::execute);
         cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException
                 ? ExitCode.USAGE.code() : ExitCode.INTERNAL_ERROR.code());
         return cmd;
+    }
+
+    /**
+     * Runs the last command named, after refusing arguments picocli lets pass when help is asked for ({@code sim4j
+     * serve --help} names an unknown command: a usage error, not the top-level help); an {@code OutOfMemoryError}
+     * becomes one message with the fix instead of a stack trace.
+     */
+    private static int execute(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            if (!r.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
+            }
+        }
+        try {
+            return new CommandLine.RunLast().execute(parseResult);
+        } catch (OutOfMemoryError e) {
+            CommandLine cmd = parseResult.commandSpec().commandLine();
+            int code = ErrorReporter.report(e, cmd.getErr(), ErrorReporter.isVerbose(parseResult)).code();
+            cmd.getErr().flush();
+            return code;
+        }
     }
 
     public static void main(String[] args) {
