@@ -74,8 +74,11 @@ public final class Nvrtc {
                 }
                 int rc = (int) nvrtcCompileProgram.invokeExact(prog, options.size(), opts);
                 if (rc != 0) {
+                    // 7 = NVRTC_ERROR_BUILTIN_OPERATION_FAILURE: NVRTC loads libnvrtc-builtins by name at compile time.
+                    String hint = rc == 7 ? " (libnvrtc-builtins was not found: add the folder of " + library.where()
+                            + " to LD_LIBRARY_PATH)" : "";
                     throw new CudaException("nvrtcCompileProgram(" + name + ", " + options + ")", rc,
-                            errorString(rc) + "\n" + log(a, prog));
+                            errorString(rc) + hint + "\n" + log(a, prog));
                 }
                 MemorySegment size = a.allocate(JAVA_LONG);
                 check((int) nvrtcGetCUBINSize.invokeExact(prog, size), "nvrtcGetCUBINSize(" + name + ")");
