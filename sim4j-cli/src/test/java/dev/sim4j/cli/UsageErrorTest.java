@@ -31,7 +31,7 @@ class UsageErrorTest {
     void aMissingRequiredOptionIsNamedBySim4jsOwnSpelling() {
         CliRun r = run("evaluate");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
-        assertThat(r.err()).startsWith("error: missing required options --dataset DIR, --checkpoint DIR");
+        assertThat(r.err()).startsWith("error: missing required options --dataset DIR, --checkpoint PATH");
     }
 
     @Test
