@@ -57,9 +57,13 @@ public final class CudaDense {
         require(a.size() == b.size(), op, a, b);
     }
 
-    /** Rows of x seen as [rows, last dimension], as the reference counts them. */
+    /** Rows of x seen as [rows, last dimension]: the product of the leading dimensions. */
     private static long rowsOf(Tensor x) {
-        return x.rank() == 0 ? 1 : x.dim(-1) == 0 ? 0 : x.size() / x.dim(-1);
+        long rows = 1;
+        for (int i = 0; i < x.rank() - 1; i++) {
+            rows *= x.dim(i);
+        }
+        return rows;
     }
 
     private static int lastDim(Tensor x) {
