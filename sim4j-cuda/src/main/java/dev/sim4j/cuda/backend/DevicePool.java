@@ -33,14 +33,40 @@ public final class DevicePool implements AutoCloseable {
     }
 
     /**
-     * What tensors share: a block and the pool it returns to. Views of a tensor hold the same storage, so the cleaner
-     * runs only when the last view is gone.
+     * The one way a {@link Storage}'s block goes back: at most once, whether by scope, explicit close or cleaner, so a
+     * block handed to a new tensor can never be released again by an old owner. The cleaner holds this, not the
+     * storage it watches.
+     */
+    private final class Lease implements Runnable {
+        private final Block block;
+        private boolean returned;
+
+        Lease(Block block) {
+            this.block = block;
+        }
+
+        @Override
+        public void run() {
+            synchronized (DevicePool.this) {
+                if (!returned) {
+                    returned = true;
+                    release(block);
+                }
+            }
+        }
+    }
+
+    /**
+     * What tensors share: a block and the lease that returns it. Views of a tensor hold the same storage, so the
+     * cleaner runs only when the last view is gone.
      */
     public static final class Storage {
         private final Block block;
+        private final Runnable lease;
 
-        Storage(Block block) {
+        Storage(Block block, Runnable lease) {
             this.block = block;
+            this.lease = lease;
         }
 
         public long address() {
@@ -56,7 +82,7 @@ public final class DevicePool implements AutoCloseable {
     private final Cleaner cleaner = Cleaner.create();
     private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
     private final List<Block> all = new ArrayList<>();
-    private final List<Block> taken = new ArrayList<>();
+    private final List<Lease> taken = new ArrayList<>();
     private int depth;
     private long reservedBytes;
     private long peakReservedBytes;
@@ -91,12 +117,12 @@ public final class DevicePool implements AutoCloseable {
             peakReservedBytes = Math.max(peakReservedBytes, reservedBytes);
         }
         block.live = true;
-        Storage s = new Storage(block);
+        Lease lease = new Lease(block);
+        Storage s = new Storage(block, lease);
         if (depth > 0) {
-            taken.add(block);
+            taken.add(lease);
         } else {
-            Block b = block;
-            cleaner.register(s, () -> release(b));
+            cleaner.register(s, lease);
         }
         return s;
     }
@@ -112,8 +138,8 @@ public final class DevicePool implements AutoCloseable {
         }
     }
 
-    /** Returns a block to its free list (idempotent: a scope and a cleaner may both try). */
-    synchronized void release(Block block) {
+    /** Returns a block to its free list (only through its lease). */
+    private synchronized void release(Block block) {
         if (!block.live || closed) {
             return;
         }
@@ -123,7 +149,7 @@ public final class DevicePool implements AutoCloseable {
 
     /** Gives the storage back now (an explicit {@code Tensor.close()}). */
     public void release(Storage storage) {
-        release(storage.block);
+        storage.lease.run();
     }
 
     /** A scope: blocks allocated until it closes return to the free lists then (innermost scopes close first). */
@@ -143,7 +169,7 @@ public final class DevicePool implements AutoCloseable {
                 done[0] = true;
                 depth--;
                 for (int k = taken.size() - 1; k >= start; k--) {
-                    release(taken.remove(k));
+                    taken.remove(k).run();
                 }
             }
         };
