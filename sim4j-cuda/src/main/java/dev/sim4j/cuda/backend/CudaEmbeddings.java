@@ -50,9 +50,7 @@ public final class CudaEmbeddings {
             return;
         }
         int rows = Math.toIntExact(d.size() / e);
-        try (TensorScope scope = be.openScope()) {
-            reduceRows(i.address(), checkedCount(n), rows, -1, g.address(), e, e, d.address());
-        }
+        reduceRows(i.address(), checkedCount(n), rows, -1, g.address(), e, e, d.address());
     }
 
     /**
@@ -169,16 +167,19 @@ public final class CudaEmbeddings {
 
     /**
      * dT[key, :] += g[pos, :] for the n keys at {@code keys} (in [0, bound)), pos their index, g rows ldg floats
-     * apart, e columns, dT [bound, e] dense; keys equal to skipKey add nothing. Call inside a scope (temporaries).
+     * apart, e columns, dT [bound, e] dense; keys equal to skipKey add nothing. Its temporaries live in a scope of
+     * their own, so a second reduction (the categories after the items) reuses them.
      */
     private void reduceRows(long keys, int n, int bound, int skipKey, long g, int ldg, int e, long dT) {
-        IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, true);
-        IdSort.Segments segments = IdSort.segments(be, sorted.keys().address(), n);
-        int blocks = (int) Math.min(Launches.MAX_BLOCKS, (n + REDUCE_WARPS - 1) / REDUCE_WARPS);
-        be.kernels().kernel(FAMILY, "segment_reduce").begin().pointer(sorted.keys().address())
-                .pointer(sorted.positions().address()).pointer(segments.starts().address())
-                .pointer(segments.count().address()).i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT)
-                .launch(be.stream(), blocks, 32 * REDUCE_WARPS);
+        try (TensorScope scope = be.openScope()) {
+            IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, true);
+            IdSort.Segments segments = IdSort.segments(be, sorted.keys().address(), n);
+            int blocks = (int) Math.min(Launches.MAX_BLOCKS, (n + REDUCE_WARPS - 1) / REDUCE_WARPS);
+            be.kernels().kernel(FAMILY, "segment_reduce").begin().pointer(sorted.keys().address())
+                    .pointer(sorted.positions().address()).pointer(segments.starts().address())
+                    .pointer(segments.count().address()).i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT)
+                    .launch(be.stream(), blocks, 32 * REDUCE_WARPS);
+        }
     }
 
     private static int checkedCount(long n) {
