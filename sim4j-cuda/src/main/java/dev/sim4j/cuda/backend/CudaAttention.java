@@ -139,10 +139,9 @@ public final class CudaAttention {
         } else if (t <= 4096) {
             name = "top_k_16";
             threads = 256;
-        } else if (t <= 16384) {
-            name = "top_k_16";
-            threads = 1024;
         } else {
+            // 16 keys a thread at 1,024 threads needs more registers than a block may have (seen on an H200:
+            // CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES): rows past 4,096 rescan from memory instead.
             name = "top_k_large";
             threads = 1024;
         }
