@@ -15,6 +15,12 @@ public record LogContents(List<LogRecord> records, boolean truncatedTail, int sk
         records = List.copyOf(records);
     }
 
+    /** The run's configuration (the first run record), absent in logs written before sim4j wrote one. */
+    public Optional<RunRecord> run() {
+        List<RunRecord> all = ofType(RunRecord.class);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.getFirst());
+    }
+
     /** The step records, in order. */
     public List<StepRecord> steps() {
         return ofType(StepRecord.class);
