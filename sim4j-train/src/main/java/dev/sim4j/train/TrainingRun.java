@@ -254,11 +254,9 @@ public final class TrainingRun {
         }
         Plan p = prepare();
         long start = System.nanoTime();
-        if (p.finished()) {
-            Optional<Result> untouched = finishedRun(start);
-            if (untouched.isPresent()) {
-                return untouched.get();
-            }
+        Optional<Result> untouched = alreadyFinished();
+        if (untouched.isPresent()) {
+            return untouched.get();
         }
         try (ShutdownGuard guard = new ShutdownGuard(this::interrupted)) {
             try {
@@ -270,8 +268,15 @@ public final class TrainingRun {
         }
     }
 
-    /** A finished run, left as it is; empty when it did not get as far as its summary (it is then completed). */
-    private Optional<Result> finishedRun(long start) {
+    /**
+     * For a resume with nothing left to train whose log has its summary: the run as it is, left untouched (no model
+     * needed). Empty otherwise; a finished run that did not get as far as its summary is completed by {@link #run}.
+     */
+    public Optional<Result> alreadyFinished() {
+        long start = System.nanoTime();
+        if (!prepare().finished()) {
+            return Optional.empty();
+        }
         LogContents log = Files.isRegularFile(metricsFile) ? new MetricsLogReader().read(metricsFile) : null;
         if (log == null || log.summary().isEmpty()) {
             return Optional.empty();

@@ -201,6 +201,11 @@ public final class TrainCommand implements Callable<Integer> {
                     100.0 * plan.droppedRows() / plan.trainRows());
             err.flush();
         }
+        var finished = c.run().alreadyFinished();
+        if (finished.isPresent()) {
+            summary(out, finished.get());
+            return 0;
+        }
         TrainingRun.Result r;
         try (CpuBackend backend = cpu.backend()) {
             CtrModel net = Models.create(config, backend, seed);
