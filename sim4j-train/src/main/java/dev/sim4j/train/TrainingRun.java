@@ -230,19 +230,32 @@ public final class TrainingRun {
             return Optional.empty();
         }
         try {
-            return new MetricsLogReader().read(metricsFile).run();
+            List<RunRecord> runs = new MetricsLogReader().read(metricsFile).runs();
+            return runs.isEmpty() ? Optional.empty() : Optional.of(runs.getFirst());
         } catch (MetricsLogException e) {
             throw new OutputException(metricsFile + ": not a readable metrics log (" + e.getMessage() + "); "
                     + "--resume continues a run from its own log; use another --results-dir or --overwrite", e);
         }
     }
 
-    /** The log's first record: what this run is. */
+    /** The log's first record: what this run is, its hyperparameters under the reference's names where it has one. */
     private RunRecord runRecord() {
-        var h = new RunRecord.Hyperparameters(options.epochs(), options.batchSize(), options.microBatchSize(),
-                options.learningRate(), options.optimizer(), options.weightDecay(), config.embeddingDim(),
-                config.stageOneMlp(), config.stageTwoMlp(), config.auxMlp(), config.longLength(), config.topK(),
-                config.dropout(), config.augruForm().name().toLowerCase(Locale.ROOT), options.dropRemainder());
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("epochs", options.epochs());
+        h.put("global_batch_size", options.batchSize());
+        h.put("micro_batch_size", options.microBatchSize());
+        h.put("learning_rate", options.learningRate());
+        h.put("optimizer", options.optimizer());
+        h.put("weight_decay", options.weightDecay());
+        h.put("embedding_dim", config.embeddingDim());
+        h.put("stage_one_mlp", config.stageOneMlp());
+        h.put("stage_two_mlp", config.stageTwoMlp());
+        h.put("aux_mlp", config.auxMlp());
+        h.put("long_seq_length", config.longLength());
+        h.put("top_k", config.topK());
+        h.put("dropout", config.dropout());
+        h.put("augru_form", config.augruForm().name().toLowerCase(Locale.ROOT));
+        h.put("drop_remainder", options.dropRemainder());
         return new RunRecord(config.type().name().toLowerCase(Locale.ROOT), context.version(),
                 dataset.dir().toAbsolutePath().normalize().toString(), options.seed(), context.command(), h);
     }
@@ -590,9 +603,16 @@ public final class TrainingRun {
     private String specHash() {
         Path file = dataset.dir().resolve(options.featureSpec());
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+            return specHash(file);
         } catch (IOException e) {
             throw new DataException(file + ": cannot read the feature spec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of a feature spec file, as provenance.json records it. */
+    static String specHash(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

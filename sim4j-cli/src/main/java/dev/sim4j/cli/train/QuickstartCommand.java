@@ -100,7 +100,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         // The train command that is this step, so that an interrupted quickstart continues with --resume.
         String train = "sim4j train --dataset " + data + " --model " + name + " --epochs " + epochs
                 + " --global-batch-size " + BATCH + " --no-train-eval --results-dir " + results
-                + (cpu.threads == null ? "" : " --threads " + cpu.threads);
+                + (cpu.threads() == null ? "" : " --threads " + cpu.threads());
         TrainingRun run = new TrainingRun(ds, config, options, new TrainingRun.Context(VersionProvider.version(),
                 train, train + " --resume", out, spec.commandLine().getErr()));
         try (CpuBackend backend = cpu.backend()) {

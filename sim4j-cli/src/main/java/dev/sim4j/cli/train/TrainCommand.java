@@ -16,6 +16,7 @@ import dev.sim4j.model.sim.ModelCheckpoint;
 import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.model.sim.Models;
+import dev.sim4j.train.CheckpointLocator;
 import dev.sim4j.train.RunInterruptedException;
 import dev.sim4j.train.Trainer;
 import dev.sim4j.train.TrainingOptions;
@@ -125,9 +126,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Default: RESULTS_DIR/checkpoints.")
     private Path checkpointDir;
 
-    @Option(names = {"--init-weights", "--load_checkpoint_path"}, paramLabel = "FILE",
-            description = "Start from these safetensors weights (a checkpoint's weights.safetensors) instead of a "
-                    + "seeded init.")
+    @Option(names = {"--init-weights", "--load_checkpoint_path"}, paramLabel = "CKPT",
+            description = "Start from a checkpoint's weights instead of a seeded init: an epoch_N folder, a "
+                    + "--checkpoint-dir or --results-dir (its newest epoch_N) or a weights.safetensors file.")
     private Path initWeights;
 
     @Option(names = "--no-train-eval", description = "Skip the evaluation on the whole train mapping after each epoch.")
@@ -181,9 +182,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--disable_cache", hidden = true)
     private boolean disableCache;
 
-    /** What {@link #validate()} found: everything the run needs, all checked. */
+    /**
+     * What {@link #validate()} found: everything the run needs, all checked.
+     *
+     * @param initWeights the checkpoint {@code --init-weights} stands for (null when not given)
+     */
     private record Checked(Dataset dataset, ModelConfig config, TrainingOptions options, TrainingRun run,
-                           TrainingRun.Plan plan) {
+                           TrainingRun.Plan plan, CheckpointLocator.Checkpoint initWeights) {
     }
 
     @Override
@@ -209,12 +214,14 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result r;
         try (CpuBackend backend = cpu.backend()) {
             CtrModel net = Models.create(config, backend, seed);
-            if (initWeights != null) {
+            if (c.initWeights() != null) {
                 try {
-                    ModelCheckpoint.load(net, initWeights);
+                    ModelCheckpoint.load(net, c.initWeights().weights());
                 } catch (RuntimeException e) {
-                    throw new DataException(initWeights + ": cannot start from these weights: " + e.getMessage(), e);
+                    throw new DataException(c.initWeights().weights() + ": cannot start from these weights: "
+                            + e.getMessage(), e);
                 }
+                out.println("starting from the weights of " + c.initWeights().message().replaceFirst("^checkpoint: ", ""));
             }
             if (!plan.finished()) {
                 out.printf("training %s on %s: %,d users, %,d items, %,d categories; %,d train rows, batch %,d%s, "
@@ -270,19 +277,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw c.fail("--init-weights", "contradicts --resume, which starts from the last checkpoint's weights; give "
                     + "one of them");
         }
-        if (initWeights != null) {
-            if (Files.isDirectory(initWeights)) {
-                throw c.fail("--init-weights", initWeights + " is a folder; give the weights file in it (for a "
-                        + "checkpoint: " + initWeights.resolve("weights.safetensors") + ")");
-            }
-            if (!Files.isRegularFile(initWeights)) {
-                throw c.fail("--init-weights", initWeights + ": no such file");
-            }
-        }
         if (checkpointDir != null && checkpointDir.toString().isEmpty()) {
             throw c.fail("--checkpoint-dir", "give a folder (sim4j always writes one checkpoint per epoch)");
         }
         Dataset ds = openDataset(c);
+        CheckpointLocator.Checkpoint init = null;
+        if (initWeights != null) {
+            try {
+                init = CheckpointLocator.locate(initWeights);
+            } catch (DataException e) {
+                throw new DataException(c.flag("--init-weights") + " " + e.getMessage(), e);
+            }
+        }
         ModelConfig config = modelConfig(c, ds);
         TrainingOptions options = trainingOptions();
         TrainingRun run = new TrainingRun(ds, config, options, new TrainingRun.Context(VersionProvider.version(),
@@ -290,7 +296,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun.Plan plan = run.prepare();
         c.writableDir("--results-dir", resultsDir);
         c.writableDir("--checkpoint-dir", options.checkpointDir());
-        return new Checked(ds, config, options, run, plan);
+        return new Checked(ds, config, options, run, plan, init);
     }
 
     private OptionChecks checks() {

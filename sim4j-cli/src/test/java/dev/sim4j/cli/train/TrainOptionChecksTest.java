@@ -78,9 +78,7 @@ class TrainOptionChecksTest {
                 Arguments.of(List.of("--affinity", "socket"), "--affinity: "),
                 Arguments.of(List.of("--repeat_count", "2"), "--repeat_count: use --epochs"),
                 Arguments.of(List.of("--intra_op_parallelism", "2"), "--intra_op_parallelism: use --threads"),
-                Arguments.of(List.of("--prefetch_test_size", "4"), "--prefetch_test_size: not needed"),
-                Arguments.of(List.of("--load_checkpoint_path", "/nonexistent/w.safetensors"), "--load_checkpoint_path: "
-                        + "/nonexistent/w.safetensors: no such file"));
+                Arguments.of(List.of("--prefetch_test_size", "4"), "--prefetch_test_size: not needed"));
     }
 
     @ParameterizedTest
@@ -97,13 +95,18 @@ class TrainOptionChecksTest {
     }
 
     @Test
-    void aCheckpointFolderGivenAsInitWeightsIsAUsageErrorNamingTheWeightsFile() throws IOException {
-        Path folder = Files.createDirectories(tmp.resolve("ckpt/epoch_1"));
-        CliRun r = run("train", "--dataset", dataset.toString(), "--results-dir", tmp.resolve("never").toString(),
-                "--load_checkpoint_path", folder.toString());
-        assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--load_checkpoint_path: " + folder + " is a folder",
-                folder.resolve("weights.safetensors").toString());
+    void initWeightsWithoutACheckpointIsBadDataBeforeTheWork() throws IOException {
+        Path never = tmp.resolve("never");
+        CliRun missing = run("train", "--dataset", dataset.toString(), "--results-dir", never.toString(),
+                "--load_checkpoint_path", "/nonexistent/w.safetensors");
+        assertThat(missing.code()).as(missing.err()).isEqualTo(3);
+        assertThat(missing.err()).contains("--load_checkpoint_path /nonexistent/w.safetensors: no such file");
+        Path empty = Files.createDirectories(tmp.resolve("ckpt/epoch_1"));
+        CliRun none = run("train", "--dataset", dataset.toString(), "--results-dir", never.toString(),
+                "--init-weights", empty.getParent().toString());
+        assertThat(none.code()).as(none.err()).isEqualTo(3);
+        assertThat(none.err()).contains("--init-weights " + empty.getParent() + ": no checkpoint here");
+        assertThat(never).doesNotExist();
     }
 
     @Test

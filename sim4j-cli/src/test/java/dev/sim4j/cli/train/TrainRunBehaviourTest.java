@@ -158,8 +158,9 @@ class TrainRunBehaviourTest {
                 "--global_batch_size", "512", "--results_dir", results.toString(), "--no-train-eval",
                 "--dropout_rate", "0.1", "--save_checkpoint_path", checkpoints.toString(), "--drop_remainder",
                 "--feature_spec", "spec_copy.yaml", "--disable_cache", "--mode", "train", "--load_checkpoint_path",
-                first.resolve("checkpoints/epoch_1/weights.safetensors").toString());
+                first.toString());
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("starting from the weights of " + first.resolve("checkpoints/epoch_1"));
         JsonNode provenance = new ObjectMapper().readTree(checkpoints.resolve("epoch_1/provenance.json").toFile());
         assertThat(provenance.get("model").get("dropout").asDouble()).isEqualTo(0.1);
         assertThat(provenance.get("options").get("drop_remainder").asBoolean()).isTrue();

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * One line of the JSON-lines metrics log (spec section 8). The {@code "type"} key says which record a line holds:
- * {@code run} (the first line: the run's configuration), {@code step}, {@code epoch}, {@code evaluation} or
- * {@code summary}. Absent values (for example latency outside
+ * {@code run}, {@code step}, {@code epoch}, {@code evaluation} or {@code summary}. Absent values (for example latency outside
  * benchmark mode, or the aux loss of a model without one) are left out of the line rather than written as null.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")

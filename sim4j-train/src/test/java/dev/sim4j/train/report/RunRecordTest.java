@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The run record: its line has the shape the report reads, and the reader keeps it beside the other records. */
 class RunRecordTest {
     static RunRecord record() {
-        return new RunRecord("sim", "0.1.0", "/data/books", 12345, "sim4j train --dataset /data/books",
-                new RunRecord.Hyperparameters(3, 131072, 4096, 0.01, "adam", 0, 16, List.of(200), List.of(200, 80),
-                        List.of(100, 50), 90, 50, -1, "code", true));
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("epochs", 3);
+        h.put("global_batch_size", 131072);
+        h.put("micro_batch_size", 4096);
+        h.put("learning_rate", 0.01);
+        h.put("stage_two_mlp", List.of(200, 80));
+        h.put("augru_form", "code");
+        h.put("drop_remainder", true);
+        return new RunRecord("sim", "0.1.0", "/data/books", 12345L, "sim4j train --dataset /data/books", h);
     }
 
     @Test
@@ -35,7 +43,7 @@ class RunRecordTest {
         assertThat(h.get("drop_remainder").asBoolean()).isTrue();
 
         LogContents contents = new MetricsLogReader().read(file);
-        assertThat(contents.run()).contains(record());
+        assertThat(contents.runs()).containsExactly(record());
         assertThat(contents.steps()).hasSize(1);
         assertThat(contents.skippedUnknown()).isZero();
         assertThat(new HtmlReport("t").render(contents, "metrics.jsonl")).contains("<svg");

@@ -1,0 +1,1 @@
+// The optimizer updates, with Adam's step read from the device (ADR 0006).

@@ -1,0 +1,1 @@
+// The GRU cell and the AUGRU update, forward and backward.
