@@ -329,6 +329,9 @@ public final class TrainingRun {
             out.printf("nothing to resume from in %s: starting at epoch 1%n", options.checkpointDir());
         }
         EpochRecord last = epochs.isEmpty() ? null : epochs.getLast();
+        // A batch larger than the rows (kept, not dropped) is one batch of all rows: read it as that, not as
+        // buffers for rows that do not exist.
+        int batch = (int) Math.min(options.batchSize(), p.trainRows());
         double throughputSum = 0;
         double classificationLoss = Double.NaN;
         Double auxLoss = null;
@@ -348,8 +351,8 @@ public final class TrainingRun {
                         guard.check();
                         progress.stepDone(steps, samples, loss, sps);
                     };
-                    r = trainer.trainEpoch(dataset, "train", options.batchSize(), options.dropRemainder(), epoch,
-                            step, log, 1, listener);
+                    r = trainer.trainEpoch(dataset, "train", batch, options.dropRemainder(), epoch, step, log, 1,
+                            listener);
                 }
                 classificationLoss = r.meanClassificationLoss();
                 auxLoss = config.type() == ModelType.DIN ? null : r.meanAuxLoss();

@@ -294,6 +294,14 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun run = new TrainingRun(ds, config, options, new TrainingRun.Context(VersionProvider.version(),
                 commandLine(List.of()), resumeCommand(), spec.commandLine().getOut(), spec.commandLine().getErr()));
         TrainingRun.Plan plan = run.prepare();
+        // The whole global batch is read and uploaded at once: its [B, L + T] id columns must fit one array too.
+        long rows = Math.min(batchSize, plan.trainRows());
+        if (rows * config.historyLength() > MAX_TENSOR) {
+            throw c.fail("--global-batch-size", String.format(Locale.ROOT, "%,d rows of %,d history ids would need "
+                    + "%,d values in one array, more than it can hold (%,d); choose at most %,d", rows,
+                    config.historyLength(), rows * config.historyLength(), MAX_TENSOR,
+                    MAX_TENSOR / config.historyLength()));
+        }
         c.writableDir("--results-dir", resultsDir);
         c.writableDir("--checkpoint-dir", options.checkpointDir());
         return new Checked(ds, config, options, run, plan, init);

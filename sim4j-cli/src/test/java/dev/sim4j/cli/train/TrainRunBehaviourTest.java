@@ -108,6 +108,12 @@ class TrainRunBehaviourTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).doesNotContain("warning");
         assertThat(ofType(log(results), "step")).hasSize((int) ((trainRows + 4999) / 5000));
+
+        // A batch larger than all the rows is one step of all of them, not buffers for rows that do not exist.
+        Path all = tmp.resolve("all-rows");
+        CliRun one = train(all, "--global-batch-size", "1000000000", "--no-drop-remainder");
+        assertThat(one.code()).as(one.err()).isZero();
+        assertThat(ofType(log(all), "step")).hasSize(1);
     }
 
     @Test
