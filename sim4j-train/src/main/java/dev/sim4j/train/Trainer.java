@@ -23,8 +23,10 @@ import java.util.Map;
 
 /**
  * Trains a model on a mapping's rows: per batch, zero the gradients, forward, backward, one optimizer update. Rows
- * are read in file order and the last incomplete batch is dropped, as in the reference; with the same seed, data and
- * thread-count-independent backend the weights come out bit-identical.
+ * are read in file order and, by default, the last incomplete batch is dropped, as in the reference's training; kept,
+ * it is trained as one smaller step (the mean loss over its own rows). With the same seed, data and
+ * thread-count-independent backend the weights come out bit-identical. A loss that is not finite stops the epoch at
+ * once ({@link TrainingDivergedException}).
  */
 public final class Trainer {
     /** Default rows per forward/backward pass: a step's temporaries take about 0.3 MB per row for SIM. */
@@ -230,6 +232,19 @@ public final class Trainer {
      */
     public EpochResult trainEpoch(Dataset dataset, String mapping, int batchSize, int epoch, long firstStep,
                                   MetricsLog log, int logEvery, StepListener listener) {
+        return trainEpoch(dataset, mapping, batchSize, true, epoch, firstStep, log, logEvery, listener);
+    }
+
+    /**
+     * As {@link #trainEpoch(Dataset, String, int, int, long, MetricsLog, int, StepListener)}; with
+     * {@code dropRemainder} false the last incomplete batch is trained too, as a smaller step.
+     *
+     * <p>The loss of every {@code logEvery}-th step, the value read for the log, is checked: NaN or infinite throws
+     * {@link TrainingDivergedException} before that step is logged, so the log and the checkpoints hold only finite
+     * losses. Checking only the logged value keeps the check free where reading a loss costs a device round trip.
+     */
+    public EpochResult trainEpoch(Dataset dataset, String mapping, int batchSize, boolean dropRemainder, int epoch,
+                                  long firstStep, MetricsLog log, int logEvery, StepListener listener) {
         StepListener progress = listener != null ? listener : StepListener.NONE;
         long start = System.nanoTime();
         long steps = 0;
@@ -239,7 +254,7 @@ public final class Trainer {
         double aux = 0;
         double[] millis = new double[16];
         boolean hasAux = model.config().type() != ModelType.DIN;
-        try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(true))) {
+        try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(dropRemainder))) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 long t0 = System.nanoTime();
@@ -254,9 +269,14 @@ public final class Trainer {
                 total += out.totalLoss();
                 classification += out.classificationLoss();
                 aux += out.auxiliaryLoss();
-                if (log != null && (steps % logEvery == 0)) {
-                    log.write(new StepRecord(firstStep + steps, epoch, out.classificationLoss(),
-                            hasAux ? out.auxiliaryLoss() : null, out.totalLoss(), batch.size() / (ms / 1000)));
+                if (steps % logEvery == 0) {
+                    if (!Double.isFinite(out.totalLoss())) {
+                        throw new TrainingDivergedException(firstStep + steps, epoch, out.totalLoss());
+                    }
+                    if (log != null) {
+                        log.write(new StepRecord(firstStep + steps, epoch, out.classificationLoss(),
+                                hasAux ? out.auxiliaryLoss() : null, out.totalLoss(), batch.size() / (ms / 1000)));
+                    }
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 progress.stepDone(steps, samples, total / steps, elapsed > 0 ? samples / elapsed : 0);

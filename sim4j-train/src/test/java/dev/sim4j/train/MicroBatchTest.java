@@ -24,17 +24,21 @@ class MicroBatchTest {
     private static final int BATCH = 48;
 
     private static ModelInput batch(Backend be, ModelConfig c, long seed) {
+        return batch(be, c, seed, BATCH);
+    }
+
+    private static ModelInput batch(Backend be, ModelConfig c, long seed, int rows) {
         SplittableRandom rng = new SplittableRandom(seed);
         int t = c.historyLength();
-        int[] uid = new int[BATCH];
-        int[] item = new int[BATCH];
-        int[] cat = new int[BATCH];
-        int[] hi = new int[BATCH * t];
-        int[] hc = new int[BATCH * t];
-        int[] ni = new int[BATCH * t];
-        int[] nc = new int[BATCH * t];
-        float[] label = new float[BATCH];
-        for (int r = 0; r < BATCH; r++) {
+        int[] uid = new int[rows];
+        int[] item = new int[rows];
+        int[] cat = new int[rows];
+        int[] hi = new int[rows * t];
+        int[] hc = new int[rows * t];
+        int[] ni = new int[rows * t];
+        int[] nc = new int[rows * t];
+        float[] label = new float[rows];
+        for (int r = 0; r < rows; r++) {
             uid[r] = 1 + rng.nextInt(c.users());
             item[r] = 1 + rng.nextInt(c.items());
             cat[r] = 1 + rng.nextInt(c.categories());
@@ -46,9 +50,9 @@ class MicroBatchTest {
                 nc[r * t + p] = 1 + rng.nextInt(c.categories());
             }
         }
-        return new ModelInput(be.upload(uid, BATCH), be.upload(item, BATCH), be.upload(cat, BATCH),
-                be.upload(hi, BATCH, t), be.upload(hc, BATCH, t), be.upload(ni, BATCH, t), be.upload(nc, BATCH, t),
-                be.upload(label, BATCH));
+        return new ModelInput(be.upload(uid, rows), be.upload(item, rows), be.upload(cat, rows),
+                be.upload(hi, rows, t), be.upload(hc, rows, t), be.upload(ni, rows, t), be.upload(nc, rows, t),
+                be.upload(label, rows));
     }
 
     private static ModelConfig config() {
@@ -116,6 +120,47 @@ class MicroBatchTest {
         }
         // And the split itself is deterministic.
         assertThat(train(7, new double[3])).usingRecursiveComparison().isEqualTo(e);
+    }
+
+    /** Weights after steps on batches of {@code rows[i]} rows, split into micro-batches of at most {@code microBatch}. */
+    private static List<float[]> train(int microBatch, int[] rows, double[] lossOut) {
+        try (CpuBackend be = new CpuBackend(2)) {
+            CtrModel model = Models.create(config(), be, 5);
+            Trainer trainer = new Trainer(model, new Sgd(1.0, 0), microBatch);
+            for (int s = 0; s < rows.length; s++) {
+                lossOut[s] = trainer.step(batch(be, config(), 200 + s, rows[s])).totalLoss();
+            }
+            List<float[]> w = new ArrayList<>();
+            for (Parameter p : model.parameters().all()) {
+                w.add(be.toFloats(p.value()));
+            }
+            return w;
+        }
+    }
+
+    @Test
+    void aSmallerLastBatchStepsOnTheMeanOverItsOwnRowsHoweverItIsSplit() {
+        // An epoch's last, smaller batch as --no-drop-remainder trains it: 20 rows after two batches of 48.
+        int[] rows = {48, 48, 20};
+        List<float[]> w0 = initial();
+        double[] wholeLoss = new double[3];
+        double[] splitLoss = new double[3];
+        List<float[]> whole = train(48, rows, wholeLoss);
+        List<float[]> split = train(16, rows, splitLoss);           // 48 = 3 x 16, then 20 = 2 x 10
+        List<float[]> uneven = train(7, rows, new double[3]);        // 20 = 6 + 7 + 7: unequal weights
+        assertThat(splitLoss[2]).isCloseTo(wholeLoss[2], within(1e-5 * Math.abs(wholeLoss[2])));
+        for (List<float[]> other : List.of(split, uneven)) {
+            double maxDiff = 0;
+            double maxMove = 0;
+            for (int k = 0; k < whole.size(); k++) {
+                for (int i = 0; i < whole.get(k).length; i++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(whole.get(k)[i] - other.get(k)[i]));
+                    maxMove = Math.max(maxMove, Math.abs(whole.get(k)[i] - w0.get(k)[i]));
+                }
+            }
+            assertThat(maxMove).isGreaterThan(0.01);
+            assertThat(maxDiff).isLessThan(1e-4 * maxMove);
+        }
     }
 
     @Test

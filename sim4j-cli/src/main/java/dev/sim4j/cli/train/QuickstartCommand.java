@@ -1,6 +1,9 @@
 package dev.sim4j.cli.train;
 
+import dev.sim4j.cli.ExitCode;
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.cli.VersionProvider;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
@@ -12,9 +15,11 @@ import dev.sim4j.preprocess.amazon.PreprocessOptions;
 import dev.sim4j.preprocess.amazon.PreprocessStats;
 import dev.sim4j.preprocess.synth.AmazonSynth;
 import dev.sim4j.preprocess.synth.SynthConfig;
+import dev.sim4j.train.RunInterruptedException;
 import dev.sim4j.train.TrainingOptions;
 import dev.sim4j.train.TrainingRun;
 import dev.sim4j.train.optim.Optimizers;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +27,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,6 +37,14 @@ import picocli.CommandLine.Spec;
         description = "Synthesise a small Amazon-style dump, preprocess it, train SIM on the CPU (2 epochs), evaluate it and "
                 + "write the HTML report; prints where everything is.")
 public final class QuickstartCommand implements Callable<Integer> {
+    /** Rows per training step. */
+    private static final int BATCH = 1024;
+    /**
+     * Fewest synthetic users: enough train rows for a few batches after preprocessing (20 users give about 2,500 rows,
+     * 9 the 1,024 of one batch), so that a small --users fails here and not after synthesis and preprocessing.
+     */
+    static final int MIN_USERS = 20;
+
     @Spec
     private CommandSpec spec;
 
@@ -40,7 +52,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             description = "Folder for everything (must not exist or be empty; default: ${DEFAULT-VALUE}).")
     private Path dir;
 
-    @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Synthetic users (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--users", defaultValue = "1000", paramLabel = "N", description = "Synthetic users, at least "
+            + MIN_USERS + " (default: ${DEFAULT-VALUE}).")
     private int users;
 
     @Option(names = "--epochs", defaultValue = "2", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
@@ -54,19 +67,7 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelType type;
-        try {
-            type = ModelType.valueOf(model.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--model must be sim, dien or din");
-        }
-        if (Files.isDirectory(dir)) {
-            try (var s = Files.list(dir)) {
-                if (s.findAny().isPresent()) {
-                    throw new ParameterException(spec.commandLine(), dir + " is not empty; give another --dir or remove it");
-                }
-            }
-        }
+        ModelType type = validate();
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
         Path raw = dir.resolve("raw");
@@ -92,12 +93,22 @@ public final class QuickstartCommand implements Callable<Integer> {
         out.flush();
         Dataset ds = Dataset.open(data);
         TrainingRun.Result r;
+        ModelConfig config = ModelConfig.defaults(type, (int) stats.users(), (int) stats.items(), (int) stats.categories());
+        TrainingOptions options = new TrainingOptions(epochs, BATCH, 8192, 0.01, "adam", 0, 12345L, results,
+                results.resolve("checkpoints"), false, false);
+        String name = type.name().toLowerCase(java.util.Locale.ROOT);
+        // The train command that is this step, so that an interrupted quickstart continues with --resume.
+        String train = "sim4j train --dataset " + data + " --model " + name + " --epochs " + epochs
+                + " --global-batch-size " + BATCH + " --no-train-eval --results-dir " + results
+                + (cpu.threads() == null ? "" : " --threads " + cpu.threads());
+        TrainingRun run = new TrainingRun(ds, config, options, new TrainingRun.Context(VersionProvider.version(),
+                train, train + " --resume", out, spec.commandLine().getErr()));
         try (CpuBackend backend = cpu.backend()) {
-            CtrModel net = Models.create(ModelConfig.defaults(type, (int) stats.users(), (int) stats.items(),
-                    (int) stats.categories()), backend, 12345L);
-            TrainingOptions options = new TrainingOptions(epochs, 1024, 8192, 0.01, "adam", 0, 12345L, results,
-                    results.resolve("checkpoints"), false, false);
-            r = new TrainingRun(net, Optimizers.create("adam", 0.01, 0), ds, options, VersionProvider.version(), out).run();
+            CtrModel net = Models.create(config, backend, 12345L);
+            r = run.run(net, Optimizers.create("adam", 0.01, 0));
+        } catch (RunInterruptedException e) {
+            // The run's shutdown hook has cleaned up and printed how to continue; the JVM is exiting.
+            return ExitCode.INTERRUPTED.code();
         }
         out.printf("4/4 done in %.0f s: test AUC %.4f (exact %.4f), test loss %.4f%n", (System.nanoTime() - start) / 1e9,
                 r.last().testAuc(), r.last().testAucExact(), r.last().testLoss());
@@ -106,5 +117,22 @@ public final class QuickstartCommand implements Callable<Integer> {
         out.printf("%nNext: open the report in a browser; evaluate with%n  sim4j evaluate --dataset %s --checkpoint %s%n",
                 data, r.lastCheckpoint());
         return 0;
+    }
+
+    /** Checks every option before the work (synthesis and preprocessing take a while): usage, then the folder. */
+    private ModelType validate() throws IOException {
+        OptionChecks c = OptionChecks.of(spec);
+        c.oneOf("--model", model.toLowerCase(java.util.Locale.ROOT), java.util.List.of("sim", "dien", "din"));
+        c.atLeast("--users", users, MIN_USERS);
+        c.positive("--epochs", epochs);
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new OutputException("--dir " + dir + " is not empty; give another --dir or remove it");
+                }
+            }
+        }
+        c.writableDir("--dir", dir);
+        return ModelType.valueOf(model.toUpperCase(java.util.Locale.ROOT));
     }
 }

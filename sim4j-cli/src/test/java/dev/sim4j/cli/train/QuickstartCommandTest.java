@@ -29,7 +29,7 @@ class QuickstartCommandTest {
 
         int again = Sim4j.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true))
                 .execute("quickstart", "--dir", dir.toString());
-        assertThat(again).as("a non-empty --dir is refused").isEqualTo(2);
+        assertThat(again).as("a non-empty --dir is refused as an output error").isEqualTo(5);
         assertThat(Files.exists(dir.resolve("results/metrics.jsonl"))).isTrue();
     }
 }

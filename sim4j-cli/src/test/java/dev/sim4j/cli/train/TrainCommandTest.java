@@ -46,7 +46,7 @@ class TrainCommandTest {
         assertThat(resumed.code()).as(resumed.err()).isZero();
 
         CliRun otherModel = run("train", "--dataset", dataset.toString(), "--model", "sim", "--epochs", "1",
-                "--init-weights", results.resolve("checkpoints/epoch_2/weights.safetensors").toString(),
+                "--global-batch-size", "512", "--init-weights", results.resolve("checkpoints/epoch_2/weights.safetensors").toString(),
                 "--results-dir", tmp.resolve("x").toString());
         assertThat(otherModel.code()).isEqualTo(3);
         assertThat(otherModel.err()).contains("cannot start from these weights", "model_type din");

@@ -47,7 +47,7 @@ class TrainProgressAndSummaryTest {
                 "--global-batch-size", "512", "--results-dir", tmp.resolve("r2").toString(), "--threads", "2",
                 "--no-train-eval");
         assertThat(noTrainEval.code()).as(noTrainEval.err()).isZero();
-        assertThat(noTrainEval.out()).containsPattern("train: +not evaluated \\(--no-train-eval\\); mean batch loss in the "
-                + "last epoch \\d\\.\\d{4}");
+        assertThat(noTrainEval.out()).containsPattern("train: +not evaluated \\(--no-train-eval\\); train loss "
+                + "\\d\\.\\d{4} \\(mean batch loss of the last epoch\\)");
     }
 }

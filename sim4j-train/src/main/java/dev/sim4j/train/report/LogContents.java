@@ -8,11 +8,19 @@ import java.util.Optional;
  *
  * @param records          every record read
  * @param truncatedTail    whether an unparseable last line (a run killed mid-write) was skipped
- * @param skippedUnknown   lines skipped because their {@code "type"} is unknown to this version
+ * @param skippedUnknown   lines skipped because their {@code "type"} is unknown to this version, or absent
  */
 public record LogContents(List<LogRecord> records, boolean truncatedTail, int skippedUnknown) {
     public LogContents {
         records = List.copyOf(records);
+    }
+
+    /**
+     * The run records, in order: the first is the run's start, each later one a resumption (empty for logs written
+     * before sim4j logged them).
+     */
+    public List<RunRecord> runs() {
+        return ofType(RunRecord.class);
     }
 
     /** The step records, in order. */

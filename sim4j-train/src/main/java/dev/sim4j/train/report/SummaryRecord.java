@@ -5,11 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * The end of a run, logged as {@code {"type": "summary", "time_to_train", ...final metrics}}: the last epoch's
- * figures, plus the total training time. Null values are left out of the line.
+ * figures, plus the total training time. Null values are left out of the line. A resumed run's summary covers all its
+ * epochs, those trained before the resume included.
  *
- * @param timeToTrain   wall time of the whole training in seconds (evaluation and checkpoints included)
+ * @param timeToTrain   the sum of the epochs' training times in seconds, as the reference computes it (evaluation and
+ *                      checkpoints excluded)
  * @param epochs        number of epochs run
- * @param throughput    mean training throughput, samples per second
+ * @param throughput    mean of the epochs' training throughputs, samples per second
  * @param trainAuc      final 8000-threshold AUC on the training set
  * @param testAuc       final 8000-threshold AUC on the test set
  * @param trainAucExact final exact AUC on the training set
