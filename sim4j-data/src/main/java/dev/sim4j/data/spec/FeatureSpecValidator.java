@@ -168,7 +168,8 @@ public final class FeatureSpecValidator {
                 }
             }
         }
-        Integer length = null;
+        int length = 0;
+        boolean haveLength = false;
         for (String channel : List.of(ModelChannels.POSITIVE_HISTORY, ModelChannels.NEGATIVE_HISTORY)) {
             for (FeatureDef f : defined(spec, channels.get(channel))) {
                 if (f.dimensions().isEmpty()) {
@@ -185,11 +186,14 @@ public final class FeatureSpecValidator {
                     problems.add(new SpecProblem(s, channel + " / " + f.name(),
                             "categorical feature has no cardinality in feature_spec"));
                 }
-                if (length == null) {
-                    length = f.dimensions().getFirst();
-                } else if (length != f.dimensions().getFirst()) {
+                // A primitive: boxed Integers compared with != are equal only inside the small-integer cache (<= 127).
+                int own = f.dimensions().getFirst();
+                if (!haveLength) {
+                    length = own;
+                    haveLength = true;
+                } else if (length != own) {
                     problems.add(new SpecProblem(s, channel + " / " + f.name(), "sequence length "
-                            + f.dimensions().getFirst() + " differs from the other history features' " + length));
+                            + own + " differs from the other history features' " + length));
                 }
             }
         }

@@ -159,6 +159,22 @@ class FeatureSpecValidatorTest {
                 "sequence feature of channel positive_history has no 'dimensions'");
     }
 
+    /**
+     * Lengths beyond the JVM's small-integer cache (-128..127): equal lengths held in distinct {@code Integer} boxes
+     * must compare equal, different ones must still be reported.
+     */
+    @Test
+    void historiesLongerThan127AreComparedByValue() {
+        FeatureSpec thousand = ReferenceSpecs.amazon(105925, 1209081, 2330, 1000).withSources(valid().sources());
+        assertThat(thousand.feature("item_feat_0_pos").dimensions().getFirst())
+                .isNotSameAs(thousand.feature("item_feat_0_neg").dimensions().getFirst());
+        assertThat(FeatureSpecValidator.validate(thousand, dir)).isEmpty();
+
+        FeatureSpec mismatch = withFeature(thousand, FeatureDef.categorical("item_feat_1_neg", "int64", 2330, List.of(1001)));
+        assertSingleProblem(mismatch, "channel_spec", "negative_history / item_feat_1_neg",
+                "sequence length 1001 differs from the other history features' 1000");
+    }
+
     @Test
     void userFeatureWithoutCardinality() {
         FeatureSpec spec = withFeature(valid(),

@@ -178,6 +178,34 @@ class AmazonPreprocessorTest {
         assertThat(Files.exists(tf.resolve(".sequences"))).isFalse();
     }
 
+    /** L = 1000, beyond the small-integer cache: the dataset validates and holds the L = 100 rows, padded further. */
+    @Test
+    void historiesOfAThousandValidateAndReadBack(@TempDir Path tmp) throws IOException {
+        Path reviews = AmazonFixture.write(tmp, "reviews", REVIEWS, false);
+        Path meta = AmazonFixture.write(tmp, "meta", META, false);
+        Path hundred = tmp.resolve("l100");
+        Path thousand = tmp.resolve("l1000");
+        AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, hundred).withLimits(3, 100));
+        AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, thousand).withLimits(3, 1000));
+        Dataset ds = Dataset.open(thousand);
+        assertThat(ds.channels().historyLength()).isEqualTo(1000);
+        for (String mapping : List.of("train", "test")) {
+            List<AmazonFixture.Row> expected = AmazonFixture.rows(hundred, mapping);
+            List<AmazonFixture.Row> rows = AmazonFixture.rows(thousand, mapping);
+            assertThat(rows).hasSameSizeAs(expected).isNotEmpty();
+            for (int i = 0; i < rows.size(); i++) {
+                AmazonFixture.Row r = rows.get(i);
+                AmazonFixture.Row e = expected.get(i);
+                assertThat(List.of(r.label(), r.uid(), r.item(), r.cat())).isEqualTo(List.of(e.label(), e.uid(), e.item(), e.cat()));
+                for (var history : List.of(List.of(r.pos(), e.pos()), List.of(r.posCat(), e.posCat()),
+                        List.of(r.neg(), e.neg()), List.of(r.negCat(), e.negCat()))) {
+                    assertThat(history.get(0).subList(900, 1000)).as("%s row %d", mapping, i).isEqualTo(history.get(1));
+                    assertThat(history.get(0).subList(0, 900)).containsOnly(0);
+                }
+            }
+        }
+    }
+
     @Test
     void theReaderYieldsExactlyTheRowsStatsAnnounce(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
