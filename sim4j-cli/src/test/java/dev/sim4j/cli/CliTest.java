@@ -34,7 +34,7 @@ class CliTest {
         assertThat(version.out()).startsWith("sim4j ").contains("Java 25");
         Run subHelp = run("spec", "convert", "--help");
         assertThat(subHelp.code()).isZero();
-        assertThat(subHelp.out()).contains("--format", "sim4j, tfrecord, csv");
+        assertThat(subHelp.out()).contains("--format", "sim4j-columnar, tfrecord, csv");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sim4j.cli.data;
 
+import dev.sim4j.cli.spec.RowFormat;
 import dev.sim4j.data.dataset.DatasetWriter;
 import dev.sim4j.data.dataset.RandomRows;
 import dev.sim4j.data.format.WriteOptions;
@@ -33,9 +34,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset folder to create (must not exist or be empty).")
     private Path out;
 
-    @Option(names = "--format", defaultValue = "sim4j", paramLabel = "FORMAT",
-            description = "sim4j, tfrecord or csv (default: ${DEFAULT-VALUE}).")
-    private String format;
+    @Option(names = "--format", defaultValue = "sim4j-columnar", paramLabel = "FORMAT",
+            converter = RowFormat.Converter.class, completionCandidates = RowFormat.Names.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; sim4j is also accepted for sim4j-columnar).")
+    private RowFormat format;
 
     @Option(names = "--train-rows", defaultValue = "10000", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int trainRows;
@@ -63,8 +65,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ChunkType type = ChunkType.parse(format).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--format must be sim4j, tfrecord or csv, not '" + format + "'"));
+        ChunkType type = format.type();
         if (trainRows < 0 || testRows < 0 || users < 1 || items < 1 || categories < 1 || historyLength < 1 || rowsPerFile < 1) {
             throw new ParameterException(spec.commandLine(),
                     "row counts must be >= 0; cardinalities, --history-length and --rows-per-file >= 1");
@@ -90,7 +91,7 @@ public final class SampleCommand implements Callable<Integer> {
             writer.commit();
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %s (%s): train %,d rows, test %,d rows%n", out, type.specName(), trainRows, testRows);
+        o.printf("wrote %s (%s): train %,d rows, test %,d rows%n", out, format, trainRows, testRows);
         return 0;
     }
 }

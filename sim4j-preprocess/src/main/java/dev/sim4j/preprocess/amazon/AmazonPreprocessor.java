@@ -322,9 +322,12 @@ public final class AmazonPreprocessor {
         FeatureSpec spec = ReferenceSpecs.amazon(built.users.size(), built.items.size(), built.categories.size(),
                 options.maxSeqLen());
         List<String> featureNames = List.copyOf(spec.features().keySet());
-        try (DatasetWriter writer = new DatasetWriter(options.out(), spec, ChunkType.SIM4J, 1, WriteOptions.DEFAULT)) {
+        boolean compact = options.format() == ChunkType.SIM4J_SEQUENCES;
+        // The compact store writes its own files; the writer's row format serves only the row layouts.
+        ChunkType rowFormat = compact ? ChunkType.SIM4J : options.format();
+        try (DatasetWriter writer = new DatasetWriter(options.out(), spec, rowFormat, 1, WriteOptions.DEFAULT)) {
             Path work = writer.workingFolder();
-            if (options.format() == ChunkType.SIM4J) {
+            if (compact) {
                 Path dir = work.resolve("sequences");
                 mkdirs(dir);
                 SequenceStoreFiles.write(built.store, dir);
@@ -333,7 +336,7 @@ public final class AmazonPreprocessor {
                     writer.addMapping(mapping, new ChunkSpec(ChunkType.SIM4J_SEQUENCES.specName(), featureNames, files));
                 }
             } else {
-                writeTfRecords(built.store, spec, writer);
+                writeRows(built.store, spec, writer);
             }
             Path vocab = work.resolve("vocab");
             mkdirs(vocab);
@@ -346,8 +349,11 @@ public final class AmazonPreprocessor {
         }
     }
 
-    /** The reference's layout: the rows the sequence store describes, materialised into TFRecord parts. */
-    private void writeTfRecords(SequenceStore store, FeatureSpec spec, DatasetWriter writer) {
+    /**
+     * The reference's layout: the rows the sequence store describes, materialised into the writer's row format
+     * (TFRecord or columnar shards) in {@code --train-parts} / {@code --test-parts} files.
+     */
+    private void writeRows(SequenceStore store, FeatureSpec spec, DatasetWriter writer) {
         Path scratch = writer.workingFolder().resolve(".sequences");
         mkdirs(scratch);
         SequenceStoreFiles.write(store, scratch);
