@@ -125,4 +125,21 @@ class PreprocessCommandTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--format", "parquet", "sim4j, sim4j-columnar, tfrecord");
     }
+
+    /** An unknown row kind in the compact store's store.yaml is bad data (exit 3) naming the file and the kinds. */
+    @Test
+    void anUnknownMappingKindInStoreYamlIsBadData(@TempDir Path tmp) throws IOException {
+        Path[] in = dump(tmp, null);
+        Path out = tmp.resolve("ds");
+        assertThat(run("preprocess", "amazon", "--reviews", in[0].toString(), "--meta", in[1].toString(), "--out",
+                out.toString(), "--min-reviews", "4").code()).isZero();
+        Path store = out.resolve("sequences/store.yaml");
+        Files.writeString(store, Files.readString(store).replace("train: train", "train: training"));
+        for (String command : List.of("inspect", "validate")) {
+            Run r = command.equals("inspect") ? run("data", "inspect", out.toString()) : run("spec", "validate", out.toString());
+            assertThat(r.code()).as(r.err()).isEqualTo(3);
+            assertThat(r.err()).contains(store.toString(), "unknown row kind 'training'", "the kinds are train, test")
+                    .doesNotContain("internal error");
+        }
+    }
 }

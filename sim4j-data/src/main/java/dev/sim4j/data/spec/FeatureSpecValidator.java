@@ -1,6 +1,5 @@
 package dev.sim4j.data.spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,19 +117,9 @@ public final class FeatureSpecValidator {
     }
 
     private static void checkFile(String s, String where, Path base, String file, List<SpecProblem> problems) {
-        Path p;
-        try {
-            p = Path.of(file);
-        } catch (RuntimeException e) {
-            problems.add(new SpecProblem(s, where + " / " + file, "not a valid path: " + e.getMessage()));
-            return;
-        }
-        Path resolved = base.resolve(p).normalize();
-        if (p.isAbsolute() || !resolved.startsWith(base)) {
-            problems.add(new SpecProblem(s, where + " / " + file,
-                    "path leaves the dataset folder; data files must be given relative to the folder and inside it"));
-        } else if (!Files.isRegularFile(resolved)) {
-            problems.add(new SpecProblem(s, where + " / " + file, "data file is missing (looked for " + resolved + ")"));
+        DataFiles.Location at = DataFiles.locate(base, file);
+        if (at.problem() != null) {
+            problems.add(new SpecProblem(s, where + " / " + file, at.problem()));
         }
     }
 

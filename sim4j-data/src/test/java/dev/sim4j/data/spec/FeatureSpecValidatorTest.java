@@ -139,6 +139,30 @@ class FeatureSpecValidatorTest {
     }
 
     @Test
+    void symbolicLinksOutOfTheDatasetFolderAreRefused() throws IOException {
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "not data");
+        Files.createSymbolicLink(dir.resolve("train/part_9.tfrecord"), outside.resolve("secret"));
+        Files.createSymbolicLink(dir.resolve("etc"), outside);
+        for (String file : List.of("train/part_9.tfrecord", "etc/secret")) {
+            FeatureSpec spec = withTrainFiles(valid(), "tfrecord", List.of("train/part_0.tfrecord", file));
+            assertSingleProblem(spec, "source_spec", "train[0] / " + file,
+                    "path leaves the dataset folder through a symbolic link");
+        }
+    }
+
+    @Test
+    void symbolicLinksInsideTheDatasetFolderAreFine() throws IOException {
+        Files.createSymbolicLink(dir.resolve("train/part_9.tfrecord"), dir.resolve("test/part_0.tfrecord"));
+        Files.createSymbolicLink(dir.resolve("all"), Path.of("train"));
+        FeatureSpec spec = withTrainFiles(valid(), "tfrecord", List.of("train/part_9.tfrecord", "all/part_1.tfrecord"));
+        assertThat(FeatureSpecValidator.validate(spec, dir)).isEmpty();
+        // A dataset folder reached through a link is the folder it links to.
+        Path link = Files.createSymbolicLink(root.resolve("link"), dir);
+        assertThat(FeatureSpecValidator.validate(valid(), link)).isEmpty();
+    }
+
+    @Test
     void absolutePath() {
         // Absolute even though it points at an existing file inside the folder: paths must be relative.
         String absolute = dir.resolve("train/part_0.tfrecord").toAbsolutePath().toString();
