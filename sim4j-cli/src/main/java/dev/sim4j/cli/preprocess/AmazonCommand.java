@@ -1,5 +1,6 @@
 package dev.sim4j.cli.preprocess;
 
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.preprocess.amazon.AmazonPreprocessor;
 import dev.sim4j.preprocess.amazon.PreprocessOptions;
 import dev.sim4j.preprocess.amazon.PreprocessStats;
@@ -13,7 +14,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code sim4j preprocess amazon}: the Amazon Reviews 2014 dump to a SIM/DIEN/DIN dataset. */
@@ -116,13 +116,21 @@ public final class AmazonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PreprocessOptions options;
-        try {
-            options = new PreprocessOptions(reviews, meta, out, minReviews, maxSeqLen, seed, format.type, trainParts,
-                    testParts, maxBadLines, threads == null ? Runtime.getRuntime().availableProcessors() : threads, true);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+        OptionChecks checks = OptionChecks.of(spec);
+        if (minReviews < 2) {
+            throw checks.fail("--min-reviews", "must be at least 2 (a user needs a history and a target), got " + minReviews);
         }
+        checks.positive("--max-seq-len", maxSeqLen);
+        checks.positive("--train-parts", trainParts);
+        checks.positive("--test-parts", testParts);
+        checks.atLeast("--max-bad-lines", maxBadLines, 0);
+        if (threads != null) {
+            checks.positive("--threads", threads);
+        }
+        checks.newFolder("--out", out);
+        PreprocessOptions options = new PreprocessOptions(reviews, meta, out, minReviews, maxSeqLen, seed, format.type,
+                trainParts, testParts, maxBadLines, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                true);
         PreprocessStats s = AmazonPreprocessor.run(options);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %s (%s) in %.1f s%n", out, format, s.seconds());

@@ -1,5 +1,6 @@
 package dev.sim4j.cli.spec;
 
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.dataset.DatasetConverter;
 import dev.sim4j.data.format.WriteOptions;
 import java.io.PrintWriter;
@@ -44,12 +45,13 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (rowsPerFile < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rows-per-file must be at least 1");
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.positive("--rows-per-file", rowsPerFile);
+        checks.positive("--prebatch", prebatch);
+        if (prebatch != 1 && format != RowFormat.TFRECORD) {
+            throw checks.fail("--prebatch", "applies to --format tfrecord only, not " + format);
         }
-        if (prebatch < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--prebatch must be at least 1");
-        }
+        checks.newFolder("--output", output);
         long start = System.nanoTime();
         Map<String, Long> rows = DatasetConverter.convert(input, output, format.type(), rowsPerFile, new WriteOptions(prebatch));
         PrintWriter out = spec.commandLine().getOut();

@@ -63,7 +63,7 @@ class PreprocessCommandTest {
         Run usage = run("preprocess", "amazon", "--reviews", in[0].toString(), "--meta", in[1].toString(), "--out",
                 tmp.resolve("o").toString(), "--min-reviews", "1");
         assertThat(usage.code()).isEqualTo(2);
-        assertThat(usage.err()).contains("--min-reviews must be at least 2");
+        assertThat(usage.err()).contains("--min-reviews: must be at least 2");
         Run bad = run("preprocess", "amazon", "--reviews", in[0].toString(), "--meta", in[1].toString(), "--out",
                 tmp.resolve("o").toString(), "--min-reviews", "4");
         assertThat(bad.code()).isEqualTo(3);
@@ -141,5 +141,48 @@ class PreprocessCommandTest {
             assertThat(r.err()).contains(store.toString(), "unknown row kind 'training'", "the kinds are train, test")
                     .doesNotContain("internal error");
         }
+    }
+
+    /**
+     * Every numeric option is checked before any work: the inputs do not even exist, yet each bad value is a usage
+     * error naming its flag, and nothing is created.
+     */
+    @Test
+    void badOptionValuesAreUsageErrorsNamingTheFlag(@TempDir Path tmp) throws IOException {
+        String[][] cases = {
+            {"--min-reviews", "1"}, {"--max-seq-len", "0"}, {"--train-parts", "0"}, {"--test-parts", "0"},
+            {"--max-bad-lines", "-1"}, {"--threads", "0"}, {"--format", "parquet"}, {"--max-seq-len", "lots"},
+        };
+        for (String[] c : cases) {
+            Run r = run("preprocess", "amazon", "--reviews", tmp.resolve("none.json").toString(), "--meta",
+                    tmp.resolve("none-meta.json").toString(), "--out", tmp.resolve("ds").toString(), c[0], c[1]);
+            assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", c)).startsWith("error: ").contains(c[0]).doesNotContain("internal error");
+        }
+        try (var files = Files.list(tmp)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void outputProblemsAreOutputErrorsFoundBeforeTheWork(@TempDir Path tmp) throws IOException {
+        Path[] in = dump(tmp, null);
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        Files.writeString(full.resolve("keep.txt"), "mine");
+        Path unwritable = Folders.unwritable(tmp).resolve("ds");
+        for (Path out : List.of(file, full, unwritable)) {
+            Run r = run("preprocess", "amazon", "--reviews", in[0].toString(), "--meta", in[1].toString(), "--out",
+                    out.toString(), "--min-reviews", "4");
+            assertThat(r.code()).as(out + ": " + r.err()).isEqualTo(5);
+            assertThat(r.err()).startsWith("error: --out " + out).doesNotContain("\tat ");
+        }
+        assertThat(Files.readString(full.resolve("keep.txt"))).isEqualTo("mine");
+        // Missing input is found before any output is made, too.
+        Run missing = run("preprocess", "amazon", "--reviews", tmp.resolve("nope.json").toString(), "--meta",
+                in[1].toString(), "--out", tmp.resolve("ds").toString());
+        assertThat(missing.code()).isEqualTo(3);
+        assertThat(missing.err()).contains("nope.json", "--reviews");
+        assertThat(tmp.resolve("ds")).doesNotExist();
     }
 }

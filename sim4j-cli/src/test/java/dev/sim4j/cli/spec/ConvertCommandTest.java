@@ -70,4 +70,23 @@ class ConvertCommandTest {
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--format", "sim4j_sequences", "sim4j-columnar, tfrecord, csv");
     }
+
+    @Test
+    void badOptionValuesAreUsageErrorsAndOutputProblemsOutputErrors(@TempDir Path tmp) throws IOException {
+        Path in = sample(tmp.resolve("in"));
+        String[][] cases = {
+            {"--rows-per-file", "0", "tfrecord"}, {"--prebatch", "0", "tfrecord"}, {"--prebatch", "4", "csv"},
+        };
+        for (String[] c : cases) {
+            CliRun r = CliRun.run("spec", "convert", "-i", in.toString(), "-o", tmp.resolve("out").toString(),
+                    "--format", c[2], c[0], c[1]);
+            assertThat(r.code()).as(String.join(" ", c) + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err()).startsWith("error: " + c[0] + ": ");
+        }
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        CliRun r = CliRun.run("spec", "convert", "-i", in.toString(), "--output", file.toString(), "--format", "csv");
+        assertThat(r.code()).as(r.err()).isEqualTo(5);
+        assertThat(r.err()).startsWith("error: --output " + file).contains("not a folder");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
 }

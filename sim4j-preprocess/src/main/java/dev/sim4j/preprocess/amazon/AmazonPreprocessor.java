@@ -3,6 +3,7 @@ package dev.sim4j.preprocess.amazon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.dataset.DatasetWriter;
 import dev.sim4j.data.dataset.MappingReader;
@@ -35,7 +36,6 @@ import java.util.stream.Stream;
  */
 public final class AmazonPreprocessor {
     static final String NO_CATEGORY = "no_category";
-    private static final int BLOCK_ROWS = 4096;
 
     private final PreprocessOptions options;
     private final BadLines badReviews;
@@ -365,9 +365,10 @@ public final class AmazonPreprocessor {
         FeatureSpecYaml.write(spec.withSources(sources), scratch);
         Dataset compact = Dataset.open(scratch);
         List<FeatureDef> features = featureNames.stream().map(spec::feature).toList();
+        int blockRows = DatasetWriter.blockRows(features);
         int[][] block = new int[features.size()][];
         for (int f = 0; f < block.length; f++) {
-            block[f] = new int[BLOCK_ROWS * features.get(f).width()];
+            block[f] = new int[blockRows * features.get(f).width()];
         }
         for (var e : store.mappings().entrySet()) {
             long rows = store.rows(e.getValue());
@@ -378,7 +379,7 @@ public final class AmazonPreprocessor {
                  Progress progress = Progress.of(options.progress(), "writing " + e.getKey(), rows * 4L * 8)) {
                 int n;
                 long done = 0;
-                while ((n = reader.read(block, 0, BLOCK_ROWS)) > 0) {
+                while ((n = reader.read(block, 0, blockRows)) > 0) {
                     out.write(block, 0, n);
                     done += n;
                     progress.update(done * 4L * 8, done);
@@ -392,7 +393,7 @@ public final class AmazonPreprocessor {
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), stats);
         } catch (IOException e) {
-            throw new DataException(file + ": cannot write: " + e.getMessage(), e);
+            throw new OutputException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 
@@ -408,7 +409,7 @@ public final class AmazonPreprocessor {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot create: " + e.getMessage(), e);
+            throw new OutputException(dir + ": cannot create: " + e.getMessage(), e);
         }
     }
 
@@ -418,7 +419,7 @@ public final class AmazonPreprocessor {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot remove a scratch folder: " + e.getMessage(), e);
+            throw new OutputException(dir + ": cannot remove a scratch folder: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sim4j.data.format.sequence;
 
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.format.RowReader;
 import dev.sim4j.data.format.RowWriter;
 import dev.sim4j.data.format.WriteOptions;
@@ -68,7 +69,7 @@ public final class SequenceStoreFiles {
             Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(STORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DataException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
+            throw new OutputException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
         }
     }
 
