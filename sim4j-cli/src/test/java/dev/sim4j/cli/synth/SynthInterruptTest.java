@@ -25,7 +25,7 @@ class SynthInterruptTest {
     void sigtermWhileWritingLeavesNoTemporaryFiles(@TempDir Path tmp) throws Exception {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path log = tmp.resolve("child.log");
-        Process child = ChildJvm.start(log, "synth", "amazon", "--out", out.toString(), "--users", "2000000",
+        Process child = ChildJvm.start(log, "synth", "amazon", "--out", out.toString(), "--users", "300000",
                 "--threads", "1");
         Path partial = out.resolve(".reviews_Books.json.gz.tmp-" + child.pid());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
