@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -123,6 +124,28 @@ public final class OptionChecks {
     /** A folder the command will write into: exists or can be created, and is writable. Creates it when missing. */
     public void writableDir(String name, Path dir) {
         writableDir(name, dir.toAbsolutePath(), dir);
+    }
+
+    /**
+     * A folder the command creates whole (a dataset): absent or an empty folder, in a writable parent folder (created
+     * when missing). A file or a non-empty folder there is an output error, found before the work rather than after it.
+     */
+    public void newFolder(String name, Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new OutputException(flag(name) + " " + dir + ": exists and is not a folder; choose another path");
+        }
+        if (Files.isDirectory(abs)) {
+            try (Stream<Path> entries = Files.list(abs)) {
+                if (entries.findAny().isPresent()) {
+                    throw new OutputException(flag(name) + " " + dir
+                            + ": output folder is not empty; choose a new folder or remove this one");
+                }
+            } catch (IOException e) {
+                throw new OutputException(flag(name) + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
+            }
+        }
+        writableDir(name, abs.getParent() == null ? abs : abs.getParent(), dir);
     }
 
     private void writableDir(String name, Path dir, Path asTyped) {

@@ -34,7 +34,7 @@ class CliTest {
         assertThat(version.out()).startsWith("sim4j ").contains("Java 25");
         Run subHelp = run("spec", "convert", "--help");
         assertThat(subHelp.code()).isZero();
-        assertThat(subHelp.out()).contains("--format", "sim4j, tfrecord, csv");
+        assertThat(subHelp.out()).contains("--format", "sim4j-columnar, tfrecord, csv");
     }
 
     @Test
@@ -124,7 +124,7 @@ class CliTest {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.writeString(out.resolve("keep.txt"), "mine");
         Run r = run("spec", "convert", "--input", in.toString(), "--output", out.toString(), "--format", "csv");
-        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.code()).isEqualTo(5);
         assertThat(r.err()).contains("not empty");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keep.txt");

@@ -1,5 +1,7 @@
 package dev.sim4j.cli.data;
 
+import dev.sim4j.cli.OptionChecks;
+import dev.sim4j.cli.spec.RowFormat;
 import dev.sim4j.data.dataset.DatasetWriter;
 import dev.sim4j.data.dataset.RandomRows;
 import dev.sim4j.data.format.WriteOptions;
@@ -10,11 +12,11 @@ import dev.sim4j.data.spec.ReferenceSpecs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
         description = "Write a dataset of seeded random rows in the reference's Amazon layout (train and test "
                 + "mappings, 8 features, histories of --history-length). For trying the data tools; the rows carry no signal.")
 public final class SampleCommand implements Callable<Integer> {
-    private static final int BLOCK_ROWS = 4096;
+    /** The largest cardinality a feature spec accepts: ids 1..n must fit an int, n + 1 rows an embedding table. */
+    private static final long MAX_CARDINALITY = Integer.MAX_VALUE - 1L;
 
     @Spec
     private CommandSpec spec;
@@ -33,9 +36,10 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset folder to create (must not exist or be empty).")
     private Path out;
 
-    @Option(names = "--format", defaultValue = "sim4j", paramLabel = "FORMAT",
-            description = "sim4j, tfrecord or csv (default: ${DEFAULT-VALUE}).")
-    private String format;
+    @Option(names = "--format", defaultValue = "sim4j-columnar", paramLabel = "FORMAT",
+            converter = RowFormat.Converter.class, completionCandidates = RowFormat.Names.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; sim4j is also accepted for sim4j-columnar).")
+    private RowFormat format;
 
     @Option(names = "--train-rows", defaultValue = "10000", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int trainRows;
@@ -63,25 +67,35 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ChunkType type = ChunkType.parse(format).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "--format must be sim4j, tfrecord or csv, not '" + format + "'"));
-        if (trainRows < 0 || testRows < 0 || users < 1 || items < 1 || categories < 1 || historyLength < 1 || rowsPerFile < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "row counts must be >= 0; cardinalities, --history-length and --rows-per-file >= 1");
+        ChunkType type = format.type();
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.atLeast("--train-rows", trainRows, 0);
+        checks.atLeast("--test-rows", testRows, 0);
+        for (var cardinality : List.of(Map.entry("--users", users), Map.entry("--items", items),
+                Map.entry("--categories", categories))) {
+            checks.positive(cardinality.getKey(), cardinality.getValue());
+            if (cardinality.getValue() > MAX_CARDINALITY) {
+                throw checks.fail(cardinality.getKey(), "must be at most " + MAX_CARDINALITY + " (ids are 32-bit), got "
+                        + cardinality.getValue());
+            }
         }
+        checks.positive("--history-length", historyLength);
+        checks.positive("--rows-per-file", rowsPerFile);
+        checks.newFolder("--out", out);
         FeatureSpec fs = ReferenceSpecs.amazon(users, items, categories, historyLength);
         List<FeatureDef> features = List.copyOf(fs.features().values());
+        int blockRows = DatasetWriter.blockRows(features);
         int[][] block = new int[features.size()][];
         for (int f = 0; f < block.length; f++) {
-            block[f] = new int[BLOCK_ROWS * features.get(f).width()];
+            block[f] = new int[blockRows * features.get(f).width()];
         }
         RandomRows random = new RandomRows(fs, features, seed);
         try (DatasetWriter writer = new DatasetWriter(out, fs, type, rowsPerFile, WriteOptions.DEFAULT)) {
             for (var mapping : List.of(new Object[] {"train", trainRows}, new Object[] {"test", testRows})) {
                 int rows = (Integer) mapping[1];
                 try (DatasetWriter.MappingWriter w = writer.mapping((String) mapping[0], features)) {
-                    for (int done = 0; done < rows; done += BLOCK_ROWS) {
-                        int n = Math.min(BLOCK_ROWS, rows - done);
+                    for (int done = 0; done < rows; done += blockRows) {
+                        int n = Math.min(blockRows, rows - done);
                         random.fill(block, 0, n);
                         w.write(block, 0, n);
                     }
@@ -90,7 +104,7 @@ public final class SampleCommand implements Callable<Integer> {
             writer.commit();
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %s (%s): train %,d rows, test %,d rows%n", out, type.specName(), trainRows, testRows);
+        o.printf("wrote %s (%s): train %,d rows, test %,d rows%n", out, format, trainRows, testRows);
         return 0;
     }
 }

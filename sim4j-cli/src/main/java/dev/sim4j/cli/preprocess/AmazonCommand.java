@@ -1,16 +1,19 @@
 package dev.sim4j.cli.preprocess;
 
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.preprocess.amazon.AmazonPreprocessor;
 import dev.sim4j.preprocess.amazon.PreprocessOptions;
 import dev.sim4j.preprocess.amazon.PreprocessStats;
 import dev.sim4j.data.spec.ChunkType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code sim4j preprocess amazon}: the Amazon Reviews 2014 dump to a SIM/DIEN/DIN dataset. */
@@ -21,13 +24,49 @@ import picocli.CommandLine.Spec;
                     + "histories, left padding to --max-seq-len.",
             "Writes feature_spec.yaml, the data, vocab/*.tsv (raw id <-> id) and stats.json."})
 public final class AmazonCommand implements Callable<Integer> {
+    /** The names {@code --format} accepts, and the layout each writes. */
     enum Format {
-        sim4j(ChunkType.SIM4J), tfrecord(ChunkType.TFRECORD);
+        SIM4J("sim4j", ChunkType.SIM4J_SEQUENCES),
+        SIM4J_COLUMNAR("sim4j-columnar", ChunkType.SIM4J),
+        TFRECORD("tfrecord", ChunkType.TFRECORD);
 
+        final String label;
         final ChunkType type;
 
-        Format(ChunkType type) {
+        Format(String label, ChunkType type) {
+            this.label = label;
             this.type = type;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** Parses a {@code --format} name; picocli reports a bad one as a usage error naming the flag. */
+    static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            for (Format f : Format.values()) {
+                if (f.label.equals(value)) {
+                    return f;
+                }
+            }
+            throw new CommandLine.TypeConversionException("expected one of " + new FormatNames() + " but was '" + value + "'");
+        }
+    }
+
+    /** The {@code --format} names, for the help's list and for completion. */
+    static final class FormatNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Format.values()).map(f -> f.label).iterator();
+        }
+
+        @Override
+        public String toString() {
+            return String.join(", ", this);
         }
     }
 
@@ -52,14 +91,20 @@ public final class AmazonCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "12345", paramLabel = "S", description = "Negative sampling seed (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--format", defaultValue = "sim4j", paramLabel = "FORMAT",
-            description = "sim4j (compact: each user's sequence stored once) or tfrecord (the reference's rows); default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = "sim4j", paramLabel = "FORMAT", converter = FormatConverter.class,
+            completionCandidates = FormatNames.class,
+            description = {"Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                "sim4j: the compact sequence store (each user's sequence once; rows rebuilt on reading).",
+                "tfrecord: the reference's rows as TFRecord files of tf.train.Example (what NVIDIA's code reads).",
+                "sim4j-columnar: the same rows as sim4j's columnar shards (.s4j)."})
     private Format format;
 
-    @Option(names = "--train-parts", defaultValue = "8", paramLabel = "N", description = "tfrecord: train files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train-parts", defaultValue = "8", paramLabel = "N",
+            description = "tfrecord and sim4j-columnar: train files (default: ${DEFAULT-VALUE}).")
     private int trainParts;
 
-    @Option(names = "--test-parts", defaultValue = "4", paramLabel = "N", description = "tfrecord: test files (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-parts", defaultValue = "4", paramLabel = "N",
+            description = "tfrecord and sim4j-columnar: test files (default: ${DEFAULT-VALUE}).")
     private int testParts;
 
     @Option(names = "--max-bad-lines", defaultValue = "0", paramLabel = "N",
@@ -71,13 +116,21 @@ public final class AmazonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PreprocessOptions options;
-        try {
-            options = new PreprocessOptions(reviews, meta, out, minReviews, maxSeqLen, seed, format.type, trainParts,
-                    testParts, maxBadLines, threads == null ? Runtime.getRuntime().availableProcessors() : threads, true);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+        OptionChecks checks = OptionChecks.of(spec);
+        if (minReviews < 2) {
+            throw checks.fail("--min-reviews", "must be at least 2 (a user needs a history and a target), got " + minReviews);
         }
+        checks.positive("--max-seq-len", maxSeqLen);
+        checks.positive("--train-parts", trainParts);
+        checks.positive("--test-parts", testParts);
+        checks.atLeast("--max-bad-lines", maxBadLines, 0);
+        if (threads != null) {
+            checks.positive("--threads", threads);
+        }
+        checks.newFolder("--out", out);
+        PreprocessOptions options = new PreprocessOptions(reviews, meta, out, minReviews, maxSeqLen, seed, format.type,
+                trainParts, testParts, maxBadLines, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                true);
         PreprocessStats s = AmazonPreprocessor.run(options);
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %s (%s) in %.1f s%n", out, format, s.seconds());

@@ -1,8 +1,8 @@
 package dev.sim4j.cli.spec;
 
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.dataset.DatasetConverter;
 import dev.sim4j.data.format.WriteOptions;
-import dev.sim4j.data.spec.ChunkType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,17 +17,6 @@ import picocli.CommandLine.Spec;
         description = "Convert a dataset to another file format: every mapping, feature and value, in the same row order. "
                 + "The output folder appears only when the conversion has succeeded.")
 public final class ConvertCommand implements Callable<Integer> {
-    /** The format names accepted by {@code --format}. */
-    enum Format {
-        sim4j(ChunkType.SIM4J), tfrecord(ChunkType.TFRECORD), csv(ChunkType.CSV);
-
-        final ChunkType type;
-
-        Format(ChunkType type) {
-            this.type = type;
-        }
-    }
-
     @Spec
     private CommandSpec spec;
 
@@ -38,9 +27,13 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Dataset folder to create; it must not exist or be empty.")
     private Path output;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT",
-            description = "Output format: ${COMPLETION-CANDIDATES}.")
-    private Format format;
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", converter = RowFormat.Converter.class,
+            completionCandidates = RowFormat.Names.class,
+            description = {"Output format: ${COMPLETION-CANDIDATES}.",
+                "tfrecord: TFRecord files of tf.train.Example rows, the reference's layout (what NVIDIA's code reads); "
+                        + "sim4j-columnar (also: sim4j, its chunk type): sim4j's columnar shards (.s4j); "
+                        + "csv: one line per row. The compact sequence store is written only by 'preprocess amazon'."})
+    private RowFormat format;
 
     @Option(names = "--rows-per-file", paramLabel = "N", defaultValue = "1000000",
             description = "Rows per output file (default: ${DEFAULT-VALUE}).")
@@ -52,14 +45,15 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (rowsPerFile < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rows-per-file must be at least 1");
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.positive("--rows-per-file", rowsPerFile);
+        checks.positive("--prebatch", prebatch);
+        if (prebatch != 1 && format != RowFormat.TFRECORD) {
+            throw checks.fail("--prebatch", "applies to --format tfrecord only, not " + format);
         }
-        if (prebatch < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--prebatch must be at least 1");
-        }
+        checks.newFolder("--output", output);
         long start = System.nanoTime();
-        Map<String, Long> rows = DatasetConverter.convert(input, output, format.type, rowsPerFile, new WriteOptions(prebatch));
+        Map<String, Long> rows = DatasetConverter.convert(input, output, format.type(), rowsPerFile, new WriteOptions(prebatch));
         PrintWriter out = spec.commandLine().getOut();
         rows.forEach((mapping, n) -> out.printf("  %-8s %,d rows%n", mapping, n));
         out.printf("wrote %s (%s) in %.1f s%n", output, format, (System.nanoTime() - start) / 1e9);

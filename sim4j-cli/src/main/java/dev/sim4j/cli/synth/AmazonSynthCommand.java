@@ -1,5 +1,6 @@
 package dev.sim4j.cli.synth;
 
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.preprocess.synth.AmazonSynth;
 import dev.sim4j.preprocess.synth.SynthConfig;
 import dev.sim4j.preprocess.synth.SynthProgress;
@@ -96,11 +97,9 @@ public final class AmazonSynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SynthConfig base = switch (scale) {
-            case "small" -> SynthConfig.defaults();
-            case "books" -> SynthConfig.booksSize();
-            default -> throw new ParameterException(spec.commandLine(), "--scale must be small or books, not '" + scale + "'");
-        };
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.oneOf("--scale", scale, List.of("small", "books"));
+        SynthConfig base = scale.equals("books") ? SynthConfig.booksSize() : SynthConfig.defaults();
         SynthConfig config = new SynthConfig(or(users, base.users()), or(items, base.items()),
                 or(categories, base.categories()), or(seed, base.seed()), or(shortShare, base.shortShare()),
                 or(shortMean, base.shortMean()), or(longMean, base.longMean()), or(maxReviews, base.maxReviews()),
@@ -112,6 +111,7 @@ public final class AmazonSynthCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ParameterException(spec.commandLine(), String.join("; ", problems));
         }
+        checks.writableDir("--out", out);
         SynthSummary s;
         try (ConsoleProgress progress = ConsoleProgress.create()) {
             s = new AmazonSynth(config).write(out, force, progress == null ? SynthProgress.NONE : progress);

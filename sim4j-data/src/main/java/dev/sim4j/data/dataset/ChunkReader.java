@@ -6,6 +6,7 @@ import dev.sim4j.data.format.ChunkFormats;
 import dev.sim4j.data.format.RowReader;
 import dev.sim4j.data.spec.ChunkSpec;
 import dev.sim4j.data.spec.ChunkType;
+import dev.sim4j.data.spec.DataFiles;
 import dev.sim4j.data.spec.FeatureDef;
 import dev.sim4j.data.spec.FeatureSpec;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ final class ChunkReader implements AutoCloseable {
     private final ChunkFormat format;
     private final String mapping;
     private int fileIndex = -1;
+    /** The real path of the file being read. */
+    private Path file;
     private RowReader current;
     private long rowInFile;
 
@@ -66,21 +69,19 @@ final class ChunkReader implements AutoCloseable {
         }
         fileIndex++;
         rowInFile = 0;
+        // Resolved when opened, not only when the spec was validated: the file must still be inside the folder.
+        file = DataFiles.resolve(dir, chunk.files().get(fileIndex));
         if (format == null) {
             // A sequence store is one unit: its first file describes it, the others are its parts.
-            current = SequenceChunks.open(file(), mapping, features);
+            for (String part : chunk.files()) {
+                DataFiles.resolve(dir, part);
+            }
+            current = SequenceChunks.open(file, mapping, features);
             fileIndex = chunk.files().size() - 1;
-            storeFile = file();
             return true;
         }
-        current = format.openReader(file(), features);
+        current = format.openReader(file, features);
         return true;
-    }
-
-    private Path storeFile;
-
-    private Path file() {
-        return storeFile != null ? storeFile : dir.resolve(chunk.files().get(fileIndex));
     }
 
     private void check(int[][] columns, int from, int rows) {
@@ -94,7 +95,7 @@ final class ChunkReader implements AutoCloseable {
             if (bad >= 0) {
                 long row = rowInFile + (bad / w - from) + 1;
                 String where = w == 1 ? "" : " (position " + (bad % w + 1) + " of " + w + ")";
-                throw new DataException(file() + ": row " + row + ", feature " + features.get(f).name() + where
+                throw new DataException(file + ": row " + row + ", feature " + features.get(f).name() + where
                         + ": value " + col[bad] + " is out of range; " + rules[f].meaning());
             }
         }
@@ -102,7 +103,7 @@ final class ChunkReader implements AutoCloseable {
 
     /** The file being read and the row in it, for messages. */
     String position() {
-        return fileIndex < 0 ? chunk.files().toString() : file() + " row " + rowInFile;
+        return fileIndex < 0 ? chunk.files().toString() : file + " row " + rowInFile;
     }
 
     @Override

@@ -13,8 +13,6 @@ import java.util.Map;
  * every value, in the same row order; one chunk per mapping in the new dataset.
  */
 public final class DatasetConverter {
-    private static final int BLOCK_ROWS = 4096;
-
     private DatasetConverter() {
     }
 
@@ -26,15 +24,16 @@ public final class DatasetConverter {
         try (DatasetWriter writer = new DatasetWriter(output, in.spec(), format, rowsPerFile, options)) {
             for (String mapping : in.spec().sources().keySet()) {
                 List<FeatureDef> features = in.storedFeatures(mapping);
+                int blockRows = DatasetWriter.blockRows(features);
                 int[][] block = new int[features.size()][];
                 for (int f = 0; f < features.size(); f++) {
-                    block[f] = new int[BLOCK_ROWS * features.get(f).width()];
+                    block[f] = new int[blockRows * features.get(f).width()];
                 }
                 long total = 0;
                 try (MappingReader reader = in.reader(mapping, features);
                      DatasetWriter.MappingWriter out = writer.mapping(mapping, features)) {
                     int n;
-                    while ((n = reader.read(block, 0, BLOCK_ROWS)) > 0) {
+                    while ((n = reader.read(block, 0, blockRows)) > 0) {
                         out.write(block, 0, n);
                         total += n;
                     }

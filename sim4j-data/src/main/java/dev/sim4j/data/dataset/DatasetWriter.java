@@ -1,6 +1,7 @@
 package dev.sim4j.data.dataset;
 
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
+import dev.sim4j.data.TempCleanup;
 import dev.sim4j.data.format.ChunkFormat;
 import dev.sim4j.data.format.ChunkFormats;
 import dev.sim4j.data.format.RowWriter;
@@ -23,8 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * Writes a dataset folder: one chunk per mapping, split into files of at most {@code rowsPerFile} rows, and the
- * feature spec describing them. Everything goes to a hidden temporary folder that replaces the output folder only
- * when {@link #commit()} succeeds, so a failed or interrupted write never leaves a half-written dataset.
+ * feature spec describing them. Everything goes to a hidden temporary folder ({@code .NAME.tmp-PID} beside the output)
+ * that replaces the output folder only when {@link #commit()} succeeds, so a failed or interrupted write never leaves
+ * a half-written dataset: {@link #close()} removes it, and so does a {@link TempCleanup} shutdown hook on Ctrl-C or
+ * SIGTERM. Working folders that dead processes left beside the output (SIGKILL) are removed when the next writer starts.
  */
 public final class DatasetWriter implements AutoCloseable {
     private final Path out;
@@ -34,7 +37,7 @@ public final class DatasetWriter implements AutoCloseable {
     private final long rowsPerFile;
     private final WriteOptions options;
     private final Map<String, List<ChunkSpec>> sources = new LinkedHashMap<>();
-    private boolean committed;
+    private final TempCleanup cleanup;
 
     /**
      * @param out         the dataset folder to create; it must not exist or be empty
@@ -52,12 +55,21 @@ public final class DatasetWriter implements AutoCloseable {
         this.format = ChunkFormats.of(type);
         this.rowsPerFile = rowsPerFile;
         this.options = options;
-        this.temp = this.out.resolveSibling("." + this.out.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        String name = this.out.getFileName().toString();
+        this.temp = this.out.resolveSibling(TempCleanup.tempName(name));
+        TempCleanup.removeStale(this.out.getParent(), name);
+        this.cleanup = TempCleanup.open();
         try {
+            cleanup.checkRunning();
+            cleanup.register(temp);
             deleteTree(temp);
             Files.createDirectories(temp);
         } catch (IOException e) {
-            throw new DataException(temp + ": cannot create a working folder: " + e.getMessage(), e);
+            cleanup.close();
+            throw new OutputException(temp + ": cannot create a working folder: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            cleanup.close();
+            throw e;
         }
     }
 
@@ -66,15 +78,24 @@ public final class DatasetWriter implements AutoCloseable {
             return;
         }
         if (!Files.isDirectory(dir)) {
-            throw new DataException(dir + ": output exists and is not a folder; choose another output path");
+            throw new OutputException(dir + ": output exists and is not a folder; choose another output path");
         }
         try (Stream<Path> s = Files.list(dir)) {
             if (s.findAny().isPresent()) {
-                throw new DataException(dir + ": output folder is not empty; choose a new folder or remove this one");
+                throw new OutputException(dir + ": output folder is not empty; choose a new folder or remove this one");
             }
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot list the output folder: " + e.getMessage(), e);
+            throw new OutputException(dir + ": cannot list the output folder: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Rows per block for callers that copy rows of {@code features} through int columns: 4096, or fewer for wide
+     * rows (long histories), so that a block stays near 16 MB and no column's length overflows an int.
+     */
+    public static int blockRows(List<FeatureDef> features) {
+        long width = Math.max(1, features.stream().mapToLong(FeatureDef::width).sum());
+        return (int) Math.clamp((4L << 20) / width, 1, 4096);
     }
 
     /** Writes the rows of one mapping; close the returned writer before starting the next mapping. */
@@ -120,6 +141,7 @@ public final class DatasetWriter implements AutoCloseable {
         }
 
         public void write(int[][] columns, int srcRow, int count) {
+            cleanup.checkRunning();
             int done = 0;
             while (done < count) {
                 if (current == null || rowsInFile == rowsPerFile) {
@@ -136,6 +158,8 @@ public final class DatasetWriter implements AutoCloseable {
             if (current != null) {
                 current.close();
             }
+            // On Ctrl-C the hook deletes the working folder: creating the next file would bring it back.
+            cleanup.checkRunning();
             String file = name + "/part_" + String.format("%05d", files.size()) + format.extension();
             files.add(file);
             current = format.openWriter(temp.resolve(file), features, options);
@@ -165,28 +189,25 @@ public final class DatasetWriter implements AutoCloseable {
 
     /** Writes the feature spec and moves the finished folder into place. */
     public void commit() {
+        cleanup.checkRunning();
         FeatureSpecYaml.write(template.withSources(sources), temp);
         try {
-            if (Files.exists(out)) {
-                Files.delete(out);
-            }
-            Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
-            committed = true;
+            cleanup.publish(() -> {
+                if (Files.exists(out)) {
+                    Files.delete(out);
+                }
+                Files.move(temp, out, StandardCopyOption.ATOMIC_MOVE);
+            }, temp);
         } catch (IOException e) {
-            throw new DataException(out + ": cannot move the finished dataset into place: " + e.getMessage(), e);
+            throw new OutputException(out + ": cannot move the finished dataset into place: " + e.getMessage(), e);
         }
     }
 
     /** Without a commit, removes everything written. */
     @Override
     public void close() {
-        if (!committed) {
-            try {
-                deleteTree(temp);
-            } catch (IOException ignored) {
-                // A leftover hidden working folder is harmless; the next run with this output replaces it.
-            }
-        }
+        // The cleanup deletes the working folder unless commit published it.
+        cleanup.close();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -1,6 +1,6 @@
 package dev.sim4j.data.format;
 
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ public record AtomicFile(Path target, Path temp) {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
-            throw new DataException(parent + ": cannot create folder: " + e.getMessage(), e);
+            throw new OutputException(parent + ": cannot create folder: " + e.getMessage(), e);
         }
         return new AtomicFile(target, parent.resolve("." + target.getFileName() + ".tmp"));
     }
@@ -23,7 +23,7 @@ public record AtomicFile(Path target, Path temp) {
         try {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DataException(target + ": cannot move the finished file into place: " + e.getMessage(), e);
+            throw new OutputException(target + ": cannot move the finished file into place: " + e.getMessage(), e);
         }
     }
 

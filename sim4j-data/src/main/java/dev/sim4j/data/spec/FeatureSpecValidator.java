@@ -1,6 +1,5 @@
 package dev.sim4j.data.spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,19 +117,9 @@ public final class FeatureSpecValidator {
     }
 
     private static void checkFile(String s, String where, Path base, String file, List<SpecProblem> problems) {
-        Path p;
-        try {
-            p = Path.of(file);
-        } catch (RuntimeException e) {
-            problems.add(new SpecProblem(s, where + " / " + file, "not a valid path: " + e.getMessage()));
-            return;
-        }
-        Path resolved = base.resolve(p).normalize();
-        if (p.isAbsolute() || !resolved.startsWith(base)) {
-            problems.add(new SpecProblem(s, where + " / " + file,
-                    "path leaves the dataset folder; data files must be given relative to the folder and inside it"));
-        } else if (!Files.isRegularFile(resolved)) {
-            problems.add(new SpecProblem(s, where + " / " + file, "data file is missing (looked for " + resolved + ")"));
+        DataFiles.Location at = DataFiles.locate(base, file);
+        if (at.problem() != null) {
+            problems.add(new SpecProblem(s, where + " / " + file, at.problem()));
         }
     }
 
@@ -168,7 +157,8 @@ public final class FeatureSpecValidator {
                 }
             }
         }
-        Integer length = null;
+        int length = 0;
+        boolean haveLength = false;
         for (String channel : List.of(ModelChannels.POSITIVE_HISTORY, ModelChannels.NEGATIVE_HISTORY)) {
             for (FeatureDef f : defined(spec, channels.get(channel))) {
                 if (f.dimensions().isEmpty()) {
@@ -185,11 +175,14 @@ public final class FeatureSpecValidator {
                     problems.add(new SpecProblem(s, channel + " / " + f.name(),
                             "categorical feature has no cardinality in feature_spec"));
                 }
-                if (length == null) {
-                    length = f.dimensions().getFirst();
-                } else if (length != f.dimensions().getFirst()) {
+                // A primitive: boxed Integers compared with != are equal only inside the small-integer cache (<= 127).
+                int own = f.dimensions().getFirst();
+                if (!haveLength) {
+                    length = own;
+                    haveLength = true;
+                } else if (length != own) {
                     problems.add(new SpecProblem(s, channel + " / " + f.name(), "sequence length "
-                            + f.dimensions().getFirst() + " differs from the other history features' " + length));
+                            + own + " differs from the other history features' " + length));
                 }
             }
         }

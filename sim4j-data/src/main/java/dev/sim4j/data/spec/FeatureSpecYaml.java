@@ -1,6 +1,7 @@
 package dev.sim4j.data.spec;
 
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigInteger;
@@ -301,7 +302,7 @@ public final class FeatureSpecYaml {
             Files.writeString(tmp, toYaml(spec), StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DataException(target + ": cannot write the feature spec: " + e.getMessage(), e);
+            throw new OutputException(target + ": cannot write the feature spec: " + e.getMessage(), e);
         }
     }
 }

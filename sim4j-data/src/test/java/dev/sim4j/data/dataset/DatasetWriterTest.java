@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.format.WriteOptions;
 import dev.sim4j.data.spec.ChunkType;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class DatasetWriterTest {
 
         assertThatThrownBy(() -> new DatasetWriter(tmp.resolve("out"), FormatRoundTripTest.SPEC, ChunkType.SIM4J, 10,
                 WriteOptions.DEFAULT))
-                .isInstanceOf(DataException.class)
+                .isInstanceOf(OutputException.class)
                 .hasMessage(tmp.resolve("out") + ": output folder is not empty; choose a new folder or remove this one");
 
         assertThat(tree(tmp)).as("nothing added, changed or removed").isEqualTo(before);
@@ -74,7 +75,7 @@ class DatasetWriterTest {
 
         assertThatThrownBy(() -> DatasetConverter.convert(tmp.resolve("in"), tmp.resolve("out"), ChunkType.SIM4J, 10,
                 WriteOptions.DEFAULT))
-                .isInstanceOf(DataException.class)
+                .isInstanceOf(OutputException.class)
                 .hasMessageContaining("output folder is not empty");
 
         assertThat(tree(tmp)).isEqualTo(before);
@@ -85,7 +86,7 @@ class DatasetWriterTest {
         Files.writeString(tmp.resolve("out"), "a file");
         assertThatThrownBy(() -> new DatasetWriter(tmp.resolve("out"), FormatRoundTripTest.SPEC, ChunkType.SIM4J, 10,
                 WriteOptions.DEFAULT))
-                .isInstanceOf(DataException.class)
+                .isInstanceOf(OutputException.class)
                 .hasMessageContaining("output exists and is not a folder");
         assertThat(tree(tmp)).containsOnlyKeys("", "out");
     }
@@ -96,6 +97,25 @@ class DatasetWriterTest {
         Map<String, int[]> rows = FormatRoundTripTest.writeRandom(tmp.resolve("out"), ChunkType.SIM4J, 20, 10, 1);
         assertThat(FormatRoundTripTest.readAll(tmp.resolve("out"), "train")).containsExactlyEntriesOf(rows);
         assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("."));
+    }
+
+    /** Working folders are named by process id: a dead process's is removed, a live one's (a parallel run) kept. */
+    @Test
+    void staleWorkingFoldersOfDeadProcessesAreRemovedByTheNextWriter() throws Exception {
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor();
+        Process live = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path stale = Files.createDirectories(tmp.resolve(".out.tmp-" + done.pid() + "/train"));
+            Files.writeString(stale.resolve("part_00000.s4j"), "a killed run's rows");
+            Path busy = Files.createDirectories(tmp.resolve(".out.tmp-" + live.pid()));
+            FormatRoundTripTest.writeRandom(tmp.resolve("out"), ChunkType.SIM4J, 20, 10, 1);
+            assertThat(tmp.resolve(".out.tmp-" + done.pid())).doesNotExist();
+            assertThat(busy).isDirectory();
+            assertThat(tmp.resolve("out/feature_spec.yaml")).isRegularFile();
+        } finally {
+            live.destroy();
+        }
     }
 
     @Test

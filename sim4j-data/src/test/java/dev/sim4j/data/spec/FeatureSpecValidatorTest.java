@@ -139,6 +139,30 @@ class FeatureSpecValidatorTest {
     }
 
     @Test
+    void symbolicLinksOutOfTheDatasetFolderAreRefused() throws IOException {
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "not data");
+        Files.createSymbolicLink(dir.resolve("train/part_9.tfrecord"), outside.resolve("secret"));
+        Files.createSymbolicLink(dir.resolve("etc"), outside);
+        for (String file : List.of("train/part_9.tfrecord", "etc/secret")) {
+            FeatureSpec spec = withTrainFiles(valid(), "tfrecord", List.of("train/part_0.tfrecord", file));
+            assertSingleProblem(spec, "source_spec", "train[0] / " + file,
+                    "path leaves the dataset folder through a symbolic link");
+        }
+    }
+
+    @Test
+    void symbolicLinksInsideTheDatasetFolderAreFine() throws IOException {
+        Files.createSymbolicLink(dir.resolve("train/part_9.tfrecord"), dir.resolve("test/part_0.tfrecord"));
+        Files.createSymbolicLink(dir.resolve("all"), Path.of("train"));
+        FeatureSpec spec = withTrainFiles(valid(), "tfrecord", List.of("train/part_9.tfrecord", "all/part_1.tfrecord"));
+        assertThat(FeatureSpecValidator.validate(spec, dir)).isEmpty();
+        // A dataset folder reached through a link is the folder it links to.
+        Path link = Files.createSymbolicLink(root.resolve("link"), dir);
+        assertThat(FeatureSpecValidator.validate(valid(), link)).isEmpty();
+    }
+
+    @Test
     void absolutePath() {
         // Absolute even though it points at an existing file inside the folder: paths must be relative.
         String absolute = dir.resolve("train/part_0.tfrecord").toAbsolutePath().toString();
@@ -157,6 +181,22 @@ class FeatureSpecValidatorTest {
         FeatureSpec spec = withFeature(valid(), FeatureDef.categorical("item_feat_0_pos", "int64", 1209081, List.of()));
         assertSingleProblem(spec, "feature_spec", "item_feat_0_pos",
                 "sequence feature of channel positive_history has no 'dimensions'");
+    }
+
+    /**
+     * Lengths beyond the JVM's small-integer cache (-128..127): equal lengths held in distinct {@code Integer} boxes
+     * must compare equal, different ones must still be reported.
+     */
+    @Test
+    void historiesLongerThan127AreComparedByValue() {
+        FeatureSpec thousand = ReferenceSpecs.amazon(105925, 1209081, 2330, 1000).withSources(valid().sources());
+        assertThat(thousand.feature("item_feat_0_pos").dimensions().getFirst())
+                .isNotSameAs(thousand.feature("item_feat_0_neg").dimensions().getFirst());
+        assertThat(FeatureSpecValidator.validate(thousand, dir)).isEmpty();
+
+        FeatureSpec mismatch = withFeature(thousand, FeatureDef.categorical("item_feat_1_neg", "int64", 2330, List.of(1001)));
+        assertSingleProblem(mismatch, "channel_spec", "negative_history / item_feat_1_neg",
+                "sequence length 1001 differs from the other history features' 1000");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sim4j.preprocess.amazon;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.dataset.DatasetWriter;
 import dev.sim4j.data.dataset.MappingReader;
@@ -35,7 +36,6 @@ import java.util.stream.Stream;
  */
 public final class AmazonPreprocessor {
     static final String NO_CATEGORY = "no_category";
-    private static final int BLOCK_ROWS = 4096;
 
     private final PreprocessOptions options;
     private final BadLines badReviews;
@@ -322,9 +322,12 @@ public final class AmazonPreprocessor {
         FeatureSpec spec = ReferenceSpecs.amazon(built.users.size(), built.items.size(), built.categories.size(),
                 options.maxSeqLen());
         List<String> featureNames = List.copyOf(spec.features().keySet());
-        try (DatasetWriter writer = new DatasetWriter(options.out(), spec, ChunkType.SIM4J, 1, WriteOptions.DEFAULT)) {
+        boolean compact = options.format() == ChunkType.SIM4J_SEQUENCES;
+        // The compact store writes its own files; the writer's row format serves only the row layouts.
+        ChunkType rowFormat = compact ? ChunkType.SIM4J : options.format();
+        try (DatasetWriter writer = new DatasetWriter(options.out(), spec, rowFormat, 1, WriteOptions.DEFAULT)) {
             Path work = writer.workingFolder();
-            if (options.format() == ChunkType.SIM4J) {
+            if (compact) {
                 Path dir = work.resolve("sequences");
                 mkdirs(dir);
                 SequenceStoreFiles.write(built.store, dir);
@@ -333,7 +336,7 @@ public final class AmazonPreprocessor {
                     writer.addMapping(mapping, new ChunkSpec(ChunkType.SIM4J_SEQUENCES.specName(), featureNames, files));
                 }
             } else {
-                writeTfRecords(built.store, spec, writer);
+                writeRows(built.store, spec, writer);
             }
             Path vocab = work.resolve("vocab");
             mkdirs(vocab);
@@ -346,8 +349,11 @@ public final class AmazonPreprocessor {
         }
     }
 
-    /** The reference's layout: the rows the sequence store describes, materialised into TFRecord parts. */
-    private void writeTfRecords(SequenceStore store, FeatureSpec spec, DatasetWriter writer) {
+    /**
+     * The reference's layout: the rows the sequence store describes, materialised into the writer's row format
+     * (TFRecord or columnar shards) in {@code --train-parts} / {@code --test-parts} files.
+     */
+    private void writeRows(SequenceStore store, FeatureSpec spec, DatasetWriter writer) {
         Path scratch = writer.workingFolder().resolve(".sequences");
         mkdirs(scratch);
         SequenceStoreFiles.write(store, scratch);
@@ -359,9 +365,10 @@ public final class AmazonPreprocessor {
         FeatureSpecYaml.write(spec.withSources(sources), scratch);
         Dataset compact = Dataset.open(scratch);
         List<FeatureDef> features = featureNames.stream().map(spec::feature).toList();
+        int blockRows = DatasetWriter.blockRows(features);
         int[][] block = new int[features.size()][];
         for (int f = 0; f < block.length; f++) {
-            block[f] = new int[BLOCK_ROWS * features.get(f).width()];
+            block[f] = new int[blockRows * features.get(f).width()];
         }
         for (var e : store.mappings().entrySet()) {
             long rows = store.rows(e.getValue());
@@ -372,7 +379,7 @@ public final class AmazonPreprocessor {
                  Progress progress = Progress.of(options.progress(), "writing " + e.getKey(), rows * 4L * 8)) {
                 int n;
                 long done = 0;
-                while ((n = reader.read(block, 0, BLOCK_ROWS)) > 0) {
+                while ((n = reader.read(block, 0, blockRows)) > 0) {
                     out.write(block, 0, n);
                     done += n;
                     progress.update(done * 4L * 8, done);
@@ -386,7 +393,7 @@ public final class AmazonPreprocessor {
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), stats);
         } catch (IOException e) {
-            throw new DataException(file + ": cannot write: " + e.getMessage(), e);
+            throw new OutputException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 
@@ -402,7 +409,7 @@ public final class AmazonPreprocessor {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot create: " + e.getMessage(), e);
+            throw new OutputException(dir + ": cannot create: " + e.getMessage(), e);
         }
     }
 
@@ -412,7 +419,7 @@ public final class AmazonPreprocessor {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new DataException(dir + ": cannot remove a scratch folder: " + e.getMessage(), e);
+            throw new OutputException(dir + ": cannot remove a scratch folder: " + e.getMessage(), e);
         }
     }
 }

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param minReviews  users with fewer review rows are dropped (reference: 20)
  * @param maxSeqLen   L, history length kept and padded to (reference: 100)
  * @param seed        seed of the negative sampling (reference: 12345)
- * @param format      {@link ChunkType#SIM4J}: compact sequence store; {@link ChunkType#TFRECORD}: the reference's rows
- * @param trainParts  TFRecord files for the train mapping
- * @param testParts   TFRecord files for the test mapping
+ * @param format      {@link ChunkType#SIM4J_SEQUENCES}: the compact sequence store; {@link ChunkType#TFRECORD}: the
+ *                    reference's rows as TFRecord; {@link ChunkType#SIM4J}: the same rows as sim4j columnar shards
+ * @param trainParts  files of the train mapping (the row formats)
+ * @param testParts   files of the test mapping (the row formats)
  * @param maxBadLines skipped input lines tolerated before the run fails (default 0)
  * @param threads     parsing threads
  * @param progress    show progress bars (only on a terminal)
@@ -31,8 +32,8 @@ public record PreprocessOptions(Path reviews, Path meta, Path out, int minReview
         if (maxSeqLen < 1) {
             throw new IllegalArgumentException("--max-seq-len must be at least 1, got " + maxSeqLen);
         }
-        if (format != ChunkType.SIM4J && format != ChunkType.TFRECORD) {
-            throw new IllegalArgumentException("--format must be sim4j or tfrecord");
+        if (format != ChunkType.SIM4J_SEQUENCES && format != ChunkType.SIM4J && format != ChunkType.TFRECORD) {
+            throw new IllegalArgumentException("--format must be sim4j, sim4j-columnar or tfrecord, not " + format);
         }
         if (trainParts < 1 || testParts < 1) {
             throw new IllegalArgumentException("--train-parts and --test-parts must be at least 1");
@@ -47,7 +48,7 @@ public record PreprocessOptions(Path reviews, Path meta, Path out, int minReview
 
     /** The reference's settings for the given files. */
     public static PreprocessOptions defaults(Path reviews, Path meta, Path out) {
-        return new PreprocessOptions(reviews, meta, out, 20, 100, 12345L, ChunkType.SIM4J, 8, 4, 0,
+        return new PreprocessOptions(reviews, meta, out, 20, 100, 12345L, ChunkType.SIM4J_SEQUENCES, 8, 4, 0,
                 Runtime.getRuntime().availableProcessors(), false);
     }
 

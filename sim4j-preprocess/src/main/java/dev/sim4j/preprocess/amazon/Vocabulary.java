@@ -1,6 +1,6 @@
 package dev.sim4j.preprocess.amazon;
 
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ final class Vocabulary {
                 w.write('\n');
             }
         } catch (IOException e) {
-            throw new DataException(file + ": cannot write: " + e.getMessage(), e);
+            throw new OutputException(file + ": cannot write: " + e.getMessage(), e);
         }
     }
 

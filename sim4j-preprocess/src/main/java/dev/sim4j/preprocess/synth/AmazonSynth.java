@@ -1,6 +1,7 @@
 package dev.sim4j.preprocess.synth;
 
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
+import dev.sim4j.data.TempCleanup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,53 +39,80 @@ public final class AmazonSynth {
     }
 
     /**
-     * Writes both files into {@code dir} (created if missing).
+     * Writes both files into {@code dir} (created if missing), through hidden temporary files that a Ctrl-C or SIGTERM
+     * removes ({@link TempCleanup}); temporary files that dead processes left in {@code dir} are removed first.
      *
-     * @throws DataException when a file exists and {@code overwrite} is false
+     * @throws OutputException when a file exists and {@code overwrite} is false, or {@code dir} cannot be written
      */
-    public SynthSummary write(Path dir, boolean overwrite, SynthProgress progress) throws IOException {
+    public SynthSummary write(Path dir, boolean overwrite, SynthProgress progress) {
         long start = System.nanoTime();
-        Files.createDirectories(dir);
         Path reviews = dir.resolve(REVIEWS_FILE);
         Path meta = dir.resolve(META_FILE);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new OutputException(dir + ": cannot create the output folder: " + e.getMessage(), e);
+        }
         for (Path p : List.of(reviews, meta)) {
             if (Files.exists(p) && !overwrite) {
-                throw new DataException(p + " exists; pass --force to replace it");
+                throw new OutputException(p + " exists; pass --force to replace it");
             }
+        }
+        for (String name : List.of(REVIEWS_FILE, META_FILE)) {
+            TempCleanup.removeStale(dir, name);
+            deleteLegacyPartial(dir.resolve("." + name + ".partial"));
         }
         Catalog catalog = new Catalog(config);
         ReviewEncoder reviewEncoder = new ReviewEncoder(catalog, config);
         MetadataEncoder metaEncoder = new MetadataEncoder(catalog, config.seed());
-        Path reviewsTmp = dir.resolve("." + REVIEWS_FILE + ".partial");
-        Path metaTmp = dir.resolve("." + META_FILE + ".partial");
+        Path reviewsTmp = dir.resolve(TempCleanup.tempName(REVIEWS_FILE));
+        Path metaTmp = dir.resolve(TempCleanup.tempName(META_FILE));
         List<SynthSummary.FileStats> files = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), r -> {
             Thread t = new Thread(r, "sim4j-synth");
             t.setDaemon(true);
             return t;
         });
-        boolean done = false;
-        try {
+        try (TempCleanup cleanup = TempCleanup.open()) {
+            cleanup.register(reviewsTmp);
+            cleanup.register(metaTmp);
+            cleanup.checkRunning();
             int reviewBlocks = reviewEncoder.blocks();
+            // Checked after every block: on Ctrl-C the work stops within a block instead of writing on.
             files.add(GzipBlockFile.write(reviewsTmp, REVIEWS_FILE, reviewBlocks, reviewEncoder, pool, config.threads(),
-                    config.gzipLevel(), b -> progress.update("reviews",
-                            Math.min(config.users(), (b + 1) * (long) ReviewEncoder.USERS_PER_BLOCK), config.users())));
+                    config.gzipLevel(), b -> {
+                        cleanup.checkRunning();
+                        progress.update("reviews", Math.min(config.users(), (b + 1) * (long) ReviewEncoder.USERS_PER_BLOCK),
+                                config.users());
+                    }));
             int metaBlocks = (config.items() + ITEMS_PER_BLOCK - 1) / ITEMS_PER_BLOCK;
             files.add(GzipBlockFile.write(metaTmp, META_FILE, metaBlocks, (b, out) -> metadataBlock(metaEncoder, b, out),
-                    pool, config.threads(), config.gzipLevel(), b -> progress.update("metadata",
-                            Math.min(config.items(), (b + 1) * (long) ITEMS_PER_BLOCK), config.items())));
-            move(reviewsTmp, reviews);
-            move(metaTmp, meta);
-            done = true;
+                    pool, config.threads(), config.gzipLevel(), b -> {
+                        cleanup.checkRunning();
+                        progress.update("metadata", Math.min(config.items(), (b + 1) * (long) ITEMS_PER_BLOCK),
+                                config.items());
+                    }));
+            // Both or neither: a shutdown waits for the two renames or stops them before the first.
+            cleanup.publish(() -> {
+                move(reviewsTmp, reviews);
+                move(metaTmp, meta);
+            }, reviewsTmp, metaTmp);
+        } catch (IOException e) {
+            throw new OutputException(dir + ": cannot write the synthetic dump: " + e.getMessage(), e);
         } finally {
             pool.shutdownNow();
-            if (!done) {
-                Files.deleteIfExists(reviewsTmp);
-                Files.deleteIfExists(metaTmp);
-            }
         }
         return new SynthSummary(dir, files, config.users(), reviewEncoder.keptUsers(), reviewEncoder.keptReviews(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A temporary file of the versions before process-id names: no process can still be writing it under this name. */
+    private static void deleteLegacyPartial(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Left for the user to remove: it is hidden and never read.
+        }
     }
 
     private long metadataBlock(MetadataEncoder encoder, int block, OutputStream out) throws IOException {

@@ -10,14 +10,18 @@ import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.spec.ChunkType;
 import dev.sim4j.data.spec.FeatureSpecYaml;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The fixture worked out by hand (min reviews 3, L = 3). Kept users A (uid 1), B (uid 2). Items by asin: X1 = 1,
@@ -136,7 +140,7 @@ class AmazonPreprocessorTest {
         // Another seed draws other negatives.
         Path c = tmp.resolve("c");
         AmazonPreprocessor.run(new PreprocessOptions(tmp.resolve("plain/reviews.json"), tmp.resolve("plain/meta.json"), c,
-                3, 3, 999, ChunkType.SIM4J, 8, 4, 0, 2, false));
+                3, 3, 999, ChunkType.SIM4J_SEQUENCES, 8, 4, 0, 2, false));
         assertThat(AmazonFixture.rows(c, "train")).isNotEqualTo(AmazonFixture.rows(a, "train"));
     }
 
@@ -157,25 +161,67 @@ class AmazonPreprocessorTest {
         return out;
     }
 
-    @Test
-    void tfrecordOutputHoldsTheSameRowsInParts(@TempDir Path tmp) throws IOException {
+    @ParameterizedTest
+    @EnumSource(names = {"TFRECORD", "SIM4J"})
+    void rowFormatsHoldTheSameRowsInPartsOfTheirOwnType(ChunkType format, @TempDir Path tmp) throws IOException {
         Path reviews = AmazonFixture.write(tmp, "reviews", REVIEWS, false);
         Path meta = AmazonFixture.write(tmp, "meta", META, false);
         Path compact = tmp.resolve("compact");
-        Path tf = tmp.resolve("tf");
+        Path rows = tmp.resolve("rows");
         AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, compact));
-        PreprocessStats stats = AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, tf).withFormat(ChunkType.TFRECORD));
+        PreprocessStats stats = AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, rows).withFormat(format));
         for (String mapping : List.of("train", "test")) {
-            assertThat(AmazonFixture.rows(tf, mapping)).as(mapping).isEqualTo(AmazonFixture.rows(compact, mapping));
-            assertThat(Dataset.open(tf).countRows(mapping)).isEqualTo(stats.rows().get(mapping));
+            assertThat(AmazonFixture.rows(rows, mapping)).as(mapping).isEqualTo(AmazonFixture.rows(compact, mapping));
+            assertThat(Dataset.open(rows).countRows(mapping)).isEqualTo(stats.rows().get(mapping));
         }
-        var spec = FeatureSpecYaml.read(tf);
+        var spec = FeatureSpecYaml.read(rows);
+        String extension = format == ChunkType.TFRECORD ? ".tfrecord" : ".s4j";
+        for (String mapping : List.of("train", "test")) {
+            assertThat(spec.sources().get(mapping)).singleElement().satisfies(c -> {
+                assertThat(c.type()).isEqualTo(format.specName());
+                assertThat(c.files()).allSatisfy(f -> assertThat(f).startsWith(mapping + "/part_").endsWith(extension));
+                for (String f : c.files()) {
+                    byte[] head = Arrays.copyOf(Files.readAllBytes(rows.resolve(f)), 8);
+                    assertThat(new String(head, StandardCharsets.ISO_8859_1).equals("SIM4JCOL"))
+                            .as("%s has the columnar magic", f).isEqualTo(format == ChunkType.SIM4J);
+                }
+            });
+        }
         assertThat(spec.sources().get("train").getFirst().files()).hasSize(8);
         assertThat(spec.sources().get("test").getFirst().files()).hasSize(4);
         assertThat(spec.sources().get("train").getFirst().features()).containsExactly("label", "user_feat_0",
                 "item_feat_0_trgt", "item_feat_1_trgt", "item_feat_0_pos", "item_feat_1_pos", "item_feat_0_neg",
                 "item_feat_1_neg");
-        assertThat(Files.exists(tf.resolve(".sequences"))).isFalse();
+        assertThat(Files.exists(rows.resolve(".sequences"))).isFalse();
+        assertThat(Files.exists(rows.resolve("sequences"))).isFalse();
+    }
+
+    /** L = 1000, beyond the small-integer cache: the dataset validates and holds the L = 100 rows, padded further. */
+    @Test
+    void historiesOfAThousandValidateAndReadBack(@TempDir Path tmp) throws IOException {
+        Path reviews = AmazonFixture.write(tmp, "reviews", REVIEWS, false);
+        Path meta = AmazonFixture.write(tmp, "meta", META, false);
+        Path hundred = tmp.resolve("l100");
+        Path thousand = tmp.resolve("l1000");
+        AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, hundred).withLimits(3, 100));
+        AmazonPreprocessor.run(AmazonFixture.options(reviews, meta, thousand).withLimits(3, 1000));
+        Dataset ds = Dataset.open(thousand);
+        assertThat(ds.channels().historyLength()).isEqualTo(1000);
+        for (String mapping : List.of("train", "test")) {
+            List<AmazonFixture.Row> expected = AmazonFixture.rows(hundred, mapping);
+            List<AmazonFixture.Row> rows = AmazonFixture.rows(thousand, mapping);
+            assertThat(rows).hasSameSizeAs(expected).isNotEmpty();
+            for (int i = 0; i < rows.size(); i++) {
+                AmazonFixture.Row r = rows.get(i);
+                AmazonFixture.Row e = expected.get(i);
+                assertThat(List.of(r.label(), r.uid(), r.item(), r.cat())).isEqualTo(List.of(e.label(), e.uid(), e.item(), e.cat()));
+                for (var history : List.of(List.of(r.pos(), e.pos()), List.of(r.posCat(), e.posCat()),
+                        List.of(r.neg(), e.neg()), List.of(r.negCat(), e.negCat()))) {
+                    assertThat(history.get(0).subList(900, 1000)).as("%s row %d", mapping, i).isEqualTo(history.get(1));
+                    assertThat(history.get(0).subList(0, 900)).containsOnly(0);
+                }
+            }
+        }
     }
 
     @Test

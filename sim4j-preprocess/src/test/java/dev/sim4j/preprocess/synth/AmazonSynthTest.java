@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -111,7 +111,7 @@ class AmazonSynthTest {
         Path dir = tmp.resolve("a");
         long before = Files.size(dir.resolve(AmazonSynth.REVIEWS_FILE));
         assertThatThrownBy(() -> new AmazonSynth(config).write(dir, false, SynthProgress.NONE))
-                .isInstanceOf(DataException.class).hasMessageContaining("exists");
+                .isInstanceOf(OutputException.class).hasMessageContaining("exists");
         assertThat(Files.size(dir.resolve(AmazonSynth.REVIEWS_FILE))).isEqualTo(before);
         assertThatThrownBy(() -> new AmazonSynth(new SynthConfig(0, 10, 20, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 0, 0, 0))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--users", "--items");

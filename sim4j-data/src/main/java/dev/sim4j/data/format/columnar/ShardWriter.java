@@ -1,6 +1,7 @@
 package dev.sim4j.data.format.columnar;
 
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.format.AtomicFile;
 import dev.sim4j.data.format.RowWriter;
 import dev.sim4j.data.spec.FeatureDef;
@@ -99,7 +100,7 @@ final class ShardWriter implements RowWriter {
             }
         } catch (IOException e) {
             abort();
-            throw new DataException(file + ": cannot create temporary column files: " + e.getMessage(), e);
+            throw new OutputException(file + ": cannot create temporary column files: " + e.getMessage(), e);
         }
     }
 
@@ -113,7 +114,7 @@ final class ShardWriter implements RowWriter {
             }
         } catch (IOException e) {
             abort();
-            throw new DataException(out.target() + ": write failed: " + e.getMessage(), e);
+            throw new OutputException(out.target() + ": write failed: " + e.getMessage(), e);
         }
         rows += count;
     }
@@ -161,7 +162,7 @@ final class ShardWriter implements RowWriter {
             closed = true;
         } catch (IOException e) {
             abort();
-            throw new DataException(out.target() + ": write failed: " + e.getMessage(), e);
+            throw new OutputException(out.target() + ": write failed: " + e.getMessage(), e);
         }
     }
 

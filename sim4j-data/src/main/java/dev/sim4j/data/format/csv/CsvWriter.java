@@ -1,6 +1,6 @@
 package dev.sim4j.data.format.csv;
 
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.format.AtomicFile;
 import dev.sim4j.data.format.RowWriter;
 import dev.sim4j.data.spec.FeatureDef;
@@ -29,7 +29,7 @@ final class CsvWriter implements RowWriter {
             writer.write(features.stream().map(FeatureDef::name).collect(Collectors.joining(",")));
             writer.write('\n');
         } catch (IOException e) {
-            throw new DataException(file + ": cannot create: " + e.getMessage(), e);
+            throw new OutputException(file + ": cannot create: " + e.getMessage(), e);
         }
     }
 
@@ -55,7 +55,7 @@ final class CsvWriter implements RowWriter {
             }
         } catch (IOException e) {
             abort();
-            throw new DataException(out.target() + ": write failed: " + e.getMessage(), e);
+            throw new OutputException(out.target() + ": write failed: " + e.getMessage(), e);
         }
     }
 
@@ -70,7 +70,7 @@ final class CsvWriter implements RowWriter {
             closed = true;
         } catch (IOException e) {
             abort();
-            throw new DataException(out.target() + ": write failed: " + e.getMessage(), e);
+            throw new OutputException(out.target() + ": write failed: " + e.getMessage(), e);
         }
     }
 

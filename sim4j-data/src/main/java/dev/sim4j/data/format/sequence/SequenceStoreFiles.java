@@ -1,6 +1,7 @@
 package dev.sim4j.data.format.sequence;
 
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.format.RowReader;
 import dev.sim4j.data.format.RowWriter;
 import dev.sim4j.data.format.WriteOptions;
@@ -12,8 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -58,7 +61,7 @@ public final class SequenceStoreFiles {
         meta.put("events", store.items().length);
         meta.put("items", store.itemCount());
         Map<String, Object> mappings = new LinkedHashMap<>();
-        store.mappings().forEach((name, kind) -> mappings.put(name, kind.name().toLowerCase(java.util.Locale.ROOT)));
+        store.mappings().forEach((name, kind) -> mappings.put(name, kind.name().toLowerCase(Locale.ROOT)));
         meta.put("mappings", mappings);
         String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(meta);
         Path tmp = dir.resolve("." + STORE + ".tmp");
@@ -66,7 +69,7 @@ public final class SequenceStoreFiles {
             Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(STORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DataException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
+            throw new OutputException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
         }
     }
 
@@ -103,13 +106,20 @@ public final class SequenceStoreFiles {
         if (!"sim4j_sequences".equals(meta.get("format")) || !(meta.get("version") instanceof Integer v) || v != VERSION) {
             throw new DataException(storeFile + ": not a version " + VERSION + " sim4j sequence store");
         }
-        Path dir = storeFile.getParent();
+        Path dir = storeFile.toAbsolutePath().getParent();
         int users = number(storeFile, meta, "users");
         int events = number(storeFile, meta, "events");
         int items = number(storeFile, meta, "items");
-        int[] lengths = readColumns(dir.resolve(USERS), List.of("length"), users)[0];
-        int[][] ev = readColumns(dir.resolve(EVENTS), List.of("item", "cat"), events);
-        int[][] it = readColumns(dir.resolve(ITEMS), List.of("category", "cumulative_reviews"), items + 1);
+        int maxHistory = number(storeFile, meta, "max_history");
+        Object seedValue = meta.get("seed");
+        if (!(seedValue instanceof Integer) && !(seedValue instanceof Long)) {
+            throw new DataException(storeFile + ": 'seed' is missing or not a 64-bit whole number");
+        }
+        long seed = ((Number) seedValue).longValue();
+        Map<String, SequenceStore.RowKind> mappings = mappings(storeFile, meta.get("mappings"));
+        int[] lengths = readColumns(part(dir, USERS), List.of("length"), users)[0];
+        int[][] ev = readColumns(part(dir, EVENTS), List.of("item", "cat"), events);
+        int[][] it = readColumns(part(dir, ITEMS), List.of("category", "cumulative_reviews"), items + 1);
         long sum = 0;
         for (int n : lengths) {
             if (n < 1) {
@@ -121,14 +131,48 @@ public final class SequenceStoreFiles {
             throw new DataException(dir + ": the store's parts disagree (user lengths sum to " + sum + ", events "
                     + events + ", cumulative reviews " + it[1][items] + "); re-create it");
         }
-        Map<String, SequenceStore.RowKind> mappings = new LinkedHashMap<>();
-        if (meta.get("mappings") instanceof Map<?, ?> m) {
-            m.forEach((k, kind) -> mappings.put(String.valueOf(k),
-                    SequenceStore.RowKind.valueOf(String.valueOf(kind).toUpperCase(java.util.Locale.ROOT))));
+        return new SequenceStore(lengths, ev[0], ev[1], it[0], it[1], seed, maxHistory, mappings);
+    }
+
+    /** mapping name -> row kind, each kind one of {@link SequenceStore.RowKind}'s names in lower case. */
+    private static Map<String, SequenceStore.RowKind> mappings(Path storeFile, Object section) {
+        if (!(section instanceof Map<?, ?> m) || m.isEmpty()) {
+            throw new DataException(storeFile + ": 'mappings' is missing or empty; it maps each mapping name to the "
+                    + "rows it holds (" + kinds() + ")");
         }
-        Object seed = meta.get("seed");
-        return new SequenceStore(lengths, ev[0], ev[1], it[0], it[1], ((Number) seed).longValue(),
-                number(storeFile, meta, "max_history"), mappings);
+        Map<String, SequenceStore.RowKind> mappings = new LinkedHashMap<>();
+        m.forEach((name, kind) -> mappings.put(String.valueOf(name), Arrays.stream(SequenceStore.RowKind.values())
+                .filter(k -> k.name().toLowerCase(Locale.ROOT).equals(String.valueOf(kind)))
+                .findFirst()
+                .orElseThrow(() -> new DataException(storeFile + ": mapping '" + name + "' has the unknown row kind '"
+                        + kind + "'; the kinds are " + kinds()))));
+        return mappings;
+    }
+
+    private static String kinds() {
+        return String.join(", ", Arrays.stream(SequenceStore.RowKind.values())
+                .map(k -> k.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /**
+     * A part of the store beside its {@code store.yaml}; a symbolic link out of the store's folder is refused, so the
+     * store cannot make a dataset read files outside it.
+     */
+    private static Path part(Path dir, String name) {
+        Path file = dir.resolve(name);
+        Path real;
+        Path realDir;
+        try {
+            real = file.toRealPath();
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            return file;  // missing or unreadable: the shard reader names the file and the problem
+        }
+        if (!real.startsWith(realDir)) {
+            throw new DataException(file + ": this part of the sequence store is a symbolic link out of its folder (to "
+                    + real + "); the store's files must be inside the dataset folder");
+        }
+        return real;
     }
 
     private static int number(Path file, Map<?, ?> meta, String key) {

@@ -1,7 +1,7 @@
 package dev.sim4j.data.format.tfrecord;
 
 import com.google.protobuf.CodedOutputStream;
-import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.format.AtomicFile;
 import dev.sim4j.data.format.RowWriter;
 import dev.sim4j.data.spec.FeatureDef;
@@ -38,7 +38,7 @@ final class TfRecordWriter implements RowWriter {
         try {
             this.stream = new BufferedOutputStream(Files.newOutputStream(out.temp()), 1 << 20);
         } catch (IOException e) {
-            throw new DataException(file + ": cannot create: " + e.getMessage(), e);
+            throw new OutputException(file + ": cannot create: " + e.getMessage(), e);
         }
     }
 
@@ -55,7 +55,7 @@ final class TfRecordWriter implements RowWriter {
             }
         } catch (IOException e) {
             abort();
-            throw new DataException(out.target() + ": write failed: " + e.getMessage(), e);
+            throw new OutputException(out.target() + ": write failed: " + e.getMessage(), e);
         }
     }
 
@@ -96,7 +96,7 @@ final class TfRecordWriter implements RowWriter {
             closed = true;
         } catch (IOException e) {
             abort();
-            throw new DataException(out.target() + ": write failed: " + e.getMessage(), e);
+            throw new OutputException(out.target() + ": write failed: " + e.getMessage(), e);
         }
     }
 

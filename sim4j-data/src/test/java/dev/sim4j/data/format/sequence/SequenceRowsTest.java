@@ -1,6 +1,11 @@
 package dev.sim4j.data.format.sequence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sim4j.data.DataException;
+import java.io.IOException;
+import java.nio.file.Files;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,5 +137,25 @@ class SequenceRowsTest {
         assertThat(back.mappings()).isEqualTo(s.mappings());
         assertThat(readAll(new SequenceRows(back, SequenceStore.RowKind.TRAIN), 5))
                 .isEqualTo(readAll(new SequenceRows(s, SequenceStore.RowKind.TRAIN), 5));
+    }
+
+    /** A damaged store.yaml is bad data naming the file and what is allowed, never an internal error. */
+    @Test
+    void damagedStoreDescriptionsAreBadData(@TempDir Path dir) throws IOException {
+        SequenceStoreFiles.write(store(), dir);
+        Path yaml = dir.resolve(SequenceStoreFiles.STORE);
+        String good = Files.readString(yaml);
+        assertThat(good).contains("train: train");
+        Map<String, String> damage = Map.of(
+                good.replace("train: train", "train: valid"), "mapping 'train' has the unknown row kind 'valid'; the kinds are train, test",
+                good.replaceAll("seed: .*", "seed: twelve"), "'seed' is missing or not a 64-bit whole number",
+                good.replaceAll("(?s)mappings:.*", "mappings: {}\n"), "'mappings' is missing or empty");
+        for (var e : damage.entrySet()) {
+            Files.writeString(yaml, e.getKey());
+            assertThatThrownBy(() -> SequenceStoreFiles.read(yaml))
+                    .isInstanceOf(DataException.class)
+                    .hasMessageStartingWith(yaml + ": ")
+                    .hasMessageContaining(e.getValue());
+        }
     }
 }
