@@ -15,6 +15,14 @@ public record LogContents(List<LogRecord> records, boolean truncatedTail, int sk
         records = List.copyOf(records);
     }
 
+    /**
+     * The run records, in order: the first is the run's start, each later one a resumption (empty for logs written
+     * before sim4j logged them).
+     */
+    public List<RunRecord> runs() {
+        return ofType(RunRecord.class);
+    }
+
     /** The step records, in order. */
     public List<StepRecord> steps() {
         return ofType(StepRecord.class);
