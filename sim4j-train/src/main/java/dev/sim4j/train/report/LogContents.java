@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param records          every record read
  * @param truncatedTail    whether an unparseable last line (a run killed mid-write) was skipped
- * @param skippedUnknown   lines skipped because their {@code "type"} is unknown to this version
+ * @param skippedUnknown   lines skipped because their {@code "type"} is unknown to this version, or absent
  */
 public record LogContents(List<LogRecord> records, boolean truncatedTail, int skippedUnknown) {
     public LogContents {
