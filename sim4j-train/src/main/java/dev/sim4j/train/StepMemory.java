@@ -1,10 +1,14 @@
 package dev.sim4j.train;
 
+import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The heap a training, evaluation or benchmark run needs, estimated from the model's configuration before anything
@@ -19,17 +23,18 @@ import java.util.Locale;
  * model code, as floats per batch row ({@link Temporaries}); on G1 an array of half a region or more takes whole
  * regions, which is counted too (6 to 15 % more at 4,096 rows). StepMemoryTest checks the result against the heap a
  * step really leaves live for SIM, DIEN and DIN at two batch sizes. The total is then scaled by {@link #HEAP_FACTOR}
- * for the collector's room beyond the live data, calibrated against the smallest {@code -Xmx} runs survive
+ * for the collector's room beyond the live data, calibrated against the smallest {@code -Xmx} real runs survived
  * (docs/training.md).
  *
  * <p>Counts are doubles: a configuration large enough to overflow a long must still compare as too large.
  */
 public final class StepMemory {
     /**
-     * Heap over live data: G1 needs free regions to evacuate into and fails with a live set close to the heap.
-     * Calibrated in docs/training.md (the smallest -Xmx that runs, over the live estimate).
+     * Heap over live data, for the collector's room: G1 with a live set close to the heap collects in full again and
+     * again. In five calibration runs (docs/training.md) the smallest -Xmx that ran was 84 to 97 % of the live
+     * estimate, so the estimated heap is 1.2 to 1.4 times what those runs needed.
      */
-    static final double HEAP_FACTOR = 1.3;
+    static final double HEAP_FACTOR = 1.15;
     /** Over the counted temporaries: the small objects around the arrays, and layer changes not yet counted here. */
     static final double ACTIVATION_MARGIN = 1.1;
     /** The JVM's and the CLI's own heap before the model: picocli, Jackson, the dataset's spec and index. */
@@ -76,14 +81,14 @@ public final class StepMemory {
     private final int rowsPerPass;
     private final int batchCopies;
     private final int evalBatch;
-    private final long evaluatedRows;
-    private final boolean lastBatchSmaller;
+    private final long[] scoredRows;
+    private final boolean keepsScores;
 
     private StepMemory(String task, String knob, ModelConfig config, String optimizer, boolean train, int batch,
-                       int rowsPerPass, int batchCopies, int evalBatch, long evaluatedRows, boolean lastBatchSmaller) {
-        if (batch < 1 || rowsPerPass < 1 || evalBatch < 0 || evaluatedRows < 0) {
+                       int rowsPerPass, int batchCopies, int evalBatch, long[] scoredRows, boolean keepsScores) {
+        if (batch < 1 || rowsPerPass < 1 || evalBatch < 0 || Arrays.stream(scoredRows).anyMatch(r -> r < 0)) {
             throw new IllegalArgumentException("batch sizes must be positive: batch " + batch + ", pass "
-                    + rowsPerPass + ", evaluation " + evalBatch);
+                    + rowsPerPass + ", evaluation " + evalBatch + ", rows " + Arrays.toString(scoredRows));
         }
         this.task = task;
         this.knob = knob;
@@ -94,28 +99,46 @@ public final class StepMemory {
         this.rowsPerPass = Math.min(rowsPerPass, batch);
         this.batchCopies = batchCopies;
         this.evalBatch = evalBatch;
-        this.evaluatedRows = evaluatedRows;
-        this.lastBatchSmaller = lastBatchSmaller;
+        this.scoredRows = scoredRows.clone();
+        this.keepsScores = keepsScores;
     }
 
     /**
      * A training run ({@link TrainingRun}): steps of {@code globalBatch} rows in passes of {@code microBatch}, then
-     * after each epoch evaluations in batches of {@code evalBatch}, the largest over {@code evaluatedRows} rows (the
-     * train mapping's unless {@code --no-train-eval}, else the test mapping's; 0 if unknown).
+     * after each epoch evaluations in batches of {@code evalBatch} of mappings of {@code evaluatedRows} rows each
+     * (train and test, or test alone with {@code --no-train-eval}; none: no evaluation).
      */
     public static StepMemory training(ModelConfig config, String optimizer, int globalBatch, int microBatch,
-                                      int evalBatch, long evaluatedRows) {
+                                      int evalBatch, long... evaluatedRows) {
         return new StepMemory("training", "--micro-batch-size", config, optimizer, true, globalBatch, microBatch,
-                PIPELINE_BUFFERS + 1, evalBatch, evaluatedRows, false);
+                PIPELINE_BUFFERS + 1, evaluatedRows.length == 0 ? 0 : evalBatch, evaluatedRows, true);
     }
 
     /**
-     * Scoring a mapping in batches of {@code batch} ({@code sim4j evaluate}: {@code rows} of the largest mapping,
-     * whose scores are kept for the exact AUC; {@code sim4j predict}: 0, it writes each batch's scores out).
+     * The training run {@code options} describe on {@code dataset}: its train mapping evaluated after each epoch
+     * unless {@code options.evaluateTrain()} is off, its test mapping always (as {@link TrainingRun} does).
      */
-    public static StepMemory evaluation(ModelConfig config, int batch, long rows) {
-        return new StepMemory("scoring", "--batch-size", config, null, false, batch, batch, PIPELINE_BUFFERS + 1,
+    public static StepMemory training(ModelConfig config, TrainingOptions options, Dataset dataset) {
+        long[] evaluated = options.evaluateTrain()
+                ? new long[] {dataset.countRows("train"), dataset.countRows("test")}
+                : new long[] {dataset.countRows("test")};
+        return training(config, options.optimizer(), options.batchSize(), options.microBatchSize(),
+                options.evalBatchSize(), evaluated);
+    }
+
+    /**
+     * {@code sim4j evaluate}: scoring mappings of {@code rows} rows each in batches of {@code batch}, every score kept
+     * for the exact AUC.
+     */
+    public static StepMemory evaluation(ModelConfig config, int batch, long... rows) {
+        return new StepMemory("evaluation", "--batch-size", config, null, false, batch, batch, PIPELINE_BUFFERS + 1,
                 0, rows, true);
+    }
+
+    /** {@code sim4j predict}: scoring a mapping of {@code rows} rows in batches of {@code batch}, written out. */
+    public static StepMemory prediction(ModelConfig config, int batch, long rows) {
+        return new StepMemory("prediction", "--batch-size", config, null, false, batch, batch, PIPELINE_BUFFERS + 1,
+                0, new long[] {rows}, false);
     }
 
     /**
@@ -126,16 +149,16 @@ public final class StepMemory {
                                        int heldBatches) {
         return new StepMemory(train ? "a training benchmark" : "an inference benchmark",
                 train ? "--micro-batch-size" : "--batch-size", config, train ? optimizer : null, train, batch,
-                train ? microBatch : batch, heldBatches + PIPELINE_BUFFERS, 0, 0, false);
+                train ? microBatch : batch, heldBatches + PIPELINE_BUFFERS, 0, new long[0], false);
     }
 
     /** This run with passes of {@code pass} rows and evaluation batches of {@code eval} (inference: batches). */
     private StepMemory resized(int pass, int eval) {
         return train
-                ? new StepMemory(task, knob, config, optimizer, true, batch, pass, batchCopies, eval, evaluatedRows,
-                        lastBatchSmaller)
+                ? new StepMemory(task, knob, config, optimizer, true, batch, pass, batchCopies, eval, scoredRows,
+                        keepsScores)
                 : new StepMemory(task, knob, config, optimizer, false, pass, pass, batchCopies, evalBatch,
-                        evaluatedRows, lastBatchSmaller);
+                        scoredRows, keepsScores);
     }
 
     /** The parts of the peak on a heap of {@code maxHeap} bytes (its G1 region size matters for large arrays). */
@@ -145,11 +168,15 @@ public final class StepMemory {
         double opt = optimizer == null || optimizer.equals("sgd") ? 0 : 2 * p;
         double rowBytes = batchRowBytes(config);
         Temporaries inference = inference(config);
+        double scores = keepsScores ? (double) EVALUATOR_BYTES_PER_ROW * Arrays.stream(scoredRows).max().orElse(0)
+                : 0;
         if (!train) {
-            // sim4j evaluate's last batch is smaller and gets arrays of its own; the benchmark's are all full
-            double activations = inference.bytes(batch, region) * (lastBatchSmaller ? 2 : 1);
-            double other = kernelScratchFloats(config) * 4 + (double) EVALUATOR_BYTES_PER_ROW * evaluatedRows;
-            return new Breakdown(p, p, opt, batchCopies * rowBytes * batch, activations, other);
+            double activations = 0;
+            for (int size : batchSizes(batch, scoredRows)) {
+                activations += inference.bytes(size, region);
+            }
+            return new Breakdown(p, p, opt, batchCopies * rowBytes * batch, activations,
+                    kernelScratchFloats(config) * 4 + scores);
         }
         int parts = (batch + rowsPerPass - 1) / rowsPerPass;
         int small = batch / parts;
@@ -166,12 +193,15 @@ public final class StepMemory {
             return step;
         }
         // After the epoch: the training pipeline is closed, the last batch's copy on the backend and the training
-        // pass's pooled temporaries stay; evaluation adds its pipeline, its copies and its own temporaries (twice:
-        // the mapping's last, smaller batch).
+        // pass's pooled temporaries stay; evaluation adds its pipeline, its copies and its own temporaries, a set
+        // per batch size (the full one, and each mapping's last, smaller batch).
+        double evalPool = 0;
+        for (int size : batchSizes(evalBatch, scoredRows)) {
+            evalPool += inference.bytes(size, region);
+        }
         Breakdown evaluation = new Breakdown(p, p + sums, opt,
-                rowBytes * batch + (PIPELINE_BUFFERS + 1) * rowBytes * evalBatch,
-                trainPool + 2 * inference.bytes(evalBatch, region),
-                kernelScratchFloats(config) * 4 + (double) EVALUATOR_BYTES_PER_ROW * evaluatedRows);
+                rowBytes * batch + (PIPELINE_BUFFERS + 1) * rowBytes * evalBatch, trainPool + evalPool,
+                kernelScratchFloats(config) * 4 + scores);
         return evaluation.total() > step.total() ? evaluation : step;
     }
 
@@ -258,6 +288,26 @@ public final class StepMemory {
 
     private static String gib(double bytes) {
         return String.format(Locale.ROOT, "%.1f GiB", bytes / GIB);
+    }
+
+    /**
+     * The distinct sizes of the batches that scoring mappings of {@code rows} rows each in batches of {@code batch}
+     * produces (the backend keeps a set of temporaries per size); just {@code batch} when no rows are given.
+     */
+    static SortedSet<Integer> batchSizes(int batch, long[] rows) {
+        SortedSet<Integer> sizes = new TreeSet<>();
+        if (rows.length == 0) {
+            sizes.add(batch);
+        }
+        for (long r : rows) {
+            if (r >= batch) {
+                sizes.add(batch);
+            }
+            if (r % batch != 0) {
+                sizes.add((int) (r % batch));
+            }
+        }
+        return sizes;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sim4j.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.engine.cpu.CpuBackend;
@@ -17,9 +18,11 @@ import dev.sim4j.train.optim.Optimizers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -130,6 +133,59 @@ class StepMemoryTest {
     }
 
     @Test
+    void theEvaluationAfterAnEpochAddsASetOfTemporariesPerBatchSize() {
+        // A mapping of 136 rows scored in batches of 96 after a training step of 64 rows: the backend keeps the
+        // step's temporaries and those of both evaluation batch sizes.
+        ModelConfig c = config("SIM");
+        long measured;
+        try (CpuBackend be = new CpuBackend(1)) {
+            CtrModel model = Models.create(c, be, 1);
+            Trainer trainer = new Trainer(model, Optimizers.create("adam", 0.01, 0), 64);
+            ModelInput step = batch(be, c, 64, 3);
+            List<ModelInput> scored = List.of(batch(be, c, 96, 4), batch(be, c, 40, 5));
+            long before = liveHeap();
+            trainer.step(step);
+            for (ModelInput in : scored) {
+                try (TensorScope scope = be.openScope()) {
+                    be.toFloats(model.predict(in));
+                }
+            }
+            measured = liveHeap() - before;
+            Reference.reachabilityFence(trainer);
+            Reference.reachabilityFence(step);
+            Reference.reachabilityFence(scored);
+        }
+        assertThat(StepMemory.batchSizes(96, new long[] {136})).containsExactly(40, 96);
+        StepMemory.Breakdown b = StepMemory.training(c, "adam", 64, 64, 96, 136)
+                .breakdown(Runtime.getRuntime().maxMemory());
+        double estimate = b.activations() + b.other();
+        System.out.printf("StepMemoryTest: SIM train 64 rows, then scoring 96 + 40: measured %,d B, estimated %,.0f B,"
+                + " ratio %.3f%n", measured, estimate, estimate / measured);
+        assertThat(estimate).isGreaterThanOrEqualTo(measured).isLessThanOrEqualTo(2.0 * measured);
+    }
+
+    @Test
+    void aTrainingRunsEstimateCountsTheMappingsItEvaluates(@TempDir Path tmp) {
+        Dataset ds = Dataset.open(BatchTensorsTest.dataset(tmp.resolve("ds"), 230, 100));
+        ModelConfig c = ModelConfig.defaults(ModelType.DIN, 50, 300, 7);
+        TrainingOptions withTrain = new TrainingOptions(1, 64, 96, 0.01, "adam", 0, 1, tmp, tmp, true, false);
+        TrainingOptions testOnly = new TrainingOptions(1, 64, 96, 0.01, "adam", 0, 1, tmp, tmp, false, false);
+        long limit = 1L << 32;
+        assertThat(StepMemory.training(c, withTrain, ds).breakdown(limit))
+                .isEqualTo(StepMemory.training(c, "adam", 64, Trainer.DEFAULT_MICRO_BATCH, 96, 230, 230)
+                        .breakdown(limit));
+        assertThat(StepMemory.training(c, testOnly, ds).breakdown(limit))
+                .isEqualTo(StepMemory.training(c, "adam", 64, Trainer.DEFAULT_MICRO_BATCH, 96, 230).breakdown(limit));
+    }
+
+    @Test
+    void batchSizesOfScoringMappings() {
+        assertThat(StepMemory.batchSizes(8192, new long[] {190_188, 2_980})).containsExactly(1_772, 2_980, 8_192);
+        assertThat(StepMemory.batchSizes(100, new long[] {300, 0})).containsExactly(100);
+        assertThat(StepMemory.batchSizes(100, new long[0])).containsExactly(100);
+    }
+
+    @Test
     void otherSizesAndDropoutStayBoundedToo() {
         for (ModelType type : ModelType.values()) {
             ModelConfig c = new ModelConfig(type, 8, List.of(30, 20), List.of(40), List.of(12, 9, 5), 20, 7, 27,
@@ -200,7 +256,7 @@ class StepMemoryTest {
         assertThatThrownBy(() -> run.requireFits(64L << 20)).isInstanceOf(InsufficientMemoryException.class)
                 .hasMessageEndingWith("-Xmx" + (long) Math.ceil(need / (double) (1L << 30)) + "g.");
         assertThatThrownBy(() -> StepMemory.evaluation(books, 1 << 20, 1_000_000).requireFits(heap))
-                .hasMessageStartingWith("Scoring needs about ").hasMessageContaining("or lower --batch-size to ");
+                .hasMessageStartingWith("Evaluation needs about ").hasMessageContaining("or lower --batch-size to ");
     }
 
     @Test
