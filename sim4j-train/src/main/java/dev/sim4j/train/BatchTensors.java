@@ -2,8 +2,10 @@ package dev.sim4j.train;
 
 import dev.sim4j.data.DataException;
 import dev.sim4j.data.dataset.Batch;
+import dev.sim4j.data.spec.FeatureDef;
 import dev.sim4j.data.spec.ModelChannels;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelInput;
@@ -12,16 +14,49 @@ import dev.sim4j.model.sim.ModelInput;
  * Moves batches from the data pipeline onto the model's backend. The tensors of one batch size are allocated once
  * and overwritten for every batch of that size (a batch's arrays may be longer than its rows; only the first
  * {@code size} rows are copied). Not thread-safe: one batch at a time.
+ *
+ * <p>Built with the model's configuration, it checks every id against the embedding table it indexes, in one pass
+ * over the host arrays before they are uploaded: this is the last point where a bad id can be reported with its
+ * feature and row, since backend kernels (a GPU's above all) cannot throw.
  */
 public final class BatchTensors {
     private final Backend backend;
     private final int historyLength;
+    /** Null: ids not checked (see the two-argument constructor). */
+    private final IdLimits limits;
     private ModelInput input;
     private float[] labels = new float[0];
 
+    /**
+     * The largest id each table takes and, for messages, the features that feed it and where the rows come from.
+     *
+     * @param source a phrase naming the rows, e.g. "data/books mapping 'test'"
+     */
+    private record IdLimits(long users, long items, long categories, ModelChannels channels, String source) {
+    }
+
+    /**
+     * Tensors that check every id of a batch against the model's tables ({@code config}'s cardinalities; 0 is
+     * padding), so that an id out of range is a {@link DataException} naming {@code source}, the feature and the row
+     * instead of an index error inside a kernel.
+     *
+     * @param channels the dataset's channels, for the feature names in messages
+     * @param source   a phrase naming the rows, e.g. "data/books mapping 'test'"
+     */
+    public BatchTensors(Backend backend, ModelConfig config, ModelChannels channels, String source) {
+        this.backend = backend;
+        this.historyLength = config.historyLength();
+        this.limits = new IdLimits(config.users(), config.items(), config.categories(), channels, source);
+    }
+
+    /**
+     * Tensors that do not check ids: only for a model built from the dataset's own cardinalities, whose ids the data
+     * reader has already checked against the feature spec (training, benchmarks). Prefer the checking constructor.
+     */
     public BatchTensors(Backend backend, int historyLength) {
         this.backend = backend;
         this.historyLength = historyLength;
+        this.limits = null;
     }
 
     /**
@@ -29,11 +64,7 @@ public final class BatchTensors {
      * (item id, category) with histories as long as the model's.
      */
     public static void requireCompatible(ModelChannels channels, ModelConfig config, String dataset) {
-        if (channels.user().size() != 1 || channels.targetItem().size() != 2) {
-            throw new DataException(dataset + ": the SIM, DIEN and DIN models read one user feature and two item features "
-                    + "(item id, category); the dataset's channels have " + channels.user().size() + " user and "
-                    + channels.targetItem().size() + " item feature(s)");
-        }
+        requireModelChannels(channels, dataset);
         if (channels.historyLength() != config.historyLength()) {
             throw new DataException(dataset + ": histories hold " + channels.historyLength() + " items but the model expects "
                     + config.historyLength() + " (" + config.longLength() + " long + " + config.shortLength()
@@ -41,17 +72,39 @@ public final class BatchTensors {
         }
     }
 
-    /** The model input for {@code batch}, valid until the next call. */
+    /** Checks that a dataset has the channels the models read: one user feature and two item features. */
+    public static void requireModelChannels(ModelChannels channels, String dataset) {
+        if (channels.user().size() != 1 || channels.targetItem().size() != 2) {
+            throw new DataException(dataset + ": the SIM, DIEN and DIN models read one user feature and two item features "
+                    + "(item id, category); the dataset's channels have " + channels.user().size() + " user and "
+                    + channels.targetItem().size() + " item feature(s)");
+        }
+    }
+
+    /**
+     * The model input for {@code batch}, valid until the next call; the batch's row indices in the mapping are
+     * unknown, so a bad id is reported by its batch and the row in it.
+     */
     public ModelInput upload(Batch batch) {
+        return upload(batch, -1);
+    }
+
+    /**
+     * The model input for {@code batch}, valid until the next call.
+     *
+     * @param firstRow the row index in the mapping of the batch's first row, for messages (-1: unknown)
+     * @throws DataException if an id is outside its table (only when built with the model's configuration)
+     */
+    public ModelInput upload(Batch batch, long firstRow) {
         int b = batch.size();
+        if (limits != null) {
+            checkIds(batch, firstRow);
+        }
         if (input == null || input.batch() != b) {
-            input = new ModelInput(backend.zeros(dev.sim4j.engine.DType.I32, b),
-                    backend.zeros(dev.sim4j.engine.DType.I32, b), backend.zeros(dev.sim4j.engine.DType.I32, b),
-                    backend.zeros(dev.sim4j.engine.DType.I32, b, historyLength),
-                    backend.zeros(dev.sim4j.engine.DType.I32, b, historyLength),
-                    backend.zeros(dev.sim4j.engine.DType.I32, b, historyLength),
-                    backend.zeros(dev.sim4j.engine.DType.I32, b, historyLength),
-                    backend.zeros(backend.floatType(), b));
+            input = new ModelInput(backend.zeros(DType.I32, b), backend.zeros(DType.I32, b),
+                    backend.zeros(DType.I32, b), backend.zeros(DType.I32, b, historyLength),
+                    backend.zeros(DType.I32, b, historyLength), backend.zeros(DType.I32, b, historyLength),
+                    backend.zeros(DType.I32, b, historyLength), backend.zeros(backend.floatType(), b));
             labels = new float[b];
         }
         write(input.uid(), batch.user()[0]);
@@ -66,6 +119,49 @@ public final class BatchTensors {
         }
         backend.write(input.label(), labels);
         return input;
+    }
+
+    private void checkIds(Batch batch, long firstRow) {
+        ModelChannels ch = limits.channels();
+        int b = batch.size();
+        int l = historyLength;
+        check(batch.user()[0], b, 1, limits.users(), "user", ch.user().getFirst(), batch, firstRow);
+        check(batch.targetItem()[0], b, 1, limits.items(), "item", ch.targetItem().get(0), batch, firstRow);
+        check(batch.targetItem()[1], b, 1, limits.categories(), "category", ch.targetItem().get(1), batch, firstRow);
+        check(batch.positiveHistory()[0], b, l, limits.items(), "item", ch.positiveHistory().get(0), batch, firstRow);
+        check(batch.positiveHistory()[1], b, l, limits.categories(), "category", ch.positiveHistory().get(1), batch,
+                firstRow);
+        check(batch.negativeHistory()[0], b, l, limits.items(), "item", ch.negativeHistory().get(0), batch, firstRow);
+        check(batch.negativeHistory()[1], b, l, limits.categories(), "category", ch.negativeHistory().get(1), batch,
+                firstRow);
+    }
+
+    /** Throws if a value of the first {@code rows x width} of {@code values} is outside 0..max. */
+    private void check(int[] values, int rows, int width, long max, String table, FeatureDef feature, Batch batch,
+                       long firstRow) {
+        int n = rows * width;
+        // A min/max reduction (which C2 vectorizes) says whether any id is bad; only then look for which.
+        int smallest = Integer.MAX_VALUE;
+        int largest = Integer.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            smallest = Math.min(smallest, values[i]);
+            largest = Math.max(largest, values[i]);
+        }
+        if (n == 0 || (smallest >= 0 && largest <= max)) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            int v = values[i];
+            if (v < 0 || v > max) {
+                int row = i / width;
+                String where = firstRow >= 0 ? "row " + (firstRow + row)
+                        : "row " + row + " of batch " + batch.index();
+                String position = width > 1 ? ", position " + (i % width) : "";
+                throw new DataException(limits.source() + " " + where + ": feature '" + feature.name() + "'" + position
+                        + " holds id " + v + ", outside the model's " + table + " table (ids 1.." + max
+                        + ", 0 is padding); score data preprocessed with the vocabulary the model was trained on");
+            }
+        }
     }
 
     private void write(Tensor t, int[] values) {

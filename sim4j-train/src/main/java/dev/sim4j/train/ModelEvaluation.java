@@ -1,14 +1,17 @@
 package dev.sim4j.train;
 
+import dev.sim4j.data.DataException;
 import dev.sim4j.data.dataset.Batch;
 import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.data.dataset.MappingReader;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.train.metrics.Evaluator;
+import java.util.List;
 
 /**
  * Scores every row of a mapping with a model (inference: no dropout, no losses) and accumulates the reference's
@@ -31,7 +34,10 @@ public final class ModelEvaluation {
         void rowsScored(long rows);
     }
 
-    /** Fills {@code evaluator} with every row of {@code mapping}, in file order, in batches of {@code batchSize}. */
+    /**
+     * Fills {@code evaluator} with every row of {@code mapping}, in file order, in batches of {@code batchSize}. Every
+     * id is checked against the model's tables first ({@link BatchTensors}).
+     */
     public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator) {
         return evaluate(model, dataset, mapping, batchSize, evaluator, Listener.NONE);
     }
@@ -45,11 +51,12 @@ public final class ModelEvaluation {
         Listener progress = listener != null ? listener : Listener.NONE;
         long scored = 0;
         Backend backend = model.parameters().all().getFirst().value().backend();
-        BatchTensors tensors = new BatchTensors(backend, model.config().historyLength());
+        BatchTensors tensors = new BatchTensors(backend, model.config(), dataset.channels(), source(dataset, mapping));
         try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
-                ModelInput input = tensors.upload(batch);
+                // One rank, full batches until the last: the batch's first row is index x batch size.
+                ModelInput input = tensors.upload(batch, batch.index() * batchSize);
                 float[] logits;
                 try (TensorScope scope = backend.openScope()) {
                     logits = backend.toFloats(model.predict(input));
@@ -66,5 +73,26 @@ public final class ModelEvaluation {
             }
         }
         return evaluator;
+    }
+
+    /**
+     * Refuses a mapping without rows, whose metrics would be NaN: a {@link DataException} naming the mapping and the
+     * dataset. Reads at most one row.
+     *
+     * @param purpose what the rows were wanted for, e.g. "nothing to evaluate"
+     */
+    public static void requireRows(Dataset dataset, String mapping, String purpose) {
+        try (MappingReader reader = dataset.reader(mapping, List.of())) {
+            if (reader.read(new int[0][], 0, 1) == 0) {
+                throw new DataException(source(dataset, mapping) + " has no rows (its data files hold 0 rows): "
+                        + purpose + "; give a mapping with rows (--mapping) or a dataset whose " + mapping
+                        + " mapping is not empty");
+            }
+        }
+    }
+
+    /** How messages name a mapping's rows: "DIR mapping 'NAME'". */
+    static String source(Dataset dataset, String mapping) {
+        return dataset.dir() + " mapping '" + mapping + "'";
     }
 }

@@ -93,6 +93,46 @@ class BatchTensorsTest {
     }
 
     @Test
+    void anIdOutsideTheModelsTableIsADataErrorNamingTheFeatureAndRow(@TempDir Path tmp) {
+        Dataset ds = Dataset.open(dataset(tmp.resolve("ds"), 70, 100));
+        // A model of 100 items scoring data with item ids up to 300: the first target item above 100 is reported.
+        int batch = 32;
+        long expectedRow = -1;
+        try (BatchPipeline p = ds.batches("test", BatchOptions.of(batch))) {
+            Batch b = p.next();
+            for (int i = 0; i < b.size() && expectedRow < 0; i++) {
+                if (b.targetItem()[0][i] > 100) {
+                    expectedRow = i;
+                }
+            }
+        }
+        assertThat(expectedRow).as("the seeded data has a target item above 100 in its first batch").isNotNegative();
+        CtrModel din = Models.create(ModelConfig.defaults(ModelType.DIN, 50, 100, 7), new ScalarBackend(DType.F32), 5);
+        assertThatThrownBy(() -> ModelEvaluation.evaluate(din, ds, "test", batch, new Evaluator()))
+                .isInstanceOf(DataException.class)
+                .hasMessageStartingWith(ds.dir() + " mapping 'test' row " + expectedRow + ": feature 'item_feat_0_trgt' holds id ")
+                .hasMessageContaining("outside the model's item table (ids 1..100, 0 is padding)");
+    }
+
+    @Test
+    void idsAreReportedByTheirRowInTheMappingAndHistoryPosition(@TempDir Path tmp) {
+        Dataset ds = Dataset.open(dataset(tmp.resolve("ds"), 70, 100));
+        ModelConfig config = ModelConfig.defaults(ModelType.DIN, 50, 300, 7);
+        BatchTensors tensors = new BatchTensors(new ScalarBackend(DType.F32), config, ds.channels(), "src");
+        try (BatchPipeline p = ds.batches("test", BatchOptions.of(32))) {
+            Batch b = p.next();
+            tensors.upload(b, 0);
+            b.negativeHistory()[1][5 * 100 + 42] = 8;
+            assertThatThrownBy(() -> tensors.upload(b, 64)).isInstanceOf(DataException.class)
+                    .hasMessageStartingWith("src row 69: feature 'item_feat_1_neg', position 42 holds id 8, outside the "
+                            + "model's category table (ids 1..7");
+            b.negativeHistory()[1][5 * 100 + 42] = -1;
+            assertThatThrownBy(() -> tensors.upload(b, 64)).isInstanceOf(DataException.class)
+                    .hasMessageContaining("holds id -1");
+        }
+    }
+
+    @Test
     void aDatasetThatDoesNotFitTheModelIsRefused(@TempDir Path tmp) {
         Dataset ds = Dataset.open(dataset(tmp.resolve("ds"), 10, 20));
         ModelConfig config = ModelConfig.defaults(ModelType.SIM, 50, 300, 7);

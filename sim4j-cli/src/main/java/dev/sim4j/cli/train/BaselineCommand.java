@@ -2,8 +2,11 @@ package dev.sim4j.cli.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.DataException;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.train.ModelEvaluation;
 import dev.sim4j.train.baseline.BaselineEvaluation;
 import dev.sim4j.train.baseline.BaselineKind;
 import dev.sim4j.train.baseline.BaselineResult;
@@ -70,6 +73,11 @@ public final class BaselineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<BaselineKind> chosen = parseKinds();
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.atLeast("--short-seq-length", shortLength, 0);
+        if (json != null) {
+            checks.writableFile("--json", json);
+        }
         Dataset ds = Dataset.open(dataset);
         boolean needsTrain = chosen.stream().anyMatch(BaselineKind::needsTrainCounts);
         Set<String> required = new LinkedHashSet<>(mappings);
@@ -81,10 +89,16 @@ public final class BaselineCommand implements Callable<Integer> {
                 throw new DataException(dataset + ": no mapping '" + m + "' (the spec has " + ds.spec().sources().keySet() + ")");
             }
         }
+        for (String m : mappings) {
+            ModelEvaluation.requireRows(ds, m, "nothing to score");
+        }
+        if (needsTrain) {
+            ModelEvaluation.requireRows(ds, trainMapping, "no train counts to score with");
+        }
         int length = ds.channels().historyLength();
-        if (shortLength < 0 || shortLength > length) {
-            throw new ParameterException(spec.commandLine(), "--short-seq-length must be in 0.." + length
-                    + " (the dataset's history length), got " + shortLength);
+        if (shortLength > length) {
+            throw checks.fail("--short-seq-length", "must be in 0.." + length + " (the dataset's history length), got "
+                    + shortLength);
         }
         PrintWriter out = spec.commandLine().getOut();
         PopularityBaseline popularity = null;
@@ -166,11 +180,11 @@ public final class BaselineCommand implements Callable<Integer> {
         Path target = json.toAbsolutePath();
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            Files.createDirectories(target.getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), doc);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new DataException(json + ": cannot write: " + e.getMessage(), e);
+            throw new OutputException(OptionChecks.of(spec).flag("--json") + " " + json + ": cannot write: "
+                    + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp);
         }

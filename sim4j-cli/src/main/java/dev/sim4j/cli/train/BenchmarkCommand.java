@@ -2,6 +2,8 @@ package dev.sim4j.cli.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sim4j.cli.OptionChecks;
+import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.spec.ModelChannels;
 import dev.sim4j.engine.cpu.CpuBackend;
@@ -18,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,7 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code sim4j benchmark}: the reference's benchmark mode on the CPU backend. */
@@ -77,20 +79,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean train = switch (mode) {
-            case "train" -> true;
-            case "inference" -> false;
-            default -> throw new ParameterException(spec.commandLine(), "--mode must be train or inference, not " + mode);
-        };
-        if (batchSize < 1 || steps < 1 || warmup < 0 || microBatchSize < 1 || !Optimizers.NAMES.contains(optimizer)) {
-            throw new ParameterException(spec.commandLine(), "--batch-size, --micro-batch-size and --steps must be "
-                    + ">= 1, --warmup-steps >= 0, --optimizer one of " + Optimizers.NAMES);
-        }
-        ModelType type;
-        try {
-            type = ModelType.valueOf(model.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--model must be sim, dien or din");
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.oneOf("--mode", mode, List.of("train", "inference"));
+        boolean train = mode.equals("train");
+        checks.oneOf("--model", model.toLowerCase(Locale.ROOT), List.of("sim", "dien", "din"));
+        ModelType type = ModelType.valueOf(model.toUpperCase(Locale.ROOT));
+        checks.positive("--batch-size", batchSize);
+        checks.atLeast("--warmup-steps", warmup, 0);
+        checks.positive("--steps", steps);
+        checks.positive("--micro-batch-size", microBatchSize);
+        checks.oneOf("--optimizer", optimizer, Optimizers.NAMES);
+        if (output != null) {
+            checks.writableFile("--output", output);
         }
         Dataset ds = Dataset.open(dataset);
         ModelChannels ch = ds.channels();
@@ -141,10 +141,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if (output != null) {
             Path target = output.toAbsolutePath();
-            Files.createDirectories(target.getParent());
             Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-            Files.writeString(tmp, text + "\n");
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.writeString(tmp, text + "\n");
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.io.IOException e) {
+                Files.deleteIfExists(tmp);
+                throw new OutputException(checks.flag("--output") + " " + output + ": cannot write: " + e.getMessage(), e);
+            }
         }
         return 0;
     }

@@ -2,14 +2,17 @@ package dev.sim4j.cli.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.train.CheckpointLocator;
 import dev.sim4j.train.ModelEvaluation;
 import dev.sim4j.train.metrics.Evaluator;
 import dev.sim4j.train.metrics.Metrics;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,8 +23,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code sim4j evaluate}: the reference's metrics of a checkpoint on a dataset's mappings. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Score every row of a dataset's mappings with a checkpoint (a sim4j train --checkpoint-dir/epoch_N "
-                + "folder) and print AUC (8000 thresholds and exact) and loss.")
+        description = {"Score every row of a dataset's mappings with a checkpoint and print AUC (8000 thresholds and "
+                + "exact) and loss.",
+            "--checkpoint takes an epoch_N folder, a train --checkpoint-dir or --results-dir (the newest epoch_N, by "
+                + "number, is taken and named on standard error) or a weights.safetensors file. The dataset must be "
+                + "the one the checkpoint was trained on (its provenance.json records the feature spec's SHA-256, "
+                + "the cardinalities and the history length); --allow-other-dataset accepts another one whose ids "
+                + "fit the model's tables."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -43,12 +51,16 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Dataset ds = run.open(mappings);
+        OptionChecks.of(spec).positive("--batch-size", batchSize);
+        // A mapping named twice is evaluated once: the results are keyed by mapping.
+        List<String> chosen = List.copyOf(new LinkedHashSet<>(mappings));
+        Dataset ds = run.open(chosen, "nothing to evaluate");
         PrintWriter out = spec.commandLine().getOut();
+        CheckpointLocator.Checkpoint checkpoint = run.locate(ds, spec.commandLine().getErr());
         Map<String, Metrics> results = new LinkedHashMap<>();
         try (CpuBackend backend = cpu.backend()) {
-            CtrModel model = run.model(ds, backend);
-            for (String m : mappings) {
+            CtrModel model = run.model(checkpoint, ds, backend);
+            for (String m : chosen) {
                 results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator()).metrics());
             }
         }

@@ -1,5 +1,6 @@
 package dev.sim4j.cli.train;
 
+import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.DataException;
 import dev.sim4j.train.report.HtmlReport;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ public final class ReportCommand implements Callable<Integer> {
             throw new DataException(log + ": no metrics log here; give the --results-dir of a sim4j train run");
         }
         Path html = output != null ? output : results.resolve("report.html");
+        // Checked before the log is rendered; the default file names --output as the way to write elsewhere.
+        OptionChecks.of(spec).writableFile("--output", html);
         new HtmlReport("sim4j training report: " + results.toAbsolutePath().getFileName()).write(log, html);
         spec.commandLine().getOut().println("wrote " + html);
         return 0;

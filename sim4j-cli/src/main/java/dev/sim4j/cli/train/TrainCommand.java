@@ -149,7 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
             CtrModel net = Models.create(config, backend, seed);
             if (initWeights != null) {
                 try {
-                    ModelCheckpoint.load(net, initWeights);
+                    ModelCheckpoint.load(net, dev.sim4j.train.CheckpointLocator.locate(initWeights).weights());
                 } catch (RuntimeException e) {
                     throw new DataException(initWeights + ": cannot start from these weights: " + e.getMessage(), e);
                 }

@@ -85,6 +85,6 @@ class BaselineCommandTest {
         CliRun badShort = run("baseline", "--dataset", dataset.toString(), "--kind", "history-match-short",
                 "--short-seq-length", "101");
         assertThat(badShort.code()).isEqualTo(2);
-        assertThat(badShort.err()).contains("--short-seq-length must be in 0..100");
+        assertThat(badShort.err()).contains("--short-seq-length: must be in 0..100");
     }
 }

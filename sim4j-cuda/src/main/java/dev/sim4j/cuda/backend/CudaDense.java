@@ -1,0 +1,338 @@
+package dev.sim4j.cuda.backend;
+
+import static dev.sim4j.cuda.backend.CudaBackend.cuda;
+
+import dev.sim4j.cuda.driver.Kernel;
+import dev.sim4j.engine.DType;
+import dev.sim4j.engine.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Dense algebra, activations, shape ops and the small device-side helpers of ADR 0006 (dropout mask, masked-mean
+ * weights, broadcast over time). Kernels in {@code kernels/dense.cu}; products through cuBLAS. Element-wise kernels
+ * round as the scalar reference does in F32 (one rounding of the double result), reductions run in a fixed order.
+ */
+public final class CudaDense {
+    private static final String FAMILY = "dense";
+    /** Row-reduction kernels run one warp per row: this many rows per block. */
+    private static final int ROWS_PER_BLOCK = Launches.THREADS / 32;
+    /** Column sums: at least this many rows per chunk, and at most this many chunks (so the partials stay small). */
+    private static final int MIN_CHUNK_ROWS = 64;
+    private static final int MAX_CHUNKS = 4096;
+
+    private final CudaBackend be;
+
+    CudaDense(CudaBackend be) {
+        this.be = be;
+    }
+
+    private Kernel kernel(String name) {
+        return be.kernels().kernel(FAMILY, name).begin();
+    }
+
+    private static long addr(Tensor t) {
+        return cuda(t).address();
+    }
+
+    private static void require(boolean ok, String what, Tensor... ts) {
+        if (!ok) {
+            StringBuilder b = new StringBuilder(what).append(": shapes");
+            for (Tensor x : ts) {
+                b.append(' ').append(Arrays.toString(x.shape()));
+            }
+            throw new IllegalArgumentException(b.toString());
+        }
+    }
+
+    private static void requireFloat(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (cuda(t).dtype() != DType.F32) {
+                throw new IllegalArgumentException("expected an F32 tensor, got " + t);
+            }
+        }
+    }
+
+    private static void sameSize(Tensor a, Tensor b, String op) {
+        require(a.size() == b.size(), op, a, b);
+    }
+
+    /** Rows of x seen as [rows, last dimension]: the product of the leading dimensions. */
+    private static long rowsOf(Tensor x) {
+        long rows = 1;
+        for (int i = 0; i < x.rank() - 1; i++) {
+            rows *= x.dim(i);
+        }
+        return rows;
+    }
+
+    private static int lastDim(Tensor x) {
+        return x.rank() == 0 ? 1 : x.dim(-1);
+    }
+
+    private void launch1d(Kernel k, long n) {
+        k.launch(be.stream(), Launches.blocks(n), Launches.THREADS);
+    }
+
+    private void launchRows(Kernel k, long rows) {
+        k.launch(be.stream(), (int) Math.min(Launches.MAX_BLOCKS, (rows + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK),
+                Launches.THREADS);
+    }
+
+    // ---------------------------------------------------------------- dense algebra
+
+    public void matmul(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor c, double beta) {
+        require(a.rank() == 2 && b.rank() == 2 && c.rank() == 2, "matmul needs 2-D tensors", a, b, c);
+        requireFloat(a, b, c);
+        int m = transposeA ? a.dim(1) : a.dim(0);
+        int k = transposeA ? a.dim(0) : a.dim(1);
+        int k2 = transposeB ? b.dim(1) : b.dim(0);
+        int n = transposeB ? b.dim(0) : b.dim(1);
+        require(k == k2 && c.dim(0) == m && c.dim(1) == n, "matmul", a, b, c);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            // An empty reduction: c = beta * c (beta 0 clears, ignoring NaN), without asking cuBLAS about k = 0.
+            if (beta == 0) {
+                be.fill(c, 0);
+            } else {
+                scale(c, beta);
+            }
+            return;
+        }
+        // Views are contiguous, so each leading dimension is the stored row length.
+        be.blas().gemm(transposeA, transposeB, m, n, k, 1f, addr(a), a.dim(1), addr(b), b.dim(1), (float) beta,
+                addr(c), n);
+    }
+
+    public void addRowVector(Tensor x, Tensor v) {
+        requireFloat(x, v);
+        int n = lastDim(x);
+        require(v.size() == n, "addRowVector", x, v);
+        launch1d(kernel("add_row_vector").pointer(addr(x)).pointer(addr(v)).i64(x.size()).i32(n), x.size());
+    }
+
+    public void sumRows(Tensor x, Tensor out, double beta) {
+        requireFloat(x, out);
+        int n = lastDim(x);
+        require(out.size() == n, "sumRows", x, out);
+        columnSums(0, x, x, x, x, rowsOf(x), n, out, beta);
+    }
+
+    /**
+     * The fixed-order column reduction behind sumRows (mode 0) and preluBackward's dAlpha (mode 1, which also writes
+     * dx): out[j] = (beta == 0 ? 0 : beta * out[j]) + sum over rows. The chunking depends on the shape alone.
+     */
+    private void columnSums(int mode, Tensor x, Tensor dy, Tensor alpha, Tensor dx, long m, int n, Tensor out,
+                            double beta) {
+        if (n == 0) {
+            return;
+        }
+        long rowsPerChunk = Math.max(MIN_CHUNK_ROWS, (m + MAX_CHUNKS - 1) / MAX_CHUNKS);
+        long chunks = Math.max(1, (m + rowsPerChunk - 1) / rowsPerChunk);
+        long betaBits = Double.doubleToRawLongBits(beta);
+        Tensor parts = chunks == 1 ? null : be.empty(DType.F32, (int) (2 * chunks), n); // doubles
+        launch1d(kernel("column_partials").pointer(addr(x)).pointer(addr(dy)).pointer(addr(alpha)).pointer(addr(dx))
+                .i32(mode).i64(m).i32(n).i64(rowsPerChunk).i64(chunks).pointer(parts == null ? 0 : addr(parts))
+                .pointer(addr(out)).i64(betaBits), chunks * n);
+        if (parts != null) {
+            kernel("column_finish").pointer(addr(parts)).i64(chunks).i32(n).pointer(addr(out)).i64(betaBits)
+                    .launch(be.stream(), Math.min(n, 65535), Launches.THREADS);
+        }
+    }
+
+    private void binary(String name, Tensor a, Tensor b, Tensor out) {
+        requireFloat(a, b, out);
+        sameSize(a, b, name);
+        sameSize(a, out, name);
+        launch1d(kernel(name).pointer(addr(a)).pointer(addr(b)).pointer(addr(out)).i64(a.size()), a.size());
+    }
+
+    public void add(Tensor a, Tensor b, Tensor out) {
+        binary("add", a, b, out);
+    }
+
+    public void subtract(Tensor a, Tensor b, Tensor out) {
+        binary("subtract", a, b, out);
+    }
+
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        requireFloat(x, y);
+        sameSize(x, y, "axpy");
+        launch1d(kernel("axpy").i64(Double.doubleToRawLongBits(alpha)).pointer(addr(x)).pointer(addr(y))
+                .i64(x.size()), x.size());
+    }
+
+    public void mul(Tensor a, Tensor b, Tensor out) {
+        binary("mul", a, b, out);
+    }
+
+    public void mulRows(Tensor x, Tensor s, Tensor out) {
+        requireFloat(x, s, out);
+        sameSize(x, out, "mulRows");
+        require(s.size() == rowsOf(x), "mulRows", x, s);
+        launch1d(kernel("mul_rows").pointer(addr(x)).pointer(addr(s)).pointer(addr(out)).i64(x.size())
+                .i32(lastDim(x)), x.size());
+    }
+
+    public void rowDot(Tensor a, Tensor b, Tensor out) {
+        requireFloat(a, b, out);
+        sameSize(a, b, "rowDot");
+        long m = rowsOf(a);
+        require(out.size() == m, "rowDot", a, out);
+        launchRows(kernel("row_dot").pointer(addr(a)).pointer(addr(b)).pointer(addr(out)).i64(m).i32(lastDim(a)), m);
+    }
+
+    public void scale(Tensor x, double s) {
+        requireFloat(x);
+        launch1d(kernel("scale").pointer(addr(x)).i64(x.size()).i64(Double.doubleToRawLongBits(s)), x.size());
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    private void unary(String name, Tensor x, Tensor y) {
+        requireFloat(x, y);
+        sameSize(x, y, name);
+        launch1d(kernel(name).pointer(addr(x)).pointer(addr(y)).i64(x.size()), x.size());
+    }
+
+    public void sigmoid(Tensor x, Tensor y) {
+        unary("sigmoid", x, y);
+    }
+
+    public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
+        binary("sigmoid_backward", y, dy, dx);
+    }
+
+    public void tanh(Tensor x, Tensor y) {
+        unary("tanh_forward", x, y);
+    }
+
+    public void tanhBackward(Tensor y, Tensor dy, Tensor dx) {
+        binary("tanh_backward", y, dy, dx);
+    }
+
+    public void prelu(Tensor x, Tensor alpha, Tensor y) {
+        requireFloat(x, alpha, y);
+        sameSize(x, y, "prelu");
+        int n = lastDim(x);
+        require(alpha.size() == n, "prelu", x, alpha);
+        launch1d(kernel("prelu").pointer(addr(x)).pointer(addr(alpha)).pointer(addr(y)).i64(x.size()).i32(n),
+                x.size());
+    }
+
+    /** dx = dy * (x > 0 ? 1 : alpha) (overwritten); dAlpha += sum over rows of dy * min(x, 0), in a fixed order. */
+    public void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dAlpha) {
+        requireFloat(x, alpha, dy, dx, dAlpha);
+        sameSize(x, dy, "preluBackward");
+        sameSize(x, dx, "preluBackward");
+        int n = lastDim(x);
+        require(alpha.size() == n && dAlpha.size() == n, "preluBackward", x, alpha, dAlpha);
+        // beta 1: the reference's dAlpha + s, since 1.0 * dAlpha is exact.
+        columnSums(1, x, dy, alpha, dx, rowsOf(x), n, dAlpha, 1.0);
+    }
+
+    // ---------------------------------------------------------------- layout
+
+    private void copyColumns(Tensor src, int srcLd, int srcCol, Tensor dst, int dstLd, int dstCol, long rows,
+                             int width, boolean accumulate) {
+        long n = rows * width;
+        launch1d(kernel("copy_columns").pointer(addr(src)).i32(srcLd).i32(srcCol).pointer(addr(dst)).i32(dstLd)
+                .i32(dstCol).i64(rows).i32(width).i32(accumulate ? 1 : 0), n);
+    }
+
+    /** out = [p0 | p1 | ...] along columns: one launch per part. */
+    public void concatColumns(List<Tensor> parts, Tensor out) {
+        requireFloat(out);
+        long m = rowsOf(out);
+        int n = lastDim(out);
+        int total = 0;
+        for (Tensor p : parts) {
+            requireFloat(p);
+            require(rowsOf(p) == m, "concatColumns: rows differ", p, out);
+            total += lastDim(p);
+        }
+        require(total == n, "concatColumns: widths do not add up", out);
+        int col = 0;
+        for (Tensor p : parts) {
+            int w = lastDim(p);
+            copyColumns(p, w, 0, out, n, col, m, w, false);
+            col += w;
+        }
+    }
+
+    /** parts = (or +=) the column blocks of in: one launch per part. */
+    public void splitColumns(Tensor in, List<Tensor> parts, boolean accumulate) {
+        requireFloat(in);
+        long m = rowsOf(in);
+        int n = lastDim(in);
+        int total = 0;
+        for (Tensor p : parts) {
+            requireFloat(p);
+            require(rowsOf(p) == m, "splitColumns: rows differ", in, p);
+            total += lastDim(p);
+        }
+        require(total == n, "splitColumns: widths do not add up", in);
+        int col = 0;
+        for (Tensor p : parts) {
+            int w = lastDim(p);
+            copyColumns(in, n, col, p, w, 0, m, w, accumulate);
+            col += w;
+        }
+    }
+
+    /** out[j, i, :] = x[i, j, :], for x [A,B,D], out [B,A,D]. */
+    public void transpose01(Tensor x, Tensor out) {
+        requireFloat(x, out);
+        require(x.rank() == 3 && out.rank() == 3 && x.dim(0) == out.dim(1) && x.dim(1) == out.dim(0)
+                && x.dim(2) == out.dim(2), "transpose01", x, out);
+        launch1d(kernel("transpose01").pointer(addr(x)).pointer(addr(out)).i32(x.dim(0)).i32(x.dim(1))
+                .i32(x.dim(2)), x.size());
+    }
+
+    // ---------------------------------------------------------------- ADR 0006 helpers
+
+    /**
+     * mask[i] = u >= rate ? (float) (1 / (1 - rate)) : 0, where u = (x >>> 11) * 2^-53 and x is the counter generator
+     * (the SplitMix64 finaliser) over {@code seed ^ salt * 0x9E3779B97F4A7C15L ^ (long) step[0] * 0xBF58476D1CE4E5B9L
+     * ^ i * 0x94D049BB133111EBL}, i the flat index of the element; then {@code x = (x ^ (x >>> 30)) *
+     * 0xBF58476D1CE4E5B9L; x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL; x = x ^ (x >>> 31)}. {@code step} is I32 [1]
+     * on the device.
+     */
+    public void dropoutMask(long seed, long salt, Tensor step, double rate, Tensor mask) {
+        requireFloat(mask);
+        require(cuda(step).dtype() == DType.I32 && step.size() == 1, "dropoutMask: step must be I32 [1]", step);
+        float keep = (float) (1.0 / (1.0 - rate));
+        launch1d(kernel("dropout_mask").i64(seed).i64(salt).pointer(addr(step)).i64(Double.doubleToRawLongBits(rate))
+                .f32(keep).pointer(addr(mask)).i64(mask.size()), mask.size());
+    }
+
+    /** weights[b, k] = mask[b, k] * (float) (1 / (count_b + 1)), count_b = sum over k of mask[b, k]; [B,K] each. */
+    public void maskedMeanWeights(Tensor mask, Tensor weights) {
+        requireFloat(mask, weights);
+        require(mask.rank() == 2 && Arrays.equals(mask.shape(), weights.shape()), "maskedMeanWeights", mask,
+                weights);
+        long rows = mask.dim(0);
+        launchRows(kernel("masked_mean_weights").pointer(addr(mask)).pointer(addr(weights)).i64(rows)
+                .i32(mask.dim(1)), rows);
+    }
+
+    /** out[b, t, :] = x[b, :], for x [B,N], out [B,T,N]. */
+    public void broadcastOverTime(Tensor x, Tensor out) {
+        requireFloat(x, out);
+        require(x.rank() == 2 && out.rank() == 3 && out.dim(0) == x.dim(0) && out.dim(2) == x.dim(1),
+                "broadcastOverTime", x, out);
+        launch1d(kernel("broadcast_over_time").pointer(addr(x)).pointer(addr(out)).i64(out.dim(0)).i32(out.dim(1))
+                .i32(out.dim(2)), out.size());
+    }
+
+    /** dX[b, :] += dOut[b, t, :] for t = 0, 1, ... in order, in float, for dOut [B,T,N], dX [B,N]. */
+    public void sumOverTime(Tensor dOut, Tensor dX) {
+        requireFloat(dOut, dX);
+        require(dX.rank() == 2 && dOut.rank() == 3 && dOut.dim(0) == dX.dim(0) && dOut.dim(2) == dX.dim(1),
+                "sumOverTime", dOut, dX);
+        launch1d(kernel("sum_over_time").pointer(addr(dOut)).pointer(addr(dX)).i64(dX.dim(0)).i32(dOut.dim(1))
+                .i32(dOut.dim(2)), dX.size());
+    }
+}

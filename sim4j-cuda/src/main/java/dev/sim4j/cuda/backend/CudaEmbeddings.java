@@ -1,0 +1,201 @@
+package dev.sim4j.cuda.backend;
+
+import static dev.sim4j.cuda.backend.CudaBackend.cuda;
+
+import dev.sim4j.engine.DType;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.TensorScope;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Embedding gathers and their deterministic gradient reductions (ids sorted, segments reduced in a fixed order), and the distinct rows a batch touched. Kernels in {@code kernels/embeddings.cu}.
+ *
+ * <p>The reductions sort the (id, position) pairs with {@link IdSort} and add each id's gradient rows in increasing
+ * position, one float add at a time, as the scalar reference's loop does: no float atomics, and the F32 result is the
+ * reference's bit for bit.
+ */
+public final class CudaEmbeddings {
+    private static final String FAMILY = "embeddings";
+    /** Warps per block of the segment reduction. */
+    private static final int REDUCE_WARPS = 8;
+
+    private final CudaBackend be;
+
+    CudaEmbeddings(CudaBackend be) {
+        this.be = be;
+    }
+
+    /** out[n, :] = table[ids[n], :], for table [R,E], ids I32 [N] (any shape), out [N,E]. */
+    public void gatherRows(Tensor table, Tensor ids, Tensor out) {
+        CudaTensor t = cuda(table);
+        CudaTensor i = cuda(ids);
+        CudaTensor o = cuda(out);
+        int e = t.dim(-1);
+        long n = i.size();
+        require(i.dtype() == DType.I32 && o.size() == n * e, "gatherRows", table, ids, out);
+        be.kernels().kernel(FAMILY, "gather_rows").begin().pointer(t.address()).pointer(i.address())
+                .pointer(o.address()).i64(n).i32(e).launch(be.stream(), Launches.blocks(n * e), Launches.THREADS);
+    }
+
+    /** dTable[ids[n], :] += dOut[n, :], the rows of one id added in order of n, for dOut [N,E], ids I32 [N], dTable [R,E]. */
+    public void scatterAddRows(Tensor dOut, Tensor ids, Tensor dTable) {
+        CudaTensor g = cuda(dOut);
+        CudaTensor i = cuda(ids);
+        CudaTensor d = cuda(dTable);
+        int e = d.dim(-1);
+        long n = i.size();
+        require(i.dtype() == DType.I32 && g.size() == n * e && e > 0, "scatterAddRows", dOut, ids, dTable);
+        if (n == 0) {
+            return;
+        }
+        int rows = Math.toIntExact(d.size() / e);
+        reduceRows(i.address(), checkedCount(n), rows, -1, g.address(), e, e, d.address());
+    }
+
+    /**
+     * out[b, t] = concat(items[itemIds[b, from + t]], categories[categoryIds[b, from + t]]) and mask[b, t] = 1 where
+     * the item id is above 0, zeros where it is the padding 0; ids I32 [B,T], items [I,E1], categories [C,E2], out
+     * [B, to - from, E1 + E2], mask [B, to - from].
+     */
+    public void embedSequence(Tensor items, Tensor categories, Tensor itemIds, Tensor categoryIds, int from, int to, Tensor out, Tensor mask) {
+        CudaTensor it = cuda(items);
+        CudaTensor ct = cuda(categories);
+        CudaTensor ii = cuda(itemIds);
+        CudaTensor ci = cuda(categoryIds);
+        CudaTensor o = cuda(out);
+        CudaTensor mk = cuda(mask);
+        int b = ii.dim(0);
+        int tt = ii.dim(1);
+        int e1 = it.dim(1);
+        int e2 = ct.dim(1);
+        int w = to - from;
+        require(from >= 0 && from <= to && to <= tt && ci.size() == ii.size()
+                && o.size() == (long) b * w * (e1 + e2) && mk.size() == (long) b * w,
+                "embedSequence", itemIds, categoryIds, out, mask);
+        be.kernels().kernel(FAMILY, "embed_sequence").begin().pointer(it.address()).pointer(ct.address())
+                .pointer(ii.address()).pointer(ci.address()).i32(b).i32(tt).i32(from).i32(w).i32(e1).i32(e2)
+                .pointer(o.address()).pointer(mk.address())
+                .launch(be.stream(), Launches.blocks((long) b * w * (e1 + e2)), Launches.THREADS);
+    }
+
+    /**
+     * The gradient of {@link #embedSequence}: for every non-padding position (b, t) of [from, to), dItems[item] +=
+     * dOut[b, t, :E1] and dCategories[category] += dOut[b, t, E1:], each table row's additions in order of (b, t).
+     * Item keys skip the padding id 0; category keys of padding positions are the sentinel C (one past the table),
+     * which the reduction skips.
+     */
+    public void embedSequenceBackward(Tensor dOut, Tensor itemIds, Tensor categoryIds, int from, int to, Tensor dItems, Tensor dCategories) {
+        CudaTensor g = cuda(dOut);
+        CudaTensor ii = cuda(itemIds);
+        CudaTensor ci = cuda(categoryIds);
+        CudaTensor di = cuda(dItems);
+        CudaTensor dc = cuda(dCategories);
+        int b = ii.dim(0);
+        int tt = ii.dim(1);
+        int e1 = di.dim(1);
+        int e2 = dc.dim(1);
+        int w = to - from;
+        require(from >= 0 && from <= to && to <= tt && ci.size() == ii.size()
+                && g.size() == (long) b * w * (e1 + e2), "embedSequenceBackward", dOut, itemIds, dItems);
+        long n = (long) b * w;
+        if (n == 0) {
+            return;
+        }
+        int itemRows = di.dim(0);
+        int catRows = dc.dim(0);
+        try (TensorScope scope = be.openScope()) {
+            CudaTensor itemKeys = cuda(be.empty(DType.I32, checkedCount(n)));
+            CudaTensor catKeys = cuda(be.empty(DType.I32, checkedCount(n)));
+            be.kernels().kernel(FAMILY, "sequence_keys").begin().pointer(ii.address()).pointer(ci.address()).i32(b)
+                    .i32(tt).i32(from).i32(w).i32(catRows).pointer(itemKeys.address()).pointer(catKeys.address())
+                    .launch(be.stream(), Launches.blocks(n), Launches.THREADS);
+            if (e1 > 0) {
+                reduceRows(itemKeys.address(), (int) n, itemRows, 0, g.address(), e1 + e2, e1, di.address());
+            }
+            if (e2 > 0) {
+                reduceRows(catKeys.address(), (int) n, catRows + 1, catRows, g.address(e1), e1 + e2, e2,
+                        dc.address());
+            }
+        }
+    }
+
+    /**
+     * The distinct values of all ids tensors (I32, any shapes, values in [0, bound)) into out[0, count) in increasing
+     * order, their number into count (I32 [1]), all on the device; out[count, N) is left as it was.
+     */
+    public void uniqueRows(List<Tensor> ids, int bound, Tensor out, Tensor count) {
+        CudaTensor o = cuda(out);
+        CudaTensor c = cuda(count);
+        require(o.dtype() == DType.I32 && c.dtype() == DType.I32 && c.size() == 1 && bound > 0, "uniqueRows", out,
+                count);
+        long total = 0;
+        for (Tensor t : ids) {
+            require(t.dtype() == DType.I32, "uniqueRows", t);
+            total += t.size();
+        }
+        if (total == 0) {
+            be.fill(c, 0);
+            return;
+        }
+        int n = checkedCount(total);
+        require(o.size() >= Math.min(bound, total), "uniqueRows: out too small", out);
+        try (TensorScope scope = be.openScope()) {
+            long keys;
+            if (ids.size() == 1) {
+                keys = cuda(ids.get(0)).address();
+            } else {
+                CudaTensor all = cuda(be.empty(DType.I32, n));
+                int at = 0;
+                for (Tensor t : ids) {
+                    int size = (int) t.size();
+                    if (size > 0) {
+                        be.copy(t, all.rows(at, at + size));
+                    }
+                    at += size;
+                }
+                keys = all.address();
+            }
+            IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, false);
+            CudaTensor index = cuda(be.empty(DType.I32, n));
+            IdSort.flagsAndScan(be, sorted.keys().address(), n, index, c.address());
+            be.kernels().kernel(FAMILY, "unique_keys").begin().pointer(sorted.keys().address())
+                    .pointer(index.address()).i32(n).pointer(o.address())
+                    .launch(be.stream(), Launches.blocks(n), Launches.THREADS);
+        }
+    }
+
+    /**
+     * dT[key, :] += g[pos, :] for the n keys at {@code keys} (in [0, bound)), pos their index, g rows ldg floats
+     * apart, e columns, dT [bound, e] dense; keys equal to skipKey add nothing. Its temporaries live in a scope of
+     * their own, so a second reduction (the categories after the items) reuses them.
+     */
+    private void reduceRows(long keys, int n, int bound, int skipKey, long g, int ldg, int e, long dT) {
+        try (TensorScope scope = be.openScope()) {
+            IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, true);
+            IdSort.Segments segments = IdSort.segments(be, sorted.keys().address(), n);
+            int blocks = (int) Math.min(Launches.MAX_BLOCKS, (n + REDUCE_WARPS - 1) / REDUCE_WARPS);
+            be.kernels().kernel(FAMILY, "segment_reduce").begin().pointer(sorted.keys().address())
+                    .pointer(sorted.positions().address()).pointer(segments.starts().address())
+                    .pointer(segments.count().address()).i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT)
+                    .launch(be.stream(), blocks, 32 * REDUCE_WARPS);
+        }
+    }
+
+    private static int checkedCount(long n) {
+        if (n > IdSort.MAX_KEYS) {
+            throw new IllegalArgumentException(n + " ids: more than the " + IdSort.MAX_KEYS + " one sort handles");
+        }
+        return (int) n;
+    }
+
+    private static void require(boolean ok, String what, Tensor... ts) {
+        if (!ok) {
+            StringBuilder s = new StringBuilder(what).append(": bad shapes");
+            for (Tensor t : ts) {
+                s.append(' ').append(t.dtype()).append(Arrays.toString(t.shape()));
+            }
+            throw new IllegalArgumentException(s.toString());
+        }
+    }
+}

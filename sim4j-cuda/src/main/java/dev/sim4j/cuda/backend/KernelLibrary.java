@@ -1,0 +1,58 @@
+package dev.sim4j.cuda.backend;
+
+import dev.sim4j.cuda.driver.CudaDriver;
+import dev.sim4j.cuda.driver.CudaModule;
+import dev.sim4j.cuda.driver.Kernel;
+import dev.sim4j.cuda.nvrtc.KernelCompiler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The kernels, kept as CUDA C resources by family ({@code dev/sim4j/cuda/kernels/<family>.cu}, each prefixed with the
+ * shared {@code common.cuh}), compiled on first use for the device's architecture (cached on disk by the
+ * {@link KernelCompiler}) and loaded once per backend.
+ */
+public final class KernelLibrary implements AutoCloseable {
+    static final String ROOT = "/dev/sim4j/cuda/kernels/";
+    private final CudaDriver driver;
+    private final KernelCompiler compiler;
+    private final Map<String, CudaModule> modules = new HashMap<>();
+
+    public KernelLibrary(CudaDriver driver, KernelCompiler compiler) {
+        this.driver = driver;
+        this.compiler = compiler;
+    }
+
+    /** The source of family {@code family}, with the common header in front. */
+    public static String source(String family) {
+        return resource("common.cuh") + "\n#line 1 \"" + family + ".cu\"\n" + resource(family + ".cu");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = KernelLibrary.class.getResourceAsStream(ROOT + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing kernel source " + ROOT + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kernel {@code name} of family {@code family} (compiling and loading the family on first use). */
+    public synchronized Kernel kernel(String family, String name) {
+        CudaModule m = modules.computeIfAbsent(family,
+                f -> CudaModule.load(driver, compiler.compile(source(f), f), f));
+        return m.kernel(name);
+    }
+
+    @Override
+    public synchronized void close() {
+        modules.values().forEach(CudaModule::close);
+        modules.clear();
+    }
+}

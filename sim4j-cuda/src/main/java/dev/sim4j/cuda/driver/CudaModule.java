@@ -1,0 +1,43 @@
+package dev.sim4j.cuda.driver;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A loaded cubin image and the kernels looked up in it; unloading on {@link #close()} invalidates them. */
+public final class CudaModule implements AutoCloseable {
+    private final CudaDriver driver;
+    private final MemorySegment handle;
+    private final String name;
+    private final Map<String, Kernel> kernels = new HashMap<>();
+    private boolean closed;
+
+    private CudaModule(CudaDriver driver, MemorySegment handle, String name) {
+        this.driver = driver;
+        this.handle = handle;
+        this.name = name;
+    }
+
+    /** Loads {@code image} (cubin) into the current context; {@code name} is for messages. */
+    public static CudaModule load(CudaDriver driver, byte[] image, String name) {
+        return new CudaModule(driver, driver.moduleLoad(image), name);
+    }
+
+    /** The kernel {@code function} of this module ({@code extern "C"} name), looked up once. */
+    public Kernel kernel(String function) {
+        return kernels.computeIfAbsent(function, f -> new Kernel(driver, driver.moduleFunction(handle, f), f));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            kernels.values().forEach(Kernel::close);
+            driver.moduleUnload(handle);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+// Attention and selection: batched dots, weighted sums, masked softmax, top-k, time gathers and the DIEN attention features.
+// As the scalar reference: every product and sum in double, each output rounded to float once; `+=` outputs read the
+// old float, add in double and store once. Sums over T or D run in increasing index order inside one thread, so they
+// are deterministic and need no atomics; the fused backward kernels give the reduced output the first index range
+// of the grid and the element-wise one the rest, so one launch does both.
+
+typedef unsigned long long u64;
+
+// out[b, t] = sum_d keys[b, t, d] * q[b, d] for keys [B,T,D], q [B,D], out [B,T]: one thread per (b, t).
+extern "C" __global__ void batched_dot(const float* keys, const float* q, float* out, int B, int T, int D) {
+    i64 n = (i64) B * T;
+    GRID_STRIDE(i, n) {
+        const float* k = keys + i * D;
+        const float* qq = q + (i / T) * D;
+        double acc = 0;
+        for (int j = 0; j < D; j++) acc += (double) k[j] * (double) qq[j];
+        out[i] = (float) acc;
+    }
+}
+
+// dq[b, d] += sum_t g[b, t] * keys[b, t, d] (one thread per (b, d), t in order: indices [0, B*D));
+// dk[b, t, d] += g[b, t] * q[b, d] (one thread per element: the indices after).
+extern "C" __global__ void batched_dot_backward(const float* keys, const float* q, const float* g, float* dk,
+                                                float* dq, int B, int T, int D) {
+    i64 nq = (i64) B * D;
+    i64 n = nq + (i64) B * T * D;
+    GRID_STRIDE(i, n) {
+        if (i < nq) {
+            i64 b = i / D;
+            i64 j = i - b * D;
+            double acc = 0;
+            for (int s = 0; s < T; s++) acc += (double) g[b * T + s] * (double) keys[(b * T + s) * D + j];
+            dq[i] = (float) ((double) dq[i] + acc);
+        } else {
+            i64 e = i - nq;
+            i64 row = e / D;
+            i64 j = e - row * D;
+            i64 b = row / T;
+            dk[e] = (float) ((double) dk[e] + (double) g[row] * (double) q[b * D + j]);
+        }
+    }
+}
+
+// out[b, d] = sum_t w[b, t] * v[b, t, d] for w [B,T], v [B,T,D], out [B,D]: one thread per (b, d).
+extern "C" __global__ void weighted_sum(const float* w, const float* v, float* out, int B, int T, int D) {
+    i64 n = (i64) B * D;
+    GRID_STRIDE(i, n) {
+        i64 b = i / D;
+        i64 j = i - b * D;
+        double acc = 0;
+        for (int s = 0; s < T; s++) acc += (double) w[b * T + s] * (double) v[(b * T + s) * D + j];
+        out[i] = (float) acc;
+    }
+}
+
+// dw[b, t] = sum_d g[b, d] * v[b, t, d] (overwritten; one thread per (b, t): indices [0, B*T));
+// dv[b, t, d] += w[b, t] * g[b, d] (one thread per element: the indices after).
+extern "C" __global__ void weighted_sum_backward(const float* w, const float* v, const float* g, float* dw,
+                                                 float* dv, int B, int T, int D) {
+    i64 nw = (i64) B * T;
+    i64 n = nw + (i64) B * T * D;
+    GRID_STRIDE(i, n) {
+        if (i < nw) {
+            const float* vv = v + i * D;
+            const float* gg = g + (i / T) * D;
+            double acc = 0;
+            for (int j = 0; j < D; j++) acc += (double) gg[j] * (double) vv[j];
+            dw[i] = (float) acc;
+        } else {
+            i64 e = i - nw;
+            i64 row = e / D;
+            i64 j = e - row * D;
+            i64 b = row / T;
+            dv[e] = (float) ((double) dv[e] + (double) w[row] * (double) g[b * D + j]);
+        }
+    }
+}
+
+// The warp loop of the row kernels: warp-uniform, so the full-mask shuffles inside are safe.
+#define WARP_ROWS(r, rows) for (i64 r = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5; r < (rows); \
+                                r += ((i64) gridDim.x * blockDim.x) >> 5)
+
+// Softmax over the last dimension T of the unmasked (mask != 0) scores; masked positions get 0, a fully masked row
+// 1/T everywhere (the reference replaces masked scores by the lowest value, so such a row is uniform). The maximum
+// of the unmasked scores is subtracted before exp, as the reference does. One warp per row: lanes take positions
+// lane, lane + 32, ...; the partial sums of exp are combined in the fixed butterfly order.
+extern "C" __global__ void masked_softmax(const float* s, const float* m, float* out, i64 rows, int T) {
+    int lane = threadIdx.x & 31;
+    WARP_ROWS(r, rows) {
+        const float* sr = s + r * T;
+        const float* mr = m + r * T;
+        float* o = out + r * T;
+        float mx = __int_as_float(0xff800000); // -infinity
+        int live = 0;
+        for (int k = lane; k < T; k += 32) {
+            if (mr[k] != 0.0f) {
+                mx = fmaxf(mx, sr[k]);
+                live = 1;
+            }
+        }
+        mx = warp_max(mx);
+        if (!__any_sync(0xffffffffu, live)) {
+            float u = (float) (1.0 / T);
+            for (int k = lane; k < T; k += 32) o[k] = u;
+            continue;
+        }
+        double z = 0;
+        for (int k = lane; k < T; k += 32) {
+            if (mr[k] != 0.0f) z += exp((double) sr[k] - (double) mx);
+        }
+        z = warp_sum_d(z);
+        for (int k = lane; k < T; k += 32) {
+            o[k] = mr[k] != 0.0f ? (float) (exp((double) sr[k] - (double) mx) / z) : 0.0f;
+        }
+    }
+}
+
+// dScores = mask != 0 ? p * (dp - sum_t p * dp) : 0, the sum over the whole row (as the reference). One warp per row.
+extern "C" __global__ void masked_softmax_backward(const float* p, const float* dp, const float* m, float* ds,
+                                                   i64 rows, int T) {
+    int lane = threadIdx.x & 31;
+    WARP_ROWS(r, rows) {
+        const float* pr = p + r * T;
+        const float* gr = dp + r * T;
+        const float* mr = m + r * T;
+        float* o = ds + r * T;
+        double dot = 0;
+        for (int k = lane; k < T; k += 32) dot += (double) pr[k] * (double) gr[k];
+        dot = warp_sum_d(dot);
+        for (int k = lane; k < T; k += 32) {
+            o[k] = mr[k] != 0.0f ? (float) ((double) pr[k] * ((double) gr[k] - dot)) : 0.0f;
+        }
+    }
+}
+
+// The top-k key of weight w at position pos, as TopK.key on the CPU: the float's bits (every NaN as Java's canonical
+// NaN) mapped to an int ordered like Double.compare, inverted for descending weight, above the position. Java compares
+// the key as a signed long; flipping the top bit gives the same order as an unsigned one. Keys are distinct, and a
+// smaller key means "comes first" (larger weight, then lower position).
+__device__ __forceinline__ u64 top_k_key(float w, int pos) {
+    int bits = w != w ? 0x7fc00000 : __float_as_int(w);
+    int ordered = bits ^ ((bits >> 31) & 0x7fffffff);
+    return ((u64) ((unsigned) ~ordered ^ 0x80000000u) << 32) | (unsigned) pos;
+}
+
+// Larger than every real key (whose high word is at most that of -infinity, 0xff800000).
+#define TOP_K_NONE 0xffffffffffffffffull
+
+__device__ __forceinline__ u64 u64_min(u64 a, u64 b) {
+    return a < b ? a : b;
+}
+
+// The smallest v over the block (each warp's minimum into partial[0..warps), then every thread scans those in
+// order). One barrier: the caller alternates between two partial buffers, so round j + 2 writes a buffer only after
+// the barrier of round j + 1, which every thread passes after its reads of round j.
+__device__ __forceinline__ u64 block_min_u64(u64 v, u64* partial) {
+    for (int o = 16; o > 0; o >>= 1) v = u64_min(v, __shfl_xor_sync(0xffffffffu, v, o));
+    if ((threadIdx.x & 31) == 0) partial[threadIdx.x >> 5] = v;
+    __syncthreads();
+    int warps = blockDim.x >> 5;
+    u64 best = partial[0];
+    for (int x = 1; x < warps; x++) best = u64_min(best, partial[x]);
+    return best;
+}
+
+// Top-k of each row of w [rows, T] into idx [rows, k], in key order (the order the reference writes them). One block
+// per row (rows grid-strided); each thread holds the keys of positions threadIdx.x + q * blockDim.x (q < ITEMS) in
+// registers; k rounds, each taking the block's smallest remaining key and retiring it (keys are distinct, so exactly
+// one thread holds the winner).
+template <int ITEMS>
+__device__ __forceinline__ void top_k_rows(const float* w, int* idx, i64 rows, int T, int k) {
+    __shared__ u64 partial[2][32];
+    for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+        const float* wr = w + r * T;
+        u64 keys[ITEMS];
+#pragma unroll
+        for (int q = 0; q < ITEMS; q++) {
+            int pos = threadIdx.x + q * blockDim.x;
+            keys[q] = pos < T ? top_k_key(wr[pos], pos) : TOP_K_NONE;
+        }
+        for (int j = 0; j < k; j++) {
+            u64 mine = keys[0];
+#pragma unroll
+            for (int q = 1; q < ITEMS; q++) mine = u64_min(mine, keys[q]);
+            u64 best = block_min_u64(mine, partial[j & 1]);
+#pragma unroll
+            for (int q = 0; q < ITEMS; q++) {
+                if (keys[q] == best) keys[q] = TOP_K_NONE;
+            }
+            if (threadIdx.x == 0) idx[r * k + j] = (int) (unsigned) best;
+        }
+        __syncthreads(); // the next row's first rounds reuse the partial buffers
+    }
+}
+
+extern "C" __global__ void top_k_1(const float* w, int* idx, i64 rows, int T, int k) {
+    top_k_rows<1>(w, idx, rows, T, k);
+}
+
+extern "C" __global__ void top_k_4(const float* w, int* idx, i64 rows, int T, int k) {
+    top_k_rows<4>(w, idx, rows, T, k);
+}
+
+extern "C" __global__ void top_k_16(const float* w, int* idx, i64 rows, int T, int k) {
+    top_k_rows<16>(w, idx, rows, T, k);
+}
+
+// Top-k for rows too long for registers: the same k rounds, each thread rescanning its positions (threadIdx.x,
+// + blockDim.x, ...) for its smallest key above the previous winner. One block per row.
+extern "C" __global__ void top_k_large(const float* w, int* idx, i64 rows, int T, int k) {
+    __shared__ u64 partial[2][32];
+    for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
+        const float* wr = w + r * T;
+        u64 last = 0;
+        for (int j = 0; j < k; j++) {
+            u64 mine = TOP_K_NONE;
+            for (int pos = threadIdx.x; pos < T; pos += blockDim.x) {
+                u64 key = top_k_key(wr[pos], pos);
+                if ((j == 0 || key > last) && key < mine) mine = key;
+            }
+            last = block_min_u64(mine, partial[j & 1]);
+            if (threadIdx.x == 0) idx[r * k + j] = (int) (unsigned) last;
+        }
+        __syncthreads();
+    }
+}
+
+// out[b, j, :] = x[b, idx[b, j], :] for x [B,T,D], idx [B,K], out [B,K,D]: one thread per output element.
+extern "C" __global__ void gather_time(const float* x, const int* idx, float* out, int B, int T, int K, int D) {
+    i64 n = (i64) B * K * D;
+    GRID_STRIDE(i, n) {
+        i64 row = i / D; // b * K + j
+        i64 c = i - row * D;
+        i64 b = row / K;
+        out[i] = x[(b * T + idx[row]) * D + c];
+    }
+}
+
+// dX[b, idx[b, j], :] += dOut[b, j, :] in order of j, for dOut [B,K,D], idx [B,K], dX [B,T,D]: one thread per
+// (b, d) walks j in order, so repeated positions add in the reference's order and no two threads share an element.
+extern "C" __global__ void scatter_add_time(const float* g, const int* idx, float* dx, int B, int T, int K, int D) {
+    i64 n = (i64) B * D;
+    GRID_STRIDE(i, n) {
+        i64 b = i / D;
+        i64 c = i - b * D;
+        for (int j = 0; j < K; j++) {
+            i64 at = (b * T + idx[b * K + j]) * D + c;
+            dx[at] = (float) ((double) dx[at] + (double) g[(b * K + j) * D + c]);
+        }
+    }
+}
+
+// out[r, j] = x[r, idx[r, j]] for x [rows, T], idx [rows, K]: one thread per output element.
+extern "C" __global__ void gather_columns(const float* x, const int* idx, float* out, i64 rows, int T, int K) {
+    i64 n = rows * K;
+    GRID_STRIDE(i, n) {
+        out[i] = x[(i / K) * T + idx[i]];
+    }
+}
+
+// out = x > 0 ? 1 : 0 (NaN gives 0), element-wise.
+extern "C" __global__ void positive(const float* x, float* out, i64 n) {
+    GRID_STRIDE(i, n) {
+        out[i] = x[i] > 0.0f ? 1.0f : 0.0f;
+    }
+}
+
+// out = ids > 0 ? 1 : 0 (the padding mask), element-wise.
+extern "C" __global__ void non_padding(const int* ids, float* out, i64 n) {
+    GRID_STRIDE(i, n) {
+        out[i] = ids[i] > 0 ? 1.0f : 0.0f;
+    }
+}
+
+// out[b, t, :] = [q, h_t, q - h_t, q * h_t] for q [B,D], h [B,T,D], out [B,T,4D]: one thread per output element.
+extern "C" __global__ void attention_features(const float* q, const float* h, float* out, int B, int T, int D) {
+    i64 n = (i64) B * T * 4 * D;
+    i64 w = 4 * (i64) D;
+    GRID_STRIDE(i, n) {
+        i64 row = i / w; // b * T + t
+        i64 rem = i - row * w;
+        int part = (int) (rem / D);
+        i64 j = rem - (i64) part * D;
+        double qv = q[(row / T) * D + j];
+        double hv = h[row * D + j];
+        double v = part == 0 ? qv : part == 1 ? hv : part == 2 ? qv - hv : qv * hv;
+        out[i] = (float) v;
+    }
+}
+
+// dq[b, d] += sum_t (g0 + g2 + g3 h) (one thread per (b, d), t in order: indices [0, B*D));
+// dh[b, t, d] += g1 - g2 + g3 q (one thread per element: the indices after), with g0..g3 the four parts of dOut.
+extern "C" __global__ void attention_features_backward(const float* q, const float* h, const float* g, float* dq,
+                                                       float* dh, int B, int T, int D) {
+    i64 nq = (i64) B * D;
+    i64 n = nq + (i64) B * T * D;
+    GRID_STRIDE(i, n) {
+        if (i < nq) {
+            i64 b = i / D;
+            i64 j = i - b * D;
+            double acc = 0;
+            for (int s = 0; s < T; s++) {
+                i64 row = b * T + s;
+                const float* gr = g + row * 4 * D + j;
+                double hv = h[row * D + j];
+                acc += (double) gr[0] + (double) gr[2 * D] + (double) gr[3 * D] * hv;
+            }
+            dq[i] = (float) ((double) dq[i] + acc);
+        } else {
+            i64 e = i - nq;
+            i64 row = e / D;
+            i64 j = e - row * D;
+            const float* gr = g + row * 4 * D + j;
+            double qv = q[(row / T) * D + j];
+            dh[e] = (float) ((double) dh[e] + (double) gr[D] - (double) gr[2 * D] + (double) gr[3 * D] * qv);
+        }
+    }
+}
+
+// out[b, t, :] = q[b, :] * h[b, t, :] for q [B,D], h [B,T,D]: one thread per element.
+extern "C" __global__ void broadcast_mul(const float* q, const float* h, float* out, int B, int T, int D) {
+    i64 n = (i64) B * T * D;
+    GRID_STRIDE(i, n) {
+        i64 row = i / D;
+        i64 j = i - row * D;
+        out[i] = (float) ((double) q[(row / T) * D + j] * (double) h[i]);
+    }
+}
+
+// dq[b, d] += sum_t g[b, t, d] h[b, t, d] (one thread per (b, d), t in order: indices [0, B*D));
+// dh[b, t, d] += g[b, t, d] q[b, d] (one thread per element: the indices after).
+extern "C" __global__ void broadcast_mul_backward(const float* q, const float* h, const float* g, float* dq,
+                                                  float* dh, int B, int T, int D) {
+    i64 nq = (i64) B * D;
+    i64 n = nq + (i64) B * T * D;
+    GRID_STRIDE(i, n) {
+        if (i < nq) {
+            i64 b = i / D;
+            i64 j = i - b * D;
+            double acc = 0;
+            for (int s = 0; s < T; s++) {
+                i64 at = (b * T + s) * D + j;
+                acc += (double) g[at] * (double) h[at];
+            }
+            dq[i] = (float) ((double) dq[i] + acc);
+        } else {
+            i64 e = i - nq;
+            i64 row = e / D;
+            i64 j = e - row * D;
+            dh[e] = (float) ((double) dh[e] + (double) g[e] * (double) q[(row / T) * D + j]);
+        }
+    }
+}

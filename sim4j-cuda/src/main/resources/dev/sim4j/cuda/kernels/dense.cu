@@ -1,0 +1,254 @@
+// Dense algebra, activations, shape ops and the small device-side helpers of ADR 0006 (dropout mask, masked-mean
+// weights, broadcast over time).
+//
+// Rounding: the scalar reference computes every element in double and rounds once to float. Where that is one IEEE
+// operation on two floats (a + b, a * b) a float operation gives the same bits; elsewhere (axpy, scale, the activation
+// backwards) the kernels compute in double exactly as the reference does. The explicit _rn intrinsics keep NVRTC from
+// contracting a multiply and an add into an FMA, which would round differently from the reference.
+// Scalars the reference holds in double (alpha, s, beta, rate) arrive as their raw 64-bit patterns (the launcher has
+// no double argument) and are reinterpreted with __longlong_as_double.
+
+// ------------------------------------------------------------------------------------------------- element-wise
+
+// out = a + b, one thread per element (grid stride); out may alias a or b.
+extern "C" __global__ void add(const float* a, const float* b, float* out, i64 n) {
+    GRID_STRIDE(i, n) out[i] = __fadd_rn(a[i], b[i]);
+}
+
+// out = a - b, one thread per element.
+extern "C" __global__ void subtract(const float* a, const float* b, float* out, i64 n) {
+    GRID_STRIDE(i, n) out[i] = __fsub_rn(a[i], b[i]);
+}
+
+// out = a * b, one thread per element.
+extern "C" __global__ void mul(const float* a, const float* b, float* out, i64 n) {
+    GRID_STRIDE(i, n) out[i] = __fmul_rn(a[i], b[i]);
+}
+
+// y = (float) (y + alpha * x) in double (the reference's rounding), one thread per element.
+extern "C" __global__ void axpy(i64 alphaBits, const float* x, float* y, i64 n) {
+    double alpha = __longlong_as_double(alphaBits);
+    GRID_STRIDE(i, n) y[i] = __double2float_rn(__dadd_rn((double) y[i], __dmul_rn(alpha, (double) x[i])));
+}
+
+// x = (float) (x * s) in double, one thread per element.
+extern "C" __global__ void scale(float* x, i64 n, i64 sBits) {
+    double s = __longlong_as_double(sBits);
+    GRID_STRIDE(i, n) x[i] = __double2float_rn(__dmul_rn((double) x[i], s));
+}
+
+// x[m, :] += v for x [M,N] flattened, v [N]; one thread per element of x.
+extern "C" __global__ void add_row_vector(float* x, const float* v, i64 total, int n) {
+    GRID_STRIDE(i, total) x[i] = __fadd_rn(x[i], v[i % n]);
+}
+
+// out[m, :] = x[m, :] * s[m] for x [M,N] flattened, s [M]; one thread per element.
+extern "C" __global__ void mul_rows(const float* x, const float* s, float* out, i64 total, int n) {
+    GRID_STRIDE(i, total) out[i] = __fmul_rn(x[i], s[i / n]);
+}
+
+// The reference's sigmoid in double (the branch keeps exp from overflowing), rounded once.
+__device__ __forceinline__ float sigmoid_of(float x) {
+    double v = (double) x;
+    double s = v >= 0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v));
+    return __double2float_rn(s);
+}
+
+// y = sigmoid(x), one thread per element, computed in double.
+extern "C" __global__ void sigmoid(const float* x, float* y, i64 n) {
+    GRID_STRIDE(i, n) y[i] = sigmoid_of(x[i]);
+}
+
+// dx = (float) (dy * y * (1 - y)) in double, one thread per element.
+extern "C" __global__ void sigmoid_backward(const float* y, const float* dy, float* dx, i64 n) {
+    GRID_STRIDE(i, n) {
+        double s = (double) y[i];
+        dx[i] = __double2float_rn(__dmul_rn(__dmul_rn((double) dy[i], s), __dsub_rn(1.0, s)));
+    }
+}
+
+// y = tanh(x), one thread per element, computed in double.
+extern "C" __global__ void tanh_forward(const float* x, float* y, i64 n) {
+    GRID_STRIDE(i, n) y[i] = __double2float_rn(tanh((double) x[i]));
+}
+
+// dx = (float) (dy * (1 - y^2)) in double, one thread per element.
+extern "C" __global__ void tanh_backward(const float* y, const float* dy, float* dx, i64 n) {
+    GRID_STRIDE(i, n) {
+        double s = (double) y[i];
+        dx[i] = __double2float_rn(__dmul_rn((double) dy[i], __dsub_rn(1.0, __dmul_rn(s, s))));
+    }
+}
+
+// y = x > 0 ? x : alpha[column] * x for x [M,N] flattened, alpha [N]; one thread per element.
+extern "C" __global__ void prelu(const float* x, const float* alpha, float* y, i64 total, int n) {
+    GRID_STRIDE(i, total) {
+        float v = x[i];
+        y[i] = v > 0 ? v : __fmul_rn(alpha[i % n], v);
+    }
+}
+
+// ------------------------------------------------------------------------------------------------- column sums
+// sumRows and the dAlpha of preluBackward reduce over the rows of [M,N]. Rows are cut into chunks of a fixed number R
+// (a function of the shape alone); one thread per (chunk, column) sums its chunk in row order, in double, into a
+// partial; a second kernel adds the partials of a column in a fixed tree (one block per column). Consecutive threads
+// take consecutive columns of one chunk (coalesced for wide N) or, for N = 1, consecutive chunks (so a tall [M, 1]
+// still spreads over M / R threads). With a single chunk the first kernel writes the result itself.
+
+// The combination the reference stores: (beta == 0 ? 0 : beta * out) + s, in double, rounded once (beta 0 ignores NaN).
+__device__ __forceinline__ float with_beta(double beta, float old, double s) {
+    double prev = beta == 0.0 ? 0.0 : __dmul_rn(beta, (double) old);
+    return __double2float_rn(__dadd_rn(prev, s));
+}
+
+// mode 0 (sumRows): term = x. mode 1 (preluBackward): term = dy * min(x, 0), and dx = dy * (x > 0 ? 1 : alpha) is
+// written on the way (each element is visited once). parts == nullptr: single chunk, out[j] = with_beta(...).
+extern "C" __global__ void column_partials(const float* x, const float* dy, const float* alpha, float* dx, int mode,
+                                           i64 m, int n, i64 rowsPerChunk, i64 chunks, double* parts, float* out,
+                                           i64 betaBits) {
+    double beta = __longlong_as_double(betaBits);
+    GRID_STRIDE(q, chunks * n) {
+        i64 c = q / n;
+        int j = (int) (q % n);
+        i64 r0 = c * rowsPerChunk;
+        i64 r1 = min(m, r0 + rowsPerChunk);
+        double s = 0.0;
+        if (mode == 0) {
+            for (i64 r = r0; r < r1; r++) s = __dadd_rn(s, (double) x[r * n + j]);
+        } else {
+            float a = alpha[j];
+            for (i64 r = r0; r < r1; r++) {
+                i64 k = r * n + j;
+                float v = x[k];
+                float g = dy[k];
+                // v > 0 ? 0 : v is Java's Math.min(v, 0), NaN and -0 included (fmin would drop a NaN).
+                s = __dadd_rn(s, __dmul_rn((double) g, v > 0 ? 0.0 : (double) v));
+                dx[k] = v > 0 ? g : __fmul_rn(g, a);
+            }
+        }
+        if (parts == nullptr) {
+            out[j] = with_beta(beta, out[j], s);
+        } else {
+            parts[q] = s;
+        }
+    }
+}
+
+// out[j] = with_beta(beta, out[j], sum over c of parts[c, j]); one block per column (block stride over columns),
+// thread t takes chunks t, t + blockDim, ... in order, then the block's fixed tree.
+extern "C" __global__ void column_finish(const double* parts, i64 chunks, int n, float* out, i64 betaBits) {
+    __shared__ double scratch[32];
+    double beta = __longlong_as_double(betaBits);
+    for (int j = blockIdx.x; j < n; j += gridDim.x) {
+        double s = 0.0;
+        for (i64 c = threadIdx.x; c < chunks; c += blockDim.x) s = __dadd_rn(s, parts[c * n + j]);
+        s = block_sum_d(s, scratch);
+        if (threadIdx.x == 0) out[j] = with_beta(beta, out[j], s);
+    }
+}
+
+// ------------------------------------------------------------------------------------------------- row reductions
+
+// out[r] = sum over columns of a[r, :] * b[r, :] in double, for a, b [M,N]: one warp per row (warp stride over rows),
+// lane l takes columns l, l + 32, ... in order, then the warp's fixed butterfly.
+extern "C" __global__ void row_dot(const float* a, const float* b, float* out, i64 m, int n) {
+    int lane = threadIdx.x & 31;
+    i64 warp = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
+    for (i64 r = warp; r < m; r += warps) {
+        const float* x = a + r * n;
+        const float* y = b + r * n;
+        double s = 0.0;
+        for (int j = lane; j < n; j += 32) s = __dadd_rn(s, __dmul_rn((double) x[j], (double) y[j]));
+        s = warp_sum_d(s);
+        if (lane == 0) out[r] = __double2float_rn(s);
+    }
+}
+
+// weights[b, k] = mask[b, k] * (float) (1 / (count_b + 1)), count_b = sum over k of mask[b, k], for [B,K]: one warp per
+// row; the count is summed in double (exact for 0/1 masks in any order). weights may alias mask: each lane reads and
+// writes only its own elements, and all reads precede the warp's shuffle.
+extern "C" __global__ void masked_mean_weights(const float* mask, float* weights, i64 rows, int k) {
+    int lane = threadIdx.x & 31;
+    i64 warp = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
+    for (i64 r = warp; r < rows; r += warps) {
+        const float* in = mask + r * k;
+        double count = 0.0;
+        for (int j = lane; j < k; j += 32) count = __dadd_rn(count, (double) in[j]);
+        count = warp_sum_d(count);
+        float w = __double2float_rn(1.0 / __dadd_rn(count, 1.0));
+        float* o = weights + r * k;
+        for (int j = lane; j < k; j += 32) o[j] = __fmul_rn(in[j], w);
+    }
+}
+
+// ------------------------------------------------------------------------------------------------- layout
+
+// A column block copy: dst[r, dstCol + c] = (or +=) src[r, srcCol + c] for r < rows, c < width, row lengths srcLd and
+// dstLd; one thread per element of the block (concatColumns and splitColumns launch it once per part).
+extern "C" __global__ void copy_columns(const float* src, int srcLd, int srcCol, float* dst, int dstLd, int dstCol,
+                                        i64 rows, int width, int accumulate) {
+    GRID_STRIDE(q, rows * width) {
+        i64 r = q / width;
+        int c = (int) (q % width);
+        float v = src[r * srcLd + srcCol + c];
+        float* d = dst + r * dstLd + dstCol + c;
+        *d = accumulate ? __fadd_rn(*d, v) : v;
+    }
+}
+
+// out[j, i, :] = x[i, j, :] for x [A,B,D], out [B,A,D]; one thread per output element (coalesced writes, reads
+// contiguous along D).
+extern "C" __global__ void transpose01(const float* x, float* out, int a, int b, int d) {
+    GRID_STRIDE(o, (i64) a * b * d) {
+        int k = (int) (o % d);
+        i64 rest = o / d;
+        i64 i = rest % a;
+        i64 j = rest / a;
+        out[o] = x[(i * b + j) * d + k];
+    }
+}
+
+// out[b, t, :] = x[b, :] for x [B,N], out [B,T,N]; one thread per output element.
+extern "C" __global__ void broadcast_over_time(const float* x, float* out, i64 batch, int t, int n) {
+    GRID_STRIDE(o, batch * t * n) {
+        i64 b = o / ((i64) t * n);
+        int c = (int) (o % n);
+        out[o] = x[b * n + c];
+    }
+}
+
+// dX[b, c] += dOut[b, 0, c], then += dOut[b, 1, c], ... in increasing t, in float: the sequence of float adds a Java
+// loop does. One thread per (b, c), coalesced across c.
+extern "C" __global__ void sum_over_time(const float* dOut, float* dX, i64 batch, int t, int n) {
+    GRID_STRIDE(q, batch * n) {
+        i64 b = q / n;
+        int c = (int) (q % n);
+        const float* g = dOut + b * t * n + c;
+        float acc = dX[q];
+        for (int s = 0; s < t; s++) acc = __fadd_rn(acc, g[(i64) s * n]);
+        dX[q] = acc;
+    }
+}
+
+// ------------------------------------------------------------------------------------------------- dropout
+
+// mask[i] = u_i >= rate ? keep : 0, keep = (float) (1 / (1 - rate)) (computed on the host), where u_i is the counter
+// generator of ADR 0006 (CounterRandom): SplitMix64's finaliser over seed ^ salt*C1 ^ step*C2 ^ i*C3, top 53 bits
+// scaled by 2^-53. Unsigned arithmetic gives Java's wrapping long products and >>> shifts bit for bit. One thread per
+// element; step is read from the device (I32 [1]).
+extern "C" __global__ void dropout_mask(i64 seed, i64 salt, const int* step, i64 rateBits, float keep, float* mask,
+                                        i64 n) {
+    typedef unsigned long long u64;
+    double rate = __longlong_as_double(rateBits);
+    u64 base = (u64) seed ^ ((u64) salt * 0x9E3779B97F4A7C15ull) ^ ((u64) (i64) step[0] * 0xBF58476D1CE4E5B9ull);
+    GRID_STRIDE(i, n) {
+        u64 x = base ^ ((u64) i * 0x94D049BB133111EBull);
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+        x = x ^ (x >> 31);
+        double u = (double) (x >> 11) * 0x1.0p-53;
+        mask[i] = u >= rate ? keep : 0.0f;
+    }
+}

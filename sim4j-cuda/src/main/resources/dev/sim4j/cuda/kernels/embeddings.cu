@@ -1,0 +1,299 @@
+// Embedding gathers and their deterministic gradient reductions (ids sorted, segments reduced in a fixed order), and the distinct rows a batch touched.
+//
+// The gradient reductions never use float atomics: the (id, position) pairs are sorted by a stable LSD radix sort
+// (radix_histogram, an exclusive scan, radix_scatter per 8-bit digit), the runs of equal ids ("segments") are found by
+// a flag + scan, and one warp per segment adds the gradient rows in increasing position, the order of the scalar
+// reference's sequential loop, so the result is bit-identical to it.
+
+#define FULL_MASK 0xffffffffu
+
+// ---------------------------------------------------------------- gathers
+
+// out[r, :] = table[ids[r], :] for out [n, e]; one thread per output element (grid-stride), so writes are coalesced
+// and each warp reads whole table rows.
+extern "C" __global__ void gather_rows(const float* __restrict__ table, const int* __restrict__ ids,
+                                       float* __restrict__ out, i64 n, int e) {
+    GRID_STRIDE(k, n * e) {
+        i64 r = k / e;
+        int j = (int) (k - r * e);
+        out[k] = table[(i64) ids[r] * e + j];
+    }
+}
+
+// Positions [from, from + w) of item and category id sequences [b, tt] as out [b, w, e1 + e2] (item vector, then
+// category vector; zeros where the item id is the padding 0) and mask [b, w]; one thread per output element.
+extern "C" __global__ void embed_sequence(const float* __restrict__ items, const float* __restrict__ cats,
+                                          const int* __restrict__ itemIds, const int* __restrict__ catIds,
+                                          int b, int tt, int from, int w, int e1, int e2,
+                                          float* __restrict__ out, float* __restrict__ mask) {
+    int width = e1 + e2;
+    GRID_STRIDE(k, (i64) b * w * width) {
+        i64 row = k / width;
+        int j = (int) (k - row * width);
+        i64 bb = row / w;
+        int s = (int) (row - bb * w);
+        i64 src = bb * tt + from + s;
+        int item = itemIds[src];
+        bool keep = item > 0;
+        float x = 0.0f;
+        if (keep) {
+            x = j < e1 ? items[(i64) item * e1 + j] : cats[(i64) catIds[src] * e2 + (j - e1)];
+        }
+        out[k] = x;
+        if (j == 0) mask[row] = keep ? 1.0f : 0.0f;
+    }
+}
+
+// Sort keys for embedSequenceBackward, one per position row = bb * w + s of the window: the item id (the padding 0
+// is skipped by the reduction) and the category id, or catSentinel (skipped) where the item is padding.
+extern "C" __global__ void sequence_keys(const int* __restrict__ itemIds, const int* __restrict__ catIds, int b,
+                                         int tt, int from, int w, int catSentinel, int* __restrict__ itemKeys,
+                                         int* __restrict__ catKeys) {
+    GRID_STRIDE(row, (i64) b * w) {
+        i64 bb = row / w;
+        int s = (int) (row - bb * w);
+        i64 src = bb * tt + from + s;
+        int item = itemIds[src];
+        itemKeys[row] = item;
+        catKeys[row] = item > 0 ? catIds[src] : catSentinel;
+    }
+}
+
+// ---------------------------------------------------------------- exclusive scan of ints (multi-block)
+
+#define SCAN_THREADS 256
+#define SCAN_ITEMS 8
+#define SCAN_TILE (SCAN_THREADS * SCAN_ITEMS)
+// Shared-memory index padded by one int per 32, so the 8 consecutive items of each thread sit in distinct banks.
+#define SCAN_PAD(i) ((i) + ((i) >> 5))
+
+// Exclusive prefix of v over the threads of a block (blockDim.x a multiple of 32) and the block total in *total.
+// sh holds 33 ints of shared memory. Integer sums are exact, so the association order does not matter.
+__device__ __forceinline__ int block_exclusive_scan(int v, int* sh, int* total) {
+    int lane = threadIdx.x & 31;
+    int warp = threadIdx.x >> 5;
+    int warps = blockDim.x >> 5;
+    int x = v;
+    for (int o = 1; o < 32; o <<= 1) {
+        int y = __shfl_up_sync(FULL_MASK, x, o);
+        if (lane >= o) x += y;
+    }
+    if (lane == 31) sh[warp] = x;
+    __syncthreads();
+    if (warp == 0) {
+        int s = lane < warps ? sh[lane] : 0;
+        int z = s;
+        for (int o = 1; o < 32; o <<= 1) {
+            int y = __shfl_up_sync(FULL_MASK, z, o);
+            if (lane >= o) z += y;
+        }
+        if (lane < warps) sh[lane] = z - s;
+        if (lane == 31) sh[32] = z;
+    }
+    __syncthreads();
+    int r = sh[warp] + x - v;
+    *total = sh[32];
+    __syncthreads();
+    return r;
+}
+
+// Scan, step 1: sums[t] = the sum of tile t (SCAN_TILE elements) of in [n]; one block per tile, coalesced loads.
+extern "C" __global__ void scan_tile_sums(const int* __restrict__ in, i64 n, int* __restrict__ sums) {
+    __shared__ int sh[33];
+    i64 base = (i64) blockIdx.x * SCAN_TILE;
+    int v = 0;
+    for (int j = 0; j < SCAN_ITEMS; j++) {
+        i64 i = base + j * SCAN_THREADS + threadIdx.x;
+        if (i < n) v += in[i];
+    }
+    int total;
+    block_exclusive_scan(v, sh, &total);
+    if (threadIdx.x == 0) sums[blockIdx.x] = total;
+}
+
+// Scan, step 2: sums [m] replaced by its exclusive scan, the grand total into *total; one block walking the tiles'
+// sums in chunks of SCAN_TILE with a running carry (m is n / SCAN_TILE, small).
+extern "C" __global__ void scan_carries(int* __restrict__ sums, int m, int* __restrict__ total) {
+    __shared__ int sh[33];
+    int carry = 0;
+    for (int base = 0; base < m; base += SCAN_TILE) {
+        int first = base + threadIdx.x * SCAN_ITEMS;
+        int v[SCAN_ITEMS];
+        int local = 0;
+        for (int k = 0; k < SCAN_ITEMS; k++) {
+            v[k] = first + k < m ? sums[first + k] : 0;
+            local += v[k];
+        }
+        int chunk;
+        int run = carry + block_exclusive_scan(local, sh, &chunk);
+        for (int k = 0; k < SCAN_ITEMS; k++) {
+            if (first + k < m) sums[first + k] = run;
+            run += v[k];
+        }
+        carry += chunk;
+    }
+    if (threadIdx.x == 0) *total = carry;
+}
+
+// Scan, step 3: out = the exclusive scan of in (in place allowed), tile t offset by carries[t]; one block per tile,
+// staged through shared memory so global loads and stores stay coalesced.
+extern "C" __global__ void scan_apply(const int* in, int* out, i64 n, const int* __restrict__ carries) {
+    __shared__ int tile[SCAN_PAD(SCAN_TILE)];
+    __shared__ int sh[33];
+    i64 base = (i64) blockIdx.x * SCAN_TILE;
+    for (int j = 0; j < SCAN_ITEMS; j++) {
+        int l = j * SCAN_THREADS + threadIdx.x;
+        tile[SCAN_PAD(l)] = base + l < n ? in[base + l] : 0;
+    }
+    __syncthreads();
+    int first = threadIdx.x * SCAN_ITEMS;
+    int local = 0;
+    for (int k = 0; k < SCAN_ITEMS; k++) local += tile[SCAN_PAD(first + k)];
+    int total;
+    int run = carries[blockIdx.x] + block_exclusive_scan(local, sh, &total);
+    for (int k = 0; k < SCAN_ITEMS; k++) {
+        int x = tile[SCAN_PAD(first + k)];
+        tile[SCAN_PAD(first + k)] = run;
+        run += x;
+    }
+    __syncthreads();
+    for (int j = 0; j < SCAN_ITEMS; j++) {
+        int l = j * SCAN_THREADS + threadIdx.x;
+        if (base + l < n) out[base + l] = tile[SCAN_PAD(l)];
+    }
+}
+
+// ---------------------------------------------------------------- stable LSD radix sort, 8 bits per pass
+
+#define RADIX_TILE 2048
+#define RADIX_WARPS 8
+#define RADIX_DIGITS 256
+
+// counts[d * tiles + t] = how many keys of tile t (RADIX_TILE consecutive keys) have digit d at `shift` (digit-major,
+// so one exclusive scan gives every (digit, tile) its output offset). One warp per tile, 32 keys at a time: lanes of
+// equal digit find each other with __match_any_sync and the lowest of them adds the group's size to a per-warp
+// shared counter (distinct groups have distinct digits, so no two lanes write one counter).
+extern "C" __global__ void radix_histogram(const int* __restrict__ keys, int n, int shift, int tiles,
+                                           int* __restrict__ counts) {
+    __shared__ int cnt[RADIX_WARPS][RADIX_DIGITS];
+    int lane = threadIdx.x & 31;
+    int w = threadIdx.x >> 5;
+    int t = blockIdx.x * RADIX_WARPS + w;
+    if (t >= tiles) return;  // whole warps only; no block barrier follows
+    for (int d = lane; d < RADIX_DIGITS; d += 32) cnt[w][d] = 0;
+    __syncwarp();
+    int begin = t * RADIX_TILE;
+    int end = min(n, begin + RADIX_TILE);
+    for (int base = begin; base < end; base += 32) {
+        int i = base + lane;
+        int d = i < end ? (int) (((unsigned) keys[i] >> shift) & (RADIX_DIGITS - 1)) : -1;
+        unsigned peers = __match_any_sync(FULL_MASK, d);
+        if (d >= 0 && lane == __ffs(peers) - 1) cnt[w][d] += __popc(peers);
+        __syncwarp();
+    }
+    for (int d = lane; d < RADIX_DIGITS; d += 32) counts[(i64) d * tiles + t] = cnt[w][d];
+}
+
+// The stable scatter of one pass: each key of tile t goes to offsets[d * tiles + t] (the scanned counts) plus the
+// number of earlier keys of its digit in the tile. One warp per tile walks it in order, 32 keys at a time: a key's rank
+// in its chunk is the count of lower lanes with the same digit (__match_any_sync, __popc), added to a running per-digit
+// counter that the lowest lane of each group then advances. So equal digits keep their input order: stable.
+// valsIn null: the value is the key's index (the positions 0..n-1); valsOut null: keys only.
+extern "C" __global__ void radix_scatter(const int* __restrict__ keysIn, const int* __restrict__ valsIn,
+                                         int* __restrict__ keysOut, int* __restrict__ valsOut, int n, int shift,
+                                         int tiles, const int* __restrict__ offsets) {
+    __shared__ int run[RADIX_WARPS][RADIX_DIGITS];
+    int lane = threadIdx.x & 31;
+    int w = threadIdx.x >> 5;
+    int t = blockIdx.x * RADIX_WARPS + w;
+    if (t >= tiles) return;
+    for (int d = lane; d < RADIX_DIGITS; d += 32) run[w][d] = offsets[(i64) d * tiles + t];
+    __syncwarp();
+    unsigned lower = (1u << lane) - 1u;
+    int begin = t * RADIX_TILE;
+    int end = min(n, begin + RADIX_TILE);
+    for (int base = begin; base < end; base += 32) {
+        int i = base + lane;
+        bool on = i < end;
+        int key = on ? keysIn[i] : 0;
+        int d = on ? (int) (((unsigned) key >> shift) & (RADIX_DIGITS - 1)) : -1;
+        unsigned peers = __match_any_sync(FULL_MASK, d);
+        int dest = on ? run[w][d] + __popc(peers & lower) : 0;
+        __syncwarp();  // every lane has read its counter before the group's leader advances it
+        if (on && lane == __ffs(peers) - 1) run[w][d] += __popc(peers);
+        __syncwarp();
+        if (on) {
+            keysOut[dest] = key;
+            if (valsOut != nullptr) valsOut[dest] = valsIn != nullptr ? valsIn[i] : i;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- segments of equal sorted keys
+
+// flags[i] = 1 where a run of equal keys starts in the sorted keys [n], else 0; one thread per key.
+extern "C" __global__ void segment_flags(const int* __restrict__ keys, int n, int* __restrict__ flags) {
+    GRID_STRIDE(i, n) flags[i] = i == 0 || keys[i] != keys[i - 1] ? 1 : 0;
+}
+
+// starts[s] = where segment s begins, from the exclusive scan of the flags (index[i]: the segment of key i), and
+// starts[*total] = n, so segment s is [starts[s], starts[s + 1]); one thread per key.
+extern "C" __global__ void segment_starts(const int* __restrict__ keys, const int* __restrict__ index, int n,
+                                          const int* __restrict__ total, int* __restrict__ starts) {
+    GRID_STRIDE(i, n) {
+        if (i == 0 || keys[i] != keys[i - 1]) starts[index[i]] = (int) i;
+        if (i == n - 1) starts[*total] = n;
+    }
+}
+
+// out[index[i]] = keys[i] at the first key of each segment: the distinct keys in increasing order (their number is
+// already in the scan's total); one thread per key.
+extern "C" __global__ void unique_keys(const int* __restrict__ keys, const int* __restrict__ index, int n,
+                                       int* __restrict__ out) {
+    GRID_STRIDE(i, n) {
+        if (i == 0 || keys[i] != keys[i - 1]) out[index[i]] = keys[i];
+    }
+}
+
+// dT[key, :] += g[pos, :] over each segment of sorted (key, pos) pairs, the positions in increasing order and each
+// add rounded to float: acc = dT[key]; acc += g[pos0]; acc += g[pos1]; ... exactly the reference's sequential loop.
+// g rows are ldg floats apart (a column block of a wider gradient), dT [rows, e] dense. Segments whose key is skipKey
+// are left out (padding). One warp per segment (grid-stride over *segments, read on the device), lanes over columns;
+// the positions of 32 items are loaded at once and their 32 gradient values fetched before the serial adds, so the
+// loads of a long segment overlap.
+extern "C" __global__ void segment_reduce(const int* __restrict__ keys, const int* __restrict__ pos,
+                                          const int* __restrict__ starts, const int* __restrict__ segments,
+                                          int skipKey, const float* __restrict__ g, int ldg, int e,
+                                          float* __restrict__ dT) {
+    int lane = threadIdx.x & 31;
+    i64 warp = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5;
+    i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
+    int count = *segments;
+    for (i64 s = warp; s < count; s += warps) {
+        int begin = starts[s];
+        int end = starts[s + 1];
+        int key = keys[begin];
+        if (key == skipKey) continue;  // uniform across the warp
+        for (int c0 = 0; c0 < e; c0 += 32) {
+            int c = c0 + lane;
+            bool on = c < e;
+            float* dst = dT + (i64) key * e + c;
+            float acc = on ? *dst : 0.0f;
+            for (int p0 = begin; p0 < end; p0 += 32) {
+                int m = min(32, end - p0);
+                int mine = lane < m ? pos[p0 + lane] : 0;
+                float v[32];
+#pragma unroll
+                for (int j = 0; j < 32; j++) {
+                    int p = __shfl_sync(FULL_MASK, mine, j);
+                    v[j] = on && j < m ? g[(i64) p * ldg + c] : 0.0f;
+                }
+#pragma unroll
+                for (int j = 0; j < 32; j++) {
+                    if (j < m) acc = __fadd_rn(acc, v[j]);
+                }
+            }
+            if (on) *dst = acc;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+// The losses (written into device tensors, ADR 0006) and deterministic sums.
+// Each reduction takes two launches: a *_partial kernel over a grid that depends only on n (each thread sums its
+// grid-stride elements in order, the block combines its threads in block_sum_d's fixed tree, one double per block),
+// then reduce_finish, one block summing those partials in a fixed order. So the result is the same bit for bit on
+// every run, with no atomics. Gradients are computed in double as the reference writes them and stored once.
+
+// The reference's sigmoid: exp of a non-positive argument only, so neither branch overflows.
+__device__ __forceinline__ double sigmoid_d(double v) {
+    return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
+}
+
+// Binary cross-entropy with logits x and labels y [n]: dx = scale (sigmoid(x) - y) / n; partial[block] = this
+// block's sum of max(x, 0) - x y + log1p(exp(-|x|)).
+extern "C" __global__ void bce_partial(const float* x, const float* y, float* dx, i64 n, double scale,
+                                       double* partial) {
+    __shared__ double scratch[32];
+    double acc = 0;
+    GRID_STRIDE(i, n) {
+        double z = x[i];
+        double l = y[i];
+        acc += (z > 0 ? z : 0.0) - z * l + log1p(exp(-fabs(z)));
+        dx[i] = (float) (scale * (sigmoid_d(z) - l) / (double) n);
+    }
+    acc = block_sum_d(acc, scratch);
+    if (threadIdx.x == 0) partial[blockIdx.x] = acc;
+}
+
+// DIEN auxiliary loss over click, noClick, mask [n]: pc = s(click) + 1e-6, pn = 1 - (s(noClick) + 1e-6);
+// dClick = scale m (-sc (1 - sc) / pc) / n, dNoClick = scale m (sn (1 - sn) / pn) / n; partial[block] = this block's
+// sum of m (-log pc - log pn).
+extern "C" __global__ void auxiliary_partial(const float* click, const float* noClick, const float* mask,
+                                             float* dClick, float* dNoClick, i64 n, double scale, double* partial) {
+    __shared__ double scratch[32];
+    double acc = 0;
+    GRID_STRIDE(i, n) {
+        double mk = mask[i];
+        double sc = sigmoid_d(click[i]);
+        double sn = sigmoid_d(noClick[i]);
+        double pc = sc + 1e-6;
+        double pn = 1 - (sn + 1e-6);
+        acc += mk * (-log(pc) - log(pn));
+        dClick[i] = (float) (scale * mk * (-sc * (1 - sc) / pc) / (double) n);
+        dNoClick[i] = (float) (scale * mk * (sn * (1 - sn) / pn) / (double) n);
+    }
+    acc = block_sum_d(acc, scratch);
+    if (threadIdx.x == 0) partial[blockIdx.x] = acc;
+}
+
+// partial[block] = this block's sum of x [n].
+extern "C" __global__ void sum_partial(const float* x, i64 n, double* partial) {
+    __shared__ double scratch[32];
+    double acc = 0;
+    GRID_STRIDE(i, n) {
+        acc += (double) x[i];
+    }
+    acc = block_sum_d(acc, scratch);
+    if (threadIdx.x == 0) partial[blockIdx.x] = acc;
+}
+
+// out[0] = (accumulate ? out[0] : 0) + weight * (sum of partial[0, count) / divisor), stored once as float. One block:
+// thread t sums partials t, t + blockDim.x, ... in order, then the block's fixed tree.
+extern "C" __global__ void reduce_finish(const double* partial, int count, float* out, double divisor,
+                                         double weight, int accumulate) {
+    __shared__ double scratch[32];
+    double acc = 0;
+    for (int i = threadIdx.x; i < count; i += blockDim.x) acc += partial[i];
+    acc = block_sum_d(acc, scratch);
+    if (threadIdx.x == 0) {
+        double before = accumulate ? (double) out[0] : 0.0;
+        out[0] = (float) (before + weight * (acc / divisor));
+    }
+}
