@@ -2,6 +2,7 @@ package dev.sim4j.cli;
 
 import dev.sim4j.data.DataException;
 import dev.sim4j.data.OutputException;
+import dev.sim4j.train.InsufficientMemoryException;
 import dev.sim4j.train.TrainingDivergedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,6 +37,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         } else if (t instanceof DeviceUnavailableException) {
             err.println("error: device unavailable: " + t.getMessage());
             code = ExitCode.DEVICE_UNAVAILABLE;
+        } else if (t instanceof InsufficientMemoryException) {
+            err.println("error: " + t.getMessage());
+            code = ExitCode.OUT_OF_MEMORY;
         } else if (t instanceof OutOfMemoryError) {
             err.println("error: out of memory (" + t.getMessage() + "). Give the JVM more heap, for example "
                     + "SIM4J_JAVA_OPTS=-Xmx16g, or lower --micro-batch-size (training) or --batch-size (evaluate, "

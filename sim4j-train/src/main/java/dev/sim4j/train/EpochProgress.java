@@ -1,19 +1,16 @@
 package dev.sim4j.train;
 
-import java.io.Console;
 import java.util.Locale;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The progress bar of one training epoch on the terminal (standard error): task {@code epoch N/M}, steps done out of
- * the epoch's steps (rows / batch size, the last incomplete batch dropped), elapsed time and ETA, and the running mean
- * loss and samples per second, e.g.
- * {@code epoch 1/2  50% [=====     ]  97/192 (0:00:05 / 0:00:04) loss 0.6968, 2,486 samples/s}. Shows nothing when it is
- * disabled or the process has no terminal ({@code System.console()} is null, e.g. output redirected to a file or a
- * test), so logs stay clean. Feed it as the {@link Trainer.StepListener} of
+ * the epoch's steps (rows / batch size, the last incomplete batch dropped), elapsed and remaining time, and the
+ * running mean loss and samples per second, e.g.
+ * {@code epoch 1/2  50% [==========>          ]  97/192 0:05<0:04 loss 0.6968, 2,486 samples/s}, laid out by
+ * {@link ProgressLine} to fit the terminal's width (an 80-column one included). Shows nothing when it is disabled or
+ * the process has no terminal ({@code System.console()} is null, e.g. output redirected to a file or a test), so
+ * logs stay clean. Feed it as the {@link Trainer.StepListener} of
  * {@link Trainer#trainEpoch(dev.sim4j.data.dataset.Dataset, String, int, int, long, dev.sim4j.train.report.MetricsLog,
  * int, Trainer.StepListener)}; close it when the epoch ends.
  */
@@ -32,20 +29,12 @@ public final class EpochProgress implements Trainer.StepListener, AutoCloseable 
         if (!enabled || !onTerminal()) {
             return new EpochProgress(null);
         }
-        ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName("epoch " + epoch + "/" + epochs)
-                .setInitialMax(Math.max(1, steps))
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .build();
-        return new EpochProgress(bar);
+        return new EpochProgress(ProgressLine.start("epoch " + epoch + "/" + epochs, steps));
     }
 
     /** Whether there is a terminal to draw on. */
     static boolean onTerminal() {
-        Console console = System.console();
-        return console != null && console.isTerminal();
+        return ProgressLine.onTerminal();
     }
 
     /** Whether this one draws anything. */

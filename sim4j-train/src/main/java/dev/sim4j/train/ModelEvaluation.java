@@ -22,10 +22,34 @@ public final class ModelEvaluation {
     }
 
     /**
+     * Told after each scored batch, on the scoring thread (keep it cheap), for a progress bar
+     * ({@link EvaluationProgress}).
+     */
+    @FunctionalInterface
+    public interface Listener {
+        /** Does nothing. */
+        Listener NONE = rows -> { };
+
+        /** @param rows rows of the mapping scored so far (the last call: all of them) */
+        void rowsScored(long rows);
+    }
+
+    /**
      * Fills {@code evaluator} with every row of {@code mapping}, in file order, in batches of {@code batchSize}. Every
      * id is checked against the model's tables first ({@link BatchTensors}).
      */
     public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator) {
+        return evaluate(model, dataset, mapping, batchSize, evaluator, Listener.NONE);
+    }
+
+    /**
+     * As {@link #evaluate(CtrModel, Dataset, String, int, Evaluator)}, telling {@code listener} (may be null) after
+     * every batch how many rows are scored.
+     */
+    public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator,
+                                     Listener listener) {
+        Listener progress = listener != null ? listener : Listener.NONE;
+        long scored = 0;
         Backend backend = model.parameters().all().getFirst().value().backend();
         BatchTensors tensors = new BatchTensors(backend, model.config(), dataset.channels(), source(dataset, mapping));
         try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
@@ -44,6 +68,8 @@ public final class ModelEvaluation {
                     labels[i] = batch.label()[i];
                 }
                 evaluator.add(logits, probabilities, labels);
+                scored += logits.length;
+                progress.rowsScored(scored);
             }
         }
         return evaluator;

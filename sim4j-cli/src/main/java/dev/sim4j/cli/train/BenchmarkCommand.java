@@ -13,6 +13,7 @@ import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.model.sim.Models;
 import dev.sim4j.train.BatchTensors;
 import dev.sim4j.train.StepBenchmark;
+import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.Trainer;
 import dev.sim4j.train.optim.Optimizers;
 import java.io.PrintWriter;
@@ -96,6 +97,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         ModelConfig config = ModelConfig.defaults(type, (int) ch.user().getFirst().cardinality().orElse(1),
                 (int) ch.targetItem().getFirst().cardinality().orElse(1), (int) ch.targetItem().get(1).cardinality().orElse(1));
         BatchTensors.requireCompatible(ch, config, dataset.toString());
+        StepMemory.benchmark(config, optimizer, train, batchSize, microBatchSize, streamData ? 1 : 8).requireFits();
         StepBenchmark.Result r;
         int threads;
         try (CpuBackend backend = cpu.backend()) {

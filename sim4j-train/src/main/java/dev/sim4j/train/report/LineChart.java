@@ -6,8 +6,9 @@ import java.util.Locale;
 
 /**
  * An inline SVG line chart: axes with ticks, grid and labels, a legend, one {@code <polyline>} per run of finite
- * points of each series (a NaN breaks the line), optional point markers. Builds markup only; no state beyond the
- * series it was given.
+ * points of each series (a NaN breaks the line), optional point markers. A series without a finite point is neither
+ * drawn nor named in the legend, so callers may add every series they might have. Builds markup only; no state beyond
+ * the series it was given.
  */
 final class LineChart {
     /** One plotted series; {@code x} and {@code y} are [M]; NaN values are gaps. */
@@ -16,6 +17,16 @@ final class LineChart {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series " + name + ": x and y differ in length");
             }
+        }
+
+        /** Whether some point is finite in both coordinates, i.e. whether there is anything to draw. */
+        boolean hasData() {
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -76,18 +87,17 @@ final class LineChart {
 
     /** True when no series has a finite point: callers show a note instead of an empty frame. */
     boolean isEmpty() {
-        for (Series s : series) {
-            for (int i = 0; i < s.x().length; i++) {
-                if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return drawn().isEmpty();
+    }
+
+    /** The series with at least one finite point: the only ones drawn and named in the legend. */
+    private List<Series> drawn() {
+        return series.stream().filter(Series::hasData).toList();
     }
 
     String render() {
-        List<List<Series>> legendRows = legendRows();
+        List<Series> drawn = drawn();
+        List<List<Series>> legendRows = legendRows(drawn);
         int top = 34 + 18 * legendRows.size() + 6;
         double plotW = width - LEFT - RIGHT;
         double plotH = height - top - BOTTOM;
@@ -143,7 +153,7 @@ final class LineChart {
                     .append(fmt(m.py(g.y2()))).append("\"><title>").append(Html.escape(g.label()))
                     .append("</title></line>\n");
         }
-        for (Series s : series) {
+        for (Series s : drawn) {
             plot(svg, s, m);
         }
         svg.append("</svg>\n");
@@ -186,12 +196,12 @@ final class LineChart {
     }
 
     /** Legend entries packed into rows that fit the plot width (character widths estimated, no font metrics). */
-    private List<List<Series>> legendRows() {
+    private List<List<Series>> legendRows(List<Series> drawn) {
         List<List<Series>> rows = new ArrayList<>();
         List<Series> row = new ArrayList<>();
         double used = 0;
         double available = width - LEFT - RIGHT;
-        for (Series s : series) {
+        for (Series s : drawn) {
             double w = entryWidth(s);
             if (!row.isEmpty() && used + w > available) {
                 rows.add(row);

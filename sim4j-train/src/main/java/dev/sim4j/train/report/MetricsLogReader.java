@@ -15,7 +15,9 @@ import java.util.List;
  *
  * <p>A last line that does not parse is taken to be a record cut off by a killed run and skipped (reported in
  * {@link LogContents#truncatedTail()}); a bad line anywhere else is corruption and raises
- * {@link MetricsLogException} with its line number. Blank lines and records of unknown type are skipped.
+ * {@link MetricsLogException} with its line number. Blank lines are skipped, and so are records of a type this
+ * version does not know, or with no type (counted in {@link LogContents#skippedUnknown()}), so that an older sim4j
+ * reads the log of a newer one.
  */
 public final class MetricsLogReader {
     private final ObjectReader json = Json.mapper().readerFor(LogRecord.class);

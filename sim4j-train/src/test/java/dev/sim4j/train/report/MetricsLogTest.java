@@ -115,6 +115,62 @@ class MetricsLogTest {
         assertThat(read.skippedUnknown()).isEqualTo(1);
     }
 
+    /** The run record exactly as {@code sim4j train} writes it (docs/training.md). */
+    static final String RUN_LINE = "{\"type\":\"run\",\"model\":\"sim\",\"sim4j_version\":\"0.1.0\","
+            + "\"dataset\":\"/abs/path\",\"seed\":12345,\"command\":\"sim4j train --dataset ...\","
+            + "\"hyperparameters\":{\"epochs\":3,\"global_batch_size\":131072,\"micro_batch_size\":4096,"
+            + "\"learning_rate\":0.01,\"optimizer\":\"adam\",\"weight_decay\":0.0,\"embedding_dim\":16,"
+            + "\"stage_one_mlp\":[200],\"stage_two_mlp\":[200,80],\"aux_mlp\":[100,50],\"long_seq_length\":90,"
+            + "\"top_k\":50,\"dropout\":-1.0,\"augru_form\":\"code\",\"drop_remainder\":true}}";
+
+    @Test
+    void readsTheRunRecordWithItsHyperparametersInOrder() {
+        LogContents read = new MetricsLogReader().parse(RUN_LINE + "\n", "t");
+        assertThat(read.skippedUnknown()).isZero();
+        RunRecord run = read.runs().getFirst();
+        assertThat(run.model()).isEqualTo("sim");
+        assertThat(run.version()).isEqualTo("0.1.0");
+        assertThat(run.dataset()).isEqualTo("/abs/path");
+        assertThat(run.seed()).isEqualTo(12345L);
+        assertThat(run.command()).isEqualTo("sim4j train --dataset ...");
+        assertThat(run.hyperparameters().keySet()).containsExactly("epochs", "global_batch_size",
+                "micro_batch_size", "learning_rate", "optimizer", "weight_decay", "embedding_dim", "stage_one_mlp",
+                "stage_two_mlp", "aux_mlp", "long_seq_length", "top_k", "dropout", "augru_form", "drop_remainder");
+        assertThat(run.hyperparameters()).containsEntry("epochs", 3).containsEntry("learning_rate", 0.01)
+                .containsEntry("optimizer", "adam").containsEntry("stage_two_mlp", List.of(200, 80))
+                .containsEntry("drop_remainder", true).containsEntry("dropout", -1.0);
+    }
+
+    @Test
+    void writesTheRunRecordFirstWithTheSameKeys() throws IOException {
+        RunRecord run = new MetricsLogReader().parse(RUN_LINE, "t").runs().getFirst();
+        Path file = dir.resolve("run.jsonl");
+        try (MetricsLog log = MetricsLog.create(file)) {
+            log.write(run);
+        }
+        JsonNode written = new ObjectMapper().readTree(Files.readString(file));
+        assertThat(written).isEqualTo(new ObjectMapper().readTree(RUN_LINE));
+        assertThat(fieldNames(written)).containsExactly("type", "model", "sim4j_version", "dataset", "seed",
+                "command", "hyperparameters");
+    }
+
+    @Test
+    void recordsOfANewerVersionAreSkippedWhateverTheirShape() {
+        // A newer sim4j may log record types this reader does not know, with nested values, "type" not first, or
+        // no "type" at all: each is skipped and counted, and the records around it are read.
+        String step = "{\"type\":\"step\",\"step\":1,\"epoch\":1,\"classification_loss\":0.5,"
+                + "\"total_loss\":0.5,\"samples/s\":1}";
+        String text = step + "\n"
+                + "{\"type\":\"checkpoint\",\"files\":[{\"path\":\"a\",\"bytes\":[1,2]}],\"meta\":{\"k\":{}}}\n"
+                + "{\"path\":\"b\",\"nested\":{\"type\":\"x\"},\"type\":\"device\"}\n"
+                + "{\"note\":\"no type\"}\n"
+                + step.replace("\"step\":1", "\"step\":2") + "\n";
+        LogContents read = new MetricsLogReader().parse(text, "t");
+        assertThat(read.steps()).extracting(StepRecord::step).containsExactly(1L, 2L);
+        assertThat(read.skippedUnknown()).isEqualTo(3);
+        assertThat(read.truncatedTail()).isFalse();
+    }
+
     @Test
     void nanIsWrittenAsValidJson() throws IOException {
         Path file = dir.resolve("nan.jsonl");
