@@ -541,7 +541,10 @@ public final class TrainingRun {
     }
 
     private Metrics evaluate(CtrModel model, String mapping, int epoch, MetricsLog log) {
-        Evaluator ev = ModelEvaluation.evaluate(model, dataset, mapping, options.evalBatchSize(), new Evaluator());
+        Evaluator ev;
+        try (EvaluationProgress bar = EvaluationProgress.start(options.progress(), dataset, mapping)) {
+            ev = ModelEvaluation.evaluate(model, dataset, mapping, options.evalBatchSize(), new Evaluator(), bar);
+        }
         Metrics m = ev.metrics();
         log.write(EvaluationRecord.of(epoch, mapping, m, ev.roc()));
         return m;

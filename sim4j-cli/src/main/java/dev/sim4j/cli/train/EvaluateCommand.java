@@ -6,6 +6,7 @@ import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.CheckpointLocator;
 import dev.sim4j.train.ModelEvaluation;
 import dev.sim4j.train.metrics.Evaluator;
@@ -60,6 +61,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         Map<String, Metrics> results = new LinkedHashMap<>();
         try (CpuBackend backend = cpu.backend()) {
             CtrModel model = run.model(checkpoint, ds, backend);
+            StepMemory.evaluation(model.config(), batchSize, chosen.stream().mapToLong(ds::countRows).toArray())
+                    .requireFits();
             for (String m : chosen) {
                 results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator()).metrics());
             }

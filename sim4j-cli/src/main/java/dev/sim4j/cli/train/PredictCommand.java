@@ -9,6 +9,7 @@ import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.BatchTensors;
 import dev.sim4j.train.CheckpointLocator;
 import java.io.BufferedWriter;
@@ -81,6 +82,7 @@ public final class PredictCommand implements Callable<Integer> {
         long rows = 0;
         try (CpuBackend backend = cpu.backend()) {
             CtrModel model = run.model(checkpoint, ds, backend);
+            StepMemory.prediction(model.config(), batchSize, ds.countRows(mapping)).requireFits();
             BatchTensors tensors = new BatchTensors(backend, model.config(), ds.channels(),
                     ds.dir() + " mapping '" + mapping + "'");
             try (BatchPipeline batches = ds.batches(mapping, BatchOptions.of(batchSize));

@@ -15,6 +15,7 @@ import dev.sim4j.preprocess.amazon.PreprocessOptions;
 import dev.sim4j.preprocess.amazon.PreprocessStats;
 import dev.sim4j.preprocess.synth.AmazonSynth;
 import dev.sim4j.preprocess.synth.SynthConfig;
+import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.RunInterruptedException;
 import dev.sim4j.train.TrainingOptions;
 import dev.sim4j.train.TrainingRun;
@@ -103,6 +104,7 @@ public final class QuickstartCommand implements Callable<Integer> {
                 + (cpu.threads() == null ? "" : " --threads " + cpu.threads());
         TrainingRun run = new TrainingRun(ds, config, options, new TrainingRun.Context(VersionProvider.version(),
                 train, train + " --resume", out, spec.commandLine().getErr()));
+        StepMemory.training(config, options, ds).requireFits();
         try (CpuBackend backend = cpu.backend()) {
             CtrModel net = Models.create(config, backend, 12345L);
             r = run.run(net, Optimizers.create("adam", 0.01, 0));

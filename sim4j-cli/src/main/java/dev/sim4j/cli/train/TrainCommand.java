@@ -16,6 +16,7 @@ import dev.sim4j.model.sim.ModelCheckpoint;
 import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.model.sim.Models;
+import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.CheckpointLocator;
 import dev.sim4j.train.RunInterruptedException;
 import dev.sim4j.train.Trainer;
@@ -211,6 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
             summary(out, finished.get());
             return 0;
         }
+        StepMemory.training(config, c.options(), c.dataset()).requireFits();
         TrainingRun.Result r;
         try (CpuBackend backend = cpu.backend()) {
             CtrModel net = Models.create(config, backend, seed);
