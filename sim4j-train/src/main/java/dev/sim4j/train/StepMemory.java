@@ -119,10 +119,14 @@ public final class StepMemory {
      * unless {@code options.evaluateTrain()} is off, its test mapping always (as {@link TrainingRun} does).
      */
     public static StepMemory training(ModelConfig config, TrainingOptions options, Dataset dataset) {
+        long trainRows = dataset.countRows("train");
         long[] evaluated = options.evaluateTrain()
-                ? new long[] {dataset.countRows("train"), dataset.countRows("test")}
+                ? new long[] {trainRows, dataset.countRows("test")}
                 : new long[] {dataset.countRows("test")};
-        return training(config, options.optimizer(), options.batchSize(), options.microBatchSize(),
+        // A batch never holds more rows than the mapping has (with --no-drop-remainder a larger batch is one step of
+        // every row).
+        int batch = (int) Math.min(options.batchSize(), Math.max(1, trainRows));
+        return training(config, options.optimizer(), batch, Math.min(batch, options.microBatchSize()),
                 options.evalBatchSize(), evaluated);
     }
 

@@ -5,10 +5,12 @@ import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.model.sim.ForwardPass;
 import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.model.sim.ModelOutput;
 import dev.sim4j.model.sim.ModelType;
@@ -40,6 +42,8 @@ public final class Trainer {
     private final PhaseClock clock = new PhaseClock();
     /** Gradient sums over the micro-batches of a step; allocated (outside any scope) on the first split step. */
     private List<Tensor> gradientSums;
+    /** Steps taken, I32 [1] on the device: dropout draws from it, and a replayed step advances it without the host. */
+    private final Tensor stepCounter;
 
     /**
      * Cumulative wall time of the phases of {@link #step}, in nanoseconds. The CPU backends run every kernel before
@@ -115,14 +119,16 @@ public final class Trainer {
         this.microBatch = microBatch;
         this.backend = model.parameters().all().getFirst().value().backend();
         this.tensors = new BatchTensors(backend, model.config().historyLength());
+        this.stepCounter = backend.zeros(DType.I32, 1);
         // The optimizer's moments must exist before the first step's scope opens, or they would be recycled with it.
         optimizer.state(model.parameters());
     }
 
     /**
      * One training step on a batch already on the backend. The step's temporaries live in one {@link TensorScope}, so
-     * the returned output's losses are valid but its logit tensors are not (they may be reused by the next step; they
-     * are null when the batch ran in several micro-batches).
+     * the returned output's losses tensor is valid (the model's own, until its next forward) but its logit tensors
+     * are not (they may be reused by the next step; they are null when the batch ran in several micro-batches).
+     * Nothing is read back from the device: the losses stay there until the caller reads them.
      */
     public ModelOutput step(ModelInput input) {
         int rows = input.batch();
@@ -137,14 +143,13 @@ public final class Trainer {
         try (TensorScope scope = backend.openScope()) {
             long t0 = System.nanoTime();
             zeroGradients(params);
+            backend.increment(stepCounter);
             clock.optimizer += System.nanoTime() - t0;
             ModelOutput out;
             if (parts == 1) {
-                out = forwardBackward(input);
+                out = forwardBackward(input, ForwardPass.whole(stepCounter));
             } else {
-                double classification = 0;
-                double aux = 0;
-                double total = 0;
+                Tensor losses = null;
                 for (Tensor sum : gradientSums) {
                     backend.fill(sum, 0);
                 }
@@ -157,22 +162,21 @@ public final class Trainer {
                     }
                     ModelOutput o;
                     // Each micro-batch's temporaries are freed for the next one.
+                    // Each micro-batch adds its weighted losses into the model's losses tensor, on the device.
                     try (TensorScope micro = backend.openScope()) {
-                        o = forwardBackward(input.rows(from, to));
+                        o = forwardBackward(input.rows(from, to), new ForwardPass(stepCounter, i, weight, i > 0));
                     }
                     long t1 = System.nanoTime();
                     for (int k = 0; k < params.size(); k++) {
                         backend.axpy(weight, params.get(k).grad(), gradientSums.get(k));
                     }
                     clock.backward += System.nanoTime() - t1;
-                    classification += weight * o.classificationLoss();
-                    aux += weight * o.auxiliaryLoss();
-                    total += weight * o.totalLoss();
+                    losses = o.losses();
                 }
                 for (int k = 0; k < params.size(); k++) {
                     backend.copy(gradientSums.get(k), params.get(k).grad());
                 }
-                out = new ModelOutput(null, null, classification, aux, total);
+                out = new ModelOutput(null, null, losses);
             }
             long t2 = System.nanoTime();
             if (optimizer instanceof LazyAdam lazy) {
@@ -191,9 +195,9 @@ public final class Trainer {
         }
     }
 
-    private ModelOutput forwardBackward(ModelInput input) {
+    private ModelOutput forwardBackward(ModelInput input, ForwardPass pass) {
         long t0 = System.nanoTime();
-        ModelOutput out = model.forward(input);
+        ModelOutput out = model.forward(input, pass);
         long t1 = System.nanoTime();
         model.backward();
         clock.forward += t1 - t0;
@@ -207,7 +211,7 @@ public final class Trainer {
     }
 
     /** The rows of each embedding table this batch looked up (lazy Adam updates only those). */
-    private Map<String, Tensor> touchedRows(ModelInput in) {
+    private Map<String, LazyAdam.TouchedRows> touchedRows(ModelInput in) {
         var params = model.parameters();
         return Map.of(
                 "embedding.user", LazyAdam.touchedRows(params.get("embedding.user").value(), List.of(in.uid())),
@@ -254,6 +258,13 @@ public final class Trainer {
         double aux = 0;
         double[] millis = new double[16];
         boolean hasAux = model.config().type() != ModelType.DIN;
+        // The losses stay on the device: [0, 2) the last step's, [2, 4) their sums since the last read. They are read
+        // once per logged step, after it, in one transfer; the sums since then are added on the host in double.
+        Tensor unread = backend.zeros(backend.floatType(), 4);
+        Tensor lastLosses = unread.rows(0, 2);
+        Tensor sums = unread.rows(2, 4);
+        long unreadSteps = 0;
+        long readSteps = 0;
         try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(dropRemainder))) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
@@ -266,21 +277,36 @@ public final class Trainer {
                 millis[(int) steps] = ms;
                 steps++;
                 samples += batch.size();
-                total += out.totalLoss();
-                classification += out.classificationLoss();
-                aux += out.auxiliaryLoss();
+                backend.copy(out.losses(), lastLosses);
+                backend.axpy(1, out.losses(), sums);
+                unreadSteps++;
                 if (steps % logEvery == 0) {
-                    if (!Double.isFinite(out.totalLoss())) {
-                        throw new TrainingDivergedException(firstStep + steps, epoch, out.totalLoss());
+                    float[] l = backend.toFloats(unread);
+                    // The loss read for the log is the divergence check: no extra device round trip.
+                    if (!Double.isFinite(ModelOutput.total(l))) {
+                        throw new TrainingDivergedException(firstStep + steps, epoch, ModelOutput.total(l));
                     }
+                    classification += l[2];
+                    aux += l[3];
+                    total += (double) l[2] + l[3];
+                    readSteps += unreadSteps;
+                    unreadSteps = 0;
+                    backend.fill(sums, 0);
                     if (log != null) {
-                        log.write(new StepRecord(firstStep + steps, epoch, out.classificationLoss(),
-                                hasAux ? out.auxiliaryLoss() : null, out.totalLoss(), batch.size() / (ms / 1000)));
+                        log.write(new StepRecord(firstStep + steps, epoch, l[0], hasAux ? (double) l[1] : null,
+                                ModelOutput.total(l), batch.size() / (ms / 1000)));
                     }
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                progress.stepDone(steps, samples, total / steps, elapsed > 0 ? samples / elapsed : 0);
+                progress.stepDone(steps, samples, total / Math.max(1, readSteps),
+                        elapsed > 0 ? samples / elapsed : 0);
             }
+        }
+        if (unreadSteps > 0) {
+            float[] l = backend.toFloats(unread);
+            classification += l[2];
+            aux += l[3];
+            total += (double) l[2] + l[3];
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double n = Math.max(1, steps);

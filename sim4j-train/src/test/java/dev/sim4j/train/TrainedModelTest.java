@@ -14,7 +14,7 @@ import dev.sim4j.data.spec.FeatureDef;
 import dev.sim4j.data.spec.FeatureSpec;
 import dev.sim4j.data.spec.ReferenceSpecs;
 import dev.sim4j.engine.DType;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelCheckpoint;
 import dev.sim4j.model.sim.ModelConfig;

@@ -3,6 +3,7 @@ package dev.sim4j.cuda.backend;
 import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.AttentionKernels;
 import java.util.Arrays;
 
 /**
@@ -10,16 +11,20 @@ import java.util.Arrays;
  * features. Kernels in {@code kernels/attention.cu}; every reduction runs in a fixed order inside one thread, warp or
  * block, so results are bit-identical from run to run.
  */
-public final class CudaAttention {
+public final class CudaAttention implements AttentionKernels {
     /** Row kernels run one warp per row, this many warps per block. */
     private static final int WARPS_PER_BLOCK = Launches.THREADS / 32;
     /** Top-k runs one block per row, grid-striding over the rows beyond this many blocks. */
     private static final int MAX_ROW_BLOCKS = 65535;
 
-    private final CudaBackend be;
+    /** Set once by the backend right after construction (the families exist before the backend that owns them). */
+    private CudaBackend be;
 
-    CudaAttention(CudaBackend be) {
-        this.be = be;
+    CudaAttention() {
+    }
+
+    void bind(CudaBackend backend) {
+        this.be = backend;
     }
 
     private Kernel kernel(String name) {

@@ -5,6 +5,7 @@ import static dev.sim4j.cuda.backend.CudaBackend.cuda;
 import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.DenseKernels;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * weights, broadcast over time). Kernels in {@code kernels/dense.cu}; products through cuBLAS. Element-wise kernels
  * round as the scalar reference does in F32 (one rounding of the double result), reductions run in a fixed order.
  */
-public final class CudaDense {
+public final class CudaDense implements DenseKernels {
     private static final String FAMILY = "dense";
     /** Row-reduction kernels run one warp per row: this many rows per block. */
     private static final int ROWS_PER_BLOCK = Launches.THREADS / 32;
@@ -21,10 +22,33 @@ public final class CudaDense {
     private static final int MIN_CHUNK_ROWS = 64;
     private static final int MAX_CHUNKS = 4096;
 
-    private final CudaBackend be;
+    /** Set once by the backend right after construction (the families exist before the backend that owns them). */
+    private CudaBackend be;
 
-    CudaDense(CudaBackend be) {
-        this.be = be;
+    CudaDense() {
+    }
+
+    void bind(CudaBackend backend) {
+        this.be = backend;
+    }
+
+    /** t = value: a 32-bit memset of the float's (or int's) bits. */
+    @Override
+    public void fill(Tensor t, double value) {
+        CudaTensor c = CudaBackend.cuda(t);
+        int bits = c.dtype() == dev.sim4j.engine.DType.I32 ? (int) value : Float.floatToRawIntBits((float) value);
+        be.driver().memset32(c.address(), bits, c.size(), be.stream().handle());
+    }
+
+    /** dst = src, one device-to-device copy on the stream. */
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        CudaTensor s = CudaBackend.cuda(src);
+        CudaTensor d = CudaBackend.cuda(dst);
+        if (s.size() != d.size() || s.dtype() != d.dtype()) {
+            throw new IllegalArgumentException("copy " + s + " to " + d);
+        }
+        be.driver().copyDeviceToDevice(d.address(), s.address(), s.size() * s.dtype().bytes(), be.stream().handle());
     }
 
     private Kernel kernel(String name) {

@@ -4,6 +4,7 @@ import static dev.sim4j.cuda.backend.CudaBackend.cuda;
 
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.EmbeddingKernels;
 import dev.sim4j.engine.TensorScope;
 import java.util.Arrays;
 import java.util.List;
@@ -15,15 +16,19 @@ import java.util.List;
  * position, one float add at a time, as the scalar reference's loop does: no float atomics, and the F32 result is the
  * reference's bit for bit.
  */
-public final class CudaEmbeddings {
+public final class CudaEmbeddings implements EmbeddingKernels {
     private static final String FAMILY = "embeddings";
     /** Warps per block of the segment reduction. */
     private static final int REDUCE_WARPS = 8;
 
-    private final CudaBackend be;
+    /** Set once by the backend right after construction (the families exist before the backend that owns them). */
+    private CudaBackend be;
 
-    CudaEmbeddings(CudaBackend be) {
-        this.be = be;
+    CudaEmbeddings() {
+    }
+
+    void bind(CudaBackend backend) {
+        this.be = backend;
     }
 
     /** out[n, :] = table[ids[n], :], for table [R,E], ids I32 [N] (any shape), out [N,E]. */

@@ -3,6 +3,7 @@ package dev.sim4j.cuda.backend;
 import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.LossKernels;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 
@@ -11,14 +12,18 @@ import java.util.Arrays;
  * Each reduction is two launches: per-block partial sums in double over a grid fixed by the element count, then one
  * block adding the partials in a fixed order and storing the float result; so a loss is bit-identical from run to run.
  */
-public final class CudaLosses {
+public final class CudaLosses implements LossKernels {
     /** At most this many partial sums (the finishing block adds them; beyond it threads loop over their elements). */
     private static final int MAX_PARTIALS = 1024;
 
-    private final CudaBackend be;
+    /** Set once by the backend right after construction (the families exist before the backend that owns them). */
+    private CudaBackend be;
 
-    CudaLosses(CudaBackend be) {
-        this.be = be;
+    CudaLosses() {
+    }
+
+    void bind(CudaBackend backend) {
+        this.be = backend;
     }
 
     private Kernel kernel(String name) {

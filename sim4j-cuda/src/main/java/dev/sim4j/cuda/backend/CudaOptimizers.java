@@ -5,6 +5,7 @@ import static dev.sim4j.cuda.backend.CudaBackend.cuda;
 import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.OptimizerKernels;
 import java.util.Arrays;
 
 /**
@@ -14,12 +15,16 @@ import java.util.Arrays;
  * updates equal the F32 scalar reference's bit for bit, but for the last bit of {@code pow} in Adam's step size.
  * Scalar coefficients are passed as doubles (their bits in a 64-bit argument slot).
  */
-public final class CudaOptimizers {
+public final class CudaOptimizers implements OptimizerKernels {
     private static final String FAMILY = "optimizers";
-    private final CudaBackend be;
+    /** Set once by the backend right after construction (the families exist before the backend that owns them). */
+    private CudaBackend be;
 
-    CudaOptimizers(CudaBackend be) {
-        this.be = be;
+    CudaOptimizers() {
+    }
+
+    void bind(CudaBackend backend) {
+        this.be = backend;
     }
 
     /** counter[0] += 1 on the device, for an I32 [1] counter. */

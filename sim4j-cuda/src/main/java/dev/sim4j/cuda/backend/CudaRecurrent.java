@@ -2,17 +2,22 @@ package dev.sim4j.cuda.backend;
 
 import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.RecurrentKernels;
 import java.util.Arrays;
 
 /**
  * The GRU cell and the AUGRU update, forward and backward: element-wise over [B, H] (gates of [B, 3H] in the
  * reference's layout z, r, n), intermediates in double as the reference. Kernels in {@code kernels/recurrent.cu}.
  */
-public final class CudaRecurrent {
-    private final CudaBackend be;
+public final class CudaRecurrent implements RecurrentKernels {
+    /** Set once by the backend right after construction (the families exist before the backend that owns them). */
+    private CudaBackend be;
 
-    CudaRecurrent(CudaBackend be) {
-        this.be = be;
+    CudaRecurrent() {
+    }
+
+    void bind(CudaBackend backend) {
+        this.be = backend;
     }
 
     private Kernel kernel(String name) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.sim4j.cuda.backend.CudaTwins.T;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import java.util.Arrays;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -50,8 +50,9 @@ class CudaOptimizersTest {
                         CudaTwins.T v = h.uniform(0, 1, s);
                         Tensor[] want = f32Inputs(h, s, p, g, m, v);
                         h.ref.adamUpdate(p.on(h.ref), g.on(h.ref), m.on(h.ref), v.on(h.ref), 0.01, 0.9, 0.999, 1e-7,
-                                wd, step);
-                        f32.adamUpdate(want[0], want[1], want[2], want[3], 0.01, 0.9, 0.999, 1e-7, wd, step);
+                                wd, h.ref.upload(new int[] {step}, 1));
+                        f32.adamUpdate(want[0], want[1], want[2], want[3], 0.01, 0.9, 0.999, 1e-7, wd,
+                                f32.upload(new int[] {step}, 1));
                         Tensor stepT = h.gpu.upload(new int[] {step}, 1);
                         h.gpu.optimizers.adamUpdate(p.on(h.gpu), g.on(h.gpu), m.on(h.gpu), v.on(h.gpu), 0.01, 0.9,
                                 0.999, 1e-7, wd, stepT);
@@ -104,9 +105,10 @@ class CudaOptimizersTest {
                         Tensor stepT = h.gpu.upload(new int[] {step}, 1);
                         int[] listed = Arrays.copyOf(rows, count);
                         h.ref.adamUpdateRows(p.on(h.ref), g.on(h.ref), m.on(h.ref), v.on(h.ref),
-                                rowsT.on(h.ref).rows(0, count), 0.02, 0.8, 0.99, 1e-7, wd, step);
-                        f32.adamUpdateRows(want[0], want[1], want[2], want[3], f32.upload(listed, count), 0.02, 0.8,
-                                0.99, 1e-7, wd, step);
+                                rowsT.on(h.ref), h.ref.upload(new int[] {count}, 1), 0.02, 0.8, 0.99, 1e-7, wd,
+                                h.ref.upload(new int[] {step}, 1));
+                        f32.adamUpdateRows(want[0], want[1], want[2], want[3], f32.upload(listed, count), f32.upload(new int[] {count}, 1), 0.02, 0.8,
+                                0.99, 1e-7, wd, f32.upload(new int[] {step}, 1));
                         h.gpu.optimizers.adamUpdateRows(p.on(h.gpu), g.on(h.gpu), m.on(h.gpu), v.on(h.gpu),
                                 rowsT.on(h.gpu), countT, 0.02, 0.8, 0.99, 1e-7, wd, stepT);
                         h.check(p, ELEM, 1e-6, "adamUpdateRows" + what);
@@ -175,7 +177,7 @@ class CudaOptimizersTest {
                 int stepNo = t;
                 h.gpu.optimizers.increment(step);
                 h.ref.adamUpdate(p.on(h.ref), g.on(h.ref), m.on(h.ref), v.on(h.ref), 0.001, 0.9, 0.999, 1e-8, 0,
-                        stepNo);
+                        h.ref.upload(new int[] {stepNo}, 1));
                 h.gpu.optimizers.adamUpdate(p.on(h.gpu), g.on(h.gpu), m.on(h.gpu), v.on(h.gpu), 0.001, 0.9, 0.999,
                         1e-8, 0, step);
             }

@@ -8,7 +8,7 @@ import dev.sim4j.cuda.GpuTests;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -7,7 +7,9 @@ import java.util.Arrays;
 
 /**
  * A tensor in Java heap memory: a float[], double[] or int[] with an offset (views share the array). The heap is
- * the CPU backends' device memory, so closing is a no-op and the garbage collector owns the lifetime.
+ * the CPU backends' device memory, so closing is a no-op and the garbage collector owns the lifetime. Shared by the
+ * fast backend (which reads the arrays directly) and the reference (which goes element by element through
+ * {@link #get} and {@link #set}, in double).
  */
 public final class CpuTensor implements Tensor {
     final Backend backend;
@@ -40,7 +42,16 @@ public final class CpuTensor implements Tensor {
         this.size = (int) n;
     }
 
-    static CpuTensor allocate(Backend backend, DType dtype, int... shape) {
+    /** {@code x} as a heap tensor; throws when it belongs to another kind of device. */
+    public static CpuTensor of(Tensor x) {
+        if (!(x instanceof CpuTensor c)) {
+            throw new IllegalArgumentException("not a CPU tensor: " + x);
+        }
+        return c;
+    }
+
+    /** A new tensor of zeros owned by {@code backend}. */
+    public static CpuTensor allocate(Backend backend, DType dtype, int... shape) {
         long n = 1;
         for (int s : shape) {
             n *= s;
@@ -91,7 +102,13 @@ public final class CpuTensor implements Tensor {
         return new CpuTensor(backend, dtype, s, f, d, i, offset + from * rowSize);
     }
 
-    double get(int k) {
+    /** The number of elements. */
+    public int elements() {
+        return size;
+    }
+
+    /** Element k (row-major, from the view's start) as a double, whatever the type. */
+    public double get(int k) {
         return switch (dtype) {
             case F32 -> f[offset + k];
             case F64 -> d[offset + k];
@@ -99,7 +116,8 @@ public final class CpuTensor implements Tensor {
         };
     }
 
-    void set(int k, double v) {
+    /** Stores v into element k, rounded to the tensor's type (a cast for I32). */
+    public void set(int k, double v) {
         switch (dtype) {
             case F32 -> f[offset + k] = (float) v;
             case F64 -> d[offset + k] = v;
@@ -107,7 +125,8 @@ public final class CpuTensor implements Tensor {
         }
     }
 
-    int getInt(int k) {
+    /** Element k of an I32 tensor. */
+    public int getInt(int k) {
         return i[offset + k];
     }
 

@@ -30,8 +30,6 @@ public final class DienAttention {
     private Tensor y1;
     private Tensor mask;
     private Tensor a;
-    /** Row b repeated T times: gathers broadcast a [B, N] row over time, scatter-adds sum over time. */
-    private Tensor repeat;
 
     public DienAttention(ParameterFactory f, String name, int targetDim, int hidden) {
         this.be = f.backend();
@@ -46,17 +44,6 @@ public final class DienAttention {
     private static Tensor block(Tensor kernel, int k) {
         int hid = kernel.dim(0) / 4;
         return kernel.rows(k * hid, (k + 1) * hid);
-    }
-
-    private Tensor repeat(int b, int t) {
-        if (repeat == null || repeat.size() != (long) b * t) {
-            int[] ids = new int[b * t];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = i / t;
-            }
-            repeat = be.upload(ids, b * t);
-        }
-        return repeat;
     }
 
     /**
@@ -82,7 +69,7 @@ public final class DienAttention {
         be.matmul(q, false, wq, false, zq, 0);
         be.addRowVector(zq, dense0.bias().value());
         Tensor z0 = Tensors.empty(be, b * t, width);
-        be.gatherRows(zq, repeat(b, t), z0);
+        be.broadcastOverTime(zq, z0.reshape(b, t, width));
         Tensor hFlat = h.reshape(b * t, hid);
         be.matmul(hFlat, false, wh, false, z0, 1);
         qh = Tensors.empty(be, b, t, hid);
@@ -120,7 +107,7 @@ public final class DienAttention {
         Tensor hFlat = h.reshape(b * t, hid);
         // The q term's gradient: dz0 summed over time.
         Tensor dzq = Tensors.zeros(be, b, width);
-        be.scatterAddRows(dz0, repeat(b, t), dzq);
+        be.sumOverTime(dz0.reshape(b, t, width), dzq);
         be.sumRows(dzq, dense0.bias().grad(), 1);
         // dW0 += q^T dzq; dW1 += h^T dz0; dW2 += q^T dzq - h^T dz0; dW3 += (q * h)^T dz0.
         be.matmul(q, true, dzq, false, block(grad, 0), 1);

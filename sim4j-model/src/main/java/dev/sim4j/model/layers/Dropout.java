@@ -2,21 +2,21 @@ package dev.sim4j.model.layers;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.model.init.Seeds;
-import java.util.SplittableRandom;
 
 /**
- * Inverted dropout with a deterministic mask: call i draws its mask from stream (seed, "dropout/" + i), keeping each
- * unit with probability 1 - rate and scaling kept units by 1 / (1 - rate). Disabled (the identity) when rate <= 0;
- * the reference's default rate is -1.
+ * Inverted dropout with a deterministic mask drawn on the device ({@link Backend#dropoutMask}): the mask of a
+ * training pass is a function of (this layer's seed, the pass's salt, the trainer's step counter, element), keeping
+ * each unit with probability 1 - rate and scaling kept units by 1 / (1 - rate). The step counter is a device tensor,
+ * so a replayed step draws a fresh mask without the host. Disabled (the identity) when rate <= 0; the reference's
+ * default rate is -1.
  */
 public final class Dropout {
     private final Backend be;
     private final double rate;
     private final long seed;
-    private long calls;
     private Tensor mask;
 
+    /** Dropout at {@code rate} (<= 0: off) with this layer's {@code seed} (derived from its name). */
     public Dropout(Backend be, double rate, long seed) {
         if (rate >= 1) {
             throw new IllegalArgumentException("dropout rate must be < 1, got " + rate);
@@ -30,20 +30,22 @@ public final class Dropout {
         return rate > 0;
     }
 
-    /** y [N, D] = x * mask / (1 - rate) when enabled and {@code training}, else x itself. */
-    public Tensor forward(Tensor x, boolean training) {
+    /**
+     * y [N, D] = x * mask / (1 - rate) when enabled and {@code training}, else x itself. {@code step} is the trainer's
+     * step counter (I32 [1]) the mask is drawn from and {@code salt} tells apart the passes of one step (micro-batch
+     * numbers); both are needed only when the layer drops.
+     */
+    public Tensor forward(Tensor x, boolean training, Tensor step, long salt) {
         if (!enabled() || !training) {
             mask = null;
             return x;
         }
-        SplittableRandom rng = Seeds.stream(seed, "dropout/" + calls++);
-        double[] m = new double[(int) x.size()];
-        double keep = 1 / (1 - rate);
-        for (int k = 0; k < m.length; k++) {
-            m[k] = rng.nextDouble() >= rate ? keep : 0;
+        if (step == null) {
+            throw new IllegalStateException("dropout needs the trainer's step counter (ForwardPass.step) to draw from");
         }
-        mask = be.upload(m, x.shape());
-        Tensor y = Tensors.zeros(be, x.shape());
+        mask = Tensors.empty(be, x.shape());
+        be.dropoutMask(seed, salt, step, rate, mask);
+        Tensor y = Tensors.empty(be, x.shape());
         be.mul(x, mask, y);
         return y;
     }
@@ -53,7 +55,7 @@ public final class Dropout {
         if (mask == null) {
             return dy;
         }
-        Tensor dx = Tensors.zeros(be, dy.shape());
+        Tensor dx = Tensors.empty(be, dy.shape());
         be.mul(dy, mask, dx);
         return dx;
     }

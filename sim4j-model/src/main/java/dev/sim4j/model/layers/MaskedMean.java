@@ -18,21 +18,9 @@ public final class MaskedMean {
 
     public Tensor forward(Tensor x, Tensor mask) {
         int b = x.dim(0);
-        int k = x.dim(1);
-        Tensor ones = Tensors.zeros(be, k);
-        be.fill(ones, 1);
-        Tensor count = Tensors.zeros(be, b);
-        Tensor onesRows = Tensors.zeros(be, b, k);
-        be.addRowVector(onesRows, ones);
-        be.rowDot(mask, onesRows, count);
-        // 1 / (count + 1) on the host: the Backend has no reciprocal kernel; [B] values only.
-        double[] c = be.toDoubles(count);
-        for (int i = 0; i < c.length; i++) {
-            c[i] = 1 / (c[i] + 1);
-        }
-        Tensor inv = be.upload(c, b);
-        weights = Tensors.zeros(be, b, k);
-        be.mulRows(mask, inv, weights);
+        // mask / (count + 1) per row, on the device (the count of a 0/1 mask is exact in float).
+        weights = Tensors.empty(be, mask.shape());
+        be.maskedMeanWeights(mask, weights);
         Tensor out = Tensors.zeros(be, b, x.dim(2));
         be.weightedSum(weights, x, out);
         this.x = x;

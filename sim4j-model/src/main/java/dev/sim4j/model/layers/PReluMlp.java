@@ -35,8 +35,16 @@ public final class PReluMlp {
         this.output = new Dense(f, name + ".output", width, 1);
     }
 
-    /** logit [N] for x [N, in]; dropout (if enabled) only when {@code training}. */
-    public Tensor forward(Tensor x, boolean training) {
+    /** logit [N] for x [N, in] at inference (no dropout). */
+    public Tensor forward(Tensor x) {
+        return forward(x, false, null, 0);
+    }
+
+    /**
+     * logit [N] for x [N, in]; dropout (if enabled) only when {@code training}, drawn from the trainer's step
+     * counter {@code step} (I32 [1]) and the pass's {@code salt} (see {@link Dropout#forward}).
+     */
+    public Tensor forward(Tensor x, boolean training, Tensor step, long salt) {
         preActivations.clear();
         Tensor h = x;
         for (int i = 0; i < hidden.size(); i++) {
@@ -45,7 +53,7 @@ public final class PReluMlp {
             h = Tensors.zeros(be, pre.shape());
             be.prelu(pre, alphas.get(i).value(), h);
         }
-        h = dropout.forward(h, training);
+        h = dropout.forward(h, training, step, salt);
         Tensor logit = output.forward(h);
         return logit.reshape(logit.dim(0));
     }

@@ -13,7 +13,8 @@ import java.util.List;
  * p_click = sigmoid(AuxMLP([h_t, e_pos[t+1]])) + 1e-6, p_noclick = sigmoid(AuxMLP([h_t, e_neg[t+1]])) + 1e-6,
  * aux = mean over all B (T - 1) entries of mask[t+1] (-log p_click - log(1 - p_noclick)) (masked entries count in
  * the denominator). The click and no-click inputs go through the MLP ({@code aux_mlp}) stacked as one batch of
- * 2 B (T - 1) rows. states [B, T, H], positive / negative [B, T, 2E] (masked), mask [B, T] -> loss.
+ * 2 B (T - 1) rows. states [B, T, H], positive / negative [B, T, 2E] (masked), mask [B, T] -> the loss, into a
+ * one-element device tensor.
  */
 public final class AuxiliaryLoss {
     /** Gradients of the inputs: dStates [B, T, H], dPositive and dNegative [B, T, 2E]. */
@@ -46,11 +47,13 @@ public final class AuxiliaryLoss {
     }
 
     /**
-     * The loss; the gradients for {@link #backward()} are computed here too, scaled by {@code weight}. The MLP's first
-     * layer is split by rows of its kernel: [h_t, e] W = h_t W_h + e W_e, so h_t W_h is computed once and shared by
-     * the click and no-click rows instead of twice inside two concatenated inputs.
+     * The loss, written on the device into {@code loss} (one element) as {@code weight * lossWeight * aux}, added to
+     * what it holds when {@code accumulate}; the gradients for {@link #backward()} are computed here too, scaled by
+     * {@code weight}. The MLP's first layer is split by rows of its kernel: [h_t, e] W = h_t W_h + e W_e, so h_t W_h
+     * is computed once and shared by the click and no-click rows instead of twice inside two concatenated inputs.
      */
-    public double forward(Tensor states, Tensor positive, Tensor negative, Tensor mask, double weight) {
+    public void forward(Tensor states, Tensor positive, Tensor negative, Tensor mask, double weight, Tensor loss,
+                        double lossWeight, boolean accumulate) {
         b = states.dim(0);
         t = states.dim(1);
         hidden = states.dim(2);
@@ -73,8 +76,8 @@ public final class AuxiliaryLoss {
         be.axpy(1, shared, pre.rows(n, 2 * n));
         Tensor logits = mlp.forwardFromFirst(pre);
         dLogits = Tensors.zeros(be, 2 * n);
-        return be.auxiliaryLoss(logits.rows(0, n), logits.rows(n, 2 * n), maskTail,
-                dLogits.rows(0, n), dLogits.rows(n, 2 * n), weight) * weight;
+        be.auxiliaryLoss(logits.rows(0, n), logits.rows(n, 2 * n), maskTail, dLogits.rows(0, n),
+                dLogits.rows(n, 2 * n), weight, loss, weight * lossWeight, accumulate);
     }
 
     /** Accumulates the MLP's gradients and returns the inputs' gradients. */

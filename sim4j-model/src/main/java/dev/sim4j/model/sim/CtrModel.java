@@ -14,12 +14,21 @@ public interface CtrModel {
     /** Every parameter, with the names and shapes of checkpoint-format.md. */
     ParameterSet parameters();
 
-    /** Training forward: logits [B], losses (dropout active if configured); keeps what the backward needs. */
-    ModelOutput forward(ModelInput input);
+    /**
+     * Training forward: logits [B] and the losses, written on the device into the model's losses tensor with the
+     * pass's weight (dropout active if configured, drawn from the pass's step counter); keeps what the backward needs.
+     * Reads nothing back from the device.
+     */
+    ModelOutput forward(ModelInput input, ForwardPass pass);
+
+    /** {@link #forward(ModelInput, ForwardPass)} of a whole batch without a trainer (no step counter for dropout). */
+    default ModelOutput forward(ModelInput input) {
+        return forward(input, ForwardPass.whole(null));
+    }
 
     /** Accumulates the gradients of the last forward's total loss into every parameter's gradient. */
     void backward();
 
-    /** Inference: the prediction logit [B], no dropout, no losses (the label is not read). */
+    /** Inference: the prediction logit [B], no dropout, no losses (the label is not read); reads nothing back. */
     Tensor predict(ModelInput input);
 }

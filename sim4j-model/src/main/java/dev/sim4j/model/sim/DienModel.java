@@ -22,6 +22,8 @@ public final class DienModel implements CtrModel {
     private final DienBlock dien;
     private final PReluMlp mlp;
     private final AuxiliaryLoss aux;
+    /** [2]: classification and auxiliary loss of the last forward, on the device (outlives every step's scope). */
+    private final Tensor losses;
 
     private ModelInput input;
     private Tensor user;
@@ -43,6 +45,7 @@ public final class DienModel implements CtrModel {
         this.dien = new DienBlock(f, "dien", item, h, config.augruForm());
         this.aux = new AuxiliaryLoss(f, "aux_mlp", h, item, config.auxMlp());
         this.parameters = f.parameters();
+        this.losses = Tensors.zeros(backend, 2);
     }
 
     @Override
@@ -55,27 +58,30 @@ public final class DienModel implements CtrModel {
         return parameters;
     }
 
-    private Tensor[] logit(ModelInput in, boolean training) {
+    /** The logit; {@code step} is the dropout step counter when training, null at inference. */
+    private Tensor[] logit(ModelInput in, boolean training, Tensor step, long salt) {
         int l = config.longLength();
         user = embedding.user(in);
         target = embedding.target(in);
         shortPart = embedding.history(in, l, l + config.shortLength());
         dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
-        Tensor logit = mlp.forward(Tensors.concat(be, target, dienOut.interest(), user), training);
+        Tensor logit = mlp.forward(Tensors.concat(be, target, dienOut.interest(), user), training, step, salt);
         return new Tensor[] {logit};
     }
 
     @Override
-    public ModelOutput forward(ModelInput in) {
+    public ModelOutput forward(ModelInput in, ForwardPass pass) {
         input = in;
-        Tensor[] out = logit(in, true);
+        Tensor[] out = logit(in, true, pass.step(), pass.microBatch());
         dLogit = Tensors.zeros(be, in.batch());
-        double bce = be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0);
+        be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0,
+                losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1), pass.lossWeight(),
+                pass.accumulate());
         int l = config.longLength();
         negativeShort = embedding.negatives(in, l, l + config.shortLength());
-        double auxLoss = aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(),
-                shortPart.mask(), 1.0);
-        return new ModelOutput(out[0], null, bce, auxLoss, bce + auxLoss);
+        aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(), shortPart.mask(), 1.0,
+                losses.rows(ModelOutput.AUXILIARY, ModelOutput.AUXILIARY + 1), pass.lossWeight(), pass.accumulate());
+        return new ModelOutput(out[0], null, losses);
     }
 
     @Override
@@ -96,6 +102,6 @@ public final class DienModel implements CtrModel {
 
     @Override
     public Tensor predict(ModelInput in) {
-        return logit(in, false)[0];
+        return logit(in, false, null, 0)[0];
     }
 }

@@ -20,6 +20,8 @@ public final class DinModel implements CtrModel {
     private final InputEmbedding embedding;
     private final DotAttention attention;
     private final PReluMlp mlp;
+    /** [2]: classification loss of the last forward and a 0 for the auxiliary one, on the device. */
+    private final Tensor losses;
 
     private ModelInput input;
     private Tensor user;
@@ -37,6 +39,7 @@ public final class DinModel implements CtrModel {
                 config.dropout());
         this.attention = new DotAttention(backend);
         this.parameters = f.parameters();
+        this.losses = Tensors.zeros(backend, 2);
     }
 
     @Override
@@ -49,21 +52,25 @@ public final class DinModel implements CtrModel {
         return parameters;
     }
 
-    private Tensor logit(ModelInput in, boolean training) {
+    /** The logit; {@code step} is the dropout step counter when training, null at inference. */
+    private Tensor logit(ModelInput in, boolean training, Tensor step, long salt) {
         user = embedding.user(in);
         target = embedding.target(in);
         history = embedding.history(in, 0, config.historyLength());
         DotAttention.Result g = attention.forward(history.vectors(), target, history.mask());
-        return mlp.forward(Tensors.concat(be, target, g.output(), user), training);
+        return mlp.forward(Tensors.concat(be, target, g.output(), user), training, step, salt);
     }
 
     @Override
-    public ModelOutput forward(ModelInput in) {
+    public ModelOutput forward(ModelInput in, ForwardPass pass) {
         input = in;
-        Tensor logit = logit(in, true);
+        Tensor logit = logit(in, true, pass.step(), pass.microBatch());
         dLogit = Tensors.zeros(be, in.batch());
-        double bce = be.binaryCrossEntropy(logit, in.label(), dLogit, 1.0);
-        return new ModelOutput(logit, null, bce, 0, bce);
+        // DIN has no auxiliary loss: its element stays the 0 it was allocated with.
+        be.binaryCrossEntropy(logit, in.label(), dLogit, 1.0,
+                losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1), pass.lossWeight(),
+                pass.accumulate());
+        return new ModelOutput(logit, null, losses);
     }
 
     @Override
@@ -80,6 +87,6 @@ public final class DinModel implements CtrModel {
 
     @Override
     public Tensor predict(ModelInput in) {
-        return logit(in, false);
+        return logit(in, false, null, 0);
     }
 }

@@ -38,6 +38,8 @@ public final class SimModel implements CtrModel {
     private final DienBlock dien;
     private final PReluMlp stageTwo;
     private final AuxiliaryLoss aux;
+    /** [2]: classification and auxiliary loss of the last forward, on the device (outlives every step's scope). */
+    private final Tensor losses;
 
     // forward state for the backward
     private ModelInput input;
@@ -67,6 +69,7 @@ public final class SimModel implements CtrModel {
         this.esu = new DotAttention(backend);
         this.mean = new MaskedMean(backend);
         this.parameters = f.parameters();
+        this.losses = Tensors.zeros(backend, 2);
     }
 
     @Override
@@ -79,7 +82,8 @@ public final class SimModel implements CtrModel {
         return parameters;
     }
 
-    private Tensor[] logits(ModelInput in, boolean training) {
+    /** Both logits; {@code step} is the dropout step counter when training, null at inference. */
+    private Tensor[] logits(ModelInput in, boolean training, Tensor step, long salt) {
         int l = config.longLength();
         user = embedding.user(in);
         target = embedding.target(in);
@@ -87,32 +91,34 @@ public final class SimModel implements CtrModel {
         shortPart = embedding.history(in, l, l + config.shortLength());
         // GSU
         DotAttention.Result g = gsu.forward(longPart.vectors(), target, longPart.mask());
-        Tensor one = stageOne.forward(Tensors.concat(be, target, g.output(), user), training);
+        Tensor one = stageOne.forward(Tensors.concat(be, target, g.output(), user), training, step, salt);
         // ESU over the top-K
         TopKSelection.Selection sel = topK.forward(g.weights(), longPart.vectors());
         DotAttention.Result att = esu.forward(sel.values(), target, sel.mask());
         Tensor avg = mean.forward(sel.values(), sel.mask());
         dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
         Tensor two = stageTwo.forward(
-                Tensors.concat(be, att.output(), avg, target, dienOut.interest(), user), training);
+                Tensors.concat(be, att.output(), avg, target, dienOut.interest(), user), training, step, salt);
         return new Tensor[] {one, two};
     }
 
     @Override
-    public ModelOutput forward(ModelInput in) {
+    public ModelOutput forward(ModelInput in, ForwardPass pass) {
         input = in;
-        Tensor[] out = logits(in, true);
+        Tensor[] out = logits(in, true, pass.step(), pass.microBatch());
         int b = in.batch();
         dLogitOne = Tensors.zeros(be, b);
         dLogitTwo = Tensors.zeros(be, b);
-        double bceOne = be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5);
-        double bceTwo = be.binaryCrossEntropy(out[1], in.label(), dLogitTwo, 0.5);
+        // classification = 0.5 (BCE1 + BCE2): the second adds into the first's element.
+        Tensor classification = losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1);
+        be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5, classification, 0.5 * pass.lossWeight(),
+                pass.accumulate());
+        be.binaryCrossEntropy(out[1], in.label(), dLogitTwo, 0.5, classification, 0.5 * pass.lossWeight(), true);
         int l = config.longLength();
         negativeShort = embedding.negatives(in, l, l + config.shortLength());
-        double auxLoss = aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(),
-                shortPart.mask(), 1.0);
-        double classification = 0.5 * (bceOne + bceTwo);
-        return new ModelOutput(out[1], out[0], classification, auxLoss, classification + auxLoss);
+        aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(), shortPart.mask(), 1.0,
+                losses.rows(ModelOutput.AUXILIARY, ModelOutput.AUXILIARY + 1), pass.lossWeight(), pass.accumulate());
+        return new ModelOutput(out[1], out[0], losses);
     }
 
     @Override
@@ -152,6 +158,6 @@ public final class SimModel implements CtrModel {
 
     @Override
     public Tensor predict(ModelInput in) {
-        return logits(in, false)[1];
+        return logits(in, false, null, 0)[1];
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

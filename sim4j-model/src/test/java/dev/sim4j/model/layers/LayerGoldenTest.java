@@ -2,11 +2,12 @@ package dev.sim4j.model.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import dev.sim4j.model.init.ParameterFactory;
 import dev.sim4j.model.loss.AuxiliaryLoss;
 import dev.sim4j.model.params.Parameter;
@@ -82,7 +83,9 @@ class LayerGoldenTest {
         Tensor mask = be.upload(m, b, t);
         Tensor states = be.upload(new double[b * t * 3], b, t, 3);
         Tensor items = be.upload(new double[b * t * 2], b, t, 2);
-        double loss = aux.forward(states, items, items, mask, 1.0);
+        Tensor lossTensor = be.zeros(be.floatType(), 1);
+        aux.forward(states, items, items, mask, 1.0, lossTensor, 1.0, false);
+        double loss = be.toDoubles(lossTensor)[0];
         double per = -Math.log(sigmoid(beta) + 1e-6) - Math.log(1 - sigmoid(beta) - 1e-6);
         // live entries use mask[t+1], t = 0..8: row 0 -> positions 6..9 = 4, row 1 -> positions 1..9 = 9
         assertEquals((4 + 9) * per / (b * 9), loss, 1e-14);
@@ -158,9 +161,14 @@ class LayerGoldenTest {
         System.out.println("dropout: seed 99");
         Dropout d1 = new Dropout(be, 0.25, 99);
         Dropout d2 = new Dropout(be, 0.25, 99);
-        double[] y1 = be.toDoubles(d1.forward(x, true));
-        double[] y2 = be.toDoubles(d2.forward(x, true));
+        Tensor step = be.upload(new int[] {1}, 1);
+        double[] y1 = be.toDoubles(d1.forward(x, true, step, 0));
+        double[] y2 = be.toDoubles(d2.forward(x, true, step, 0));
         assertArrayEquals(y1, y2, 0);
+        // Another step or another pass of the step (salt) draws another mask.
+        Tensor step2 = be.upload(new int[] {2}, 1);
+        assertFalse(java.util.Arrays.equals(y1, be.toDoubles(new Dropout(be, 0.25, 99).forward(x, true, step2, 0))));
+        assertFalse(java.util.Arrays.equals(y1, be.toDoubles(new Dropout(be, 0.25, 99).forward(x, true, step, 1))));
         int kept = 0;
         for (double v : y1) {
             if (v != 0) {
@@ -172,8 +180,11 @@ class LayerGoldenTest {
         // backward uses the same mask
         assertArrayEquals(y1, be.toDoubles(d1.backward(x)), 0);
         // disabled by default (rate < 0) and at inference
-        assertArrayEquals(ones, be.toDoubles(new Dropout(be, -1, 99).forward(x, true)), 0);
-        assertArrayEquals(ones, be.toDoubles(d1.forward(x, false)), 0);
+        assertArrayEquals(ones, be.toDoubles(new Dropout(be, -1, 99).forward(x, true, step, 0)), 0);
+        assertArrayEquals(ones, be.toDoubles(d1.forward(x, false, null, 0)), 0);
+        // Training with dropout needs the trainer's step counter.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new Dropout(be, 0.25, 99).forward(x, true, null, 0));
     }
 
     @Test

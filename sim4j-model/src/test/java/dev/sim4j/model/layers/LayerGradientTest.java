@@ -3,7 +3,7 @@ package dev.sim4j.model.layers;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import dev.sim4j.model.init.ParameterFactory;
 import dev.sim4j.model.loss.AuxiliaryLoss;
 import dev.sim4j.model.params.Parameter;
@@ -57,7 +57,7 @@ class LayerGradientTest {
         PReluMlp mlp = new PReluMlp(f, "mlp", 4, List.of(6, 3), -1);
         Tensor x = GradCheck.random(be, rng, 1, 5, 4);
         Tensor r = GradCheck.random(be, rng, 1, 5);
-        DoubleSupplier loss = () -> GradCheck.project(be, mlp.forward(x, true), r);
+        DoubleSupplier loss = () -> GradCheck.project(be, mlp.forward(x, true, null, 0), r);
         loss.getAsDouble();
         Tensor dx = mlp.backward(r);
         params(new GradCheck(be, loss), f, rng).all("x", x, dx).verify("preluMlp");
@@ -220,7 +220,11 @@ class LayerGradientTest {
         Tensor pos = GradCheck.random(be, rng, 1, 2, 5, 4);
         Tensor neg = GradCheck.random(be, rng, 1, 2, 5, 4);
         Tensor m = mask(new double[] {0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, 2, 5);
-        DoubleSupplier loss = () -> aux.forward(states, pos, neg, m, 1.0);
+        Tensor lossTensor = be.zeros(be.floatType(), 1);
+        DoubleSupplier loss = () -> {
+            aux.forward(states, pos, neg, m, 1.0, lossTensor, 1.0, false);
+            return be.toDoubles(lossTensor)[0];
+        };
         loss.getAsDouble();
         AuxiliaryLoss.Grads g = aux.backward();
         params(new GradCheck(be, loss), f, rng).all("states", states, g.dStates()).all("pos", pos, g.dPositive())

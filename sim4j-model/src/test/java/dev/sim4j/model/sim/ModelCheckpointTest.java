@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import dev.sim4j.model.checkpoint.CheckpointException;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.testing.TestBatches;

@@ -3,7 +3,7 @@ package dev.sim4j.model.sim;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import dev.sim4j.model.layers.AugruForm;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.testing.GradCheck;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.params.ParameterSet;
 import dev.sim4j.model.testing.GradCheck;

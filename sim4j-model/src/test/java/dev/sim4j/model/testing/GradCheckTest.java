@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
-import dev.sim4j.engine.cpu.ScalarBackend;
+import dev.sim4j.engine.reference.ScalarBackend;
 import org.junit.jupiter.api.Test;
 
 /** The checker itself: it passes a right gradient and catches a gradient off by 0.01 %. */

@@ -1,5 +1,6 @@
 package dev.sim4j.train.optim;
 
+import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.params.ParameterSet;
@@ -23,7 +24,13 @@ public class Adam implements Optimizer {
     protected final double epsilon;
     protected final double weightDecay;
     private final Map<String, Moments> moments = new LinkedHashMap<>();
-    private long steps;
+    /**
+     * The number of the last update, I32 [1] on the parameters' backend: the kernels read it and {@link #step}
+     * advances it on the device, so no step waits for the host; allocated with the moments (outside any step).
+     */
+    private Tensor step;
+    /** The count to start from before the step tensor exists ({@link #restoreSteps} before the first state). */
+    private long initialSteps;
 
     /** Adam with the spec's defaults: beta1 0.9, beta2 0.999, epsilon 1e-7. */
     public Adam(double lr, double weightDecay) {
@@ -55,16 +62,27 @@ public class Adam implements Optimizer {
 
     @Override
     public void step(ParameterSet params) {
-        long t = steps + 1;
+        Tensor t = stepCounter(params);
+        t.backend().increment(t);
         for (Parameter p : params.all()) {
             update(p, moments(p), t);
         }
-        steps = t;
     }
 
-    /** Applies step {@code t} (1-based) to one parameter. */
-    protected void update(Parameter p, Moments mv, long t) {
+    /** Applies the step numbered by {@code t} (I32 [1], 1-based, already advanced) to one parameter. */
+    protected void update(Parameter p, Moments mv, Tensor t) {
         p.value().backend().adamUpdate(p.value(), p.grad(), mv.m(), mv.v(), lr, beta1, beta2, epsilon, weightDecay, t);
+    }
+
+    private Tensor stepCounter(ParameterSet params) {
+        if (step == null) {
+            var backend = params.all().getFirst().value().backend();
+            step = backend.zeros(DType.I32, 1);
+            if (initialSteps != 0) {
+                backend.write(step, new int[] {Math.toIntExact(initialSteps)});
+            }
+        }
+        return step;
     }
 
     private Moments moments(Parameter p) {
@@ -75,14 +93,16 @@ public class Adam implements Optimizer {
         });
     }
 
+    /** Steps taken so far: a read of the device counter, for checkpoints (never inside a step). */
     @Override
     public long steps() {
-        return steps;
+        return step == null ? initialSteps : step.backend().toInts(step)[0];
     }
 
     /** {@code <param>.m} and {@code <param>.v} for every parameter, in the parameters' order. */
     @Override
     public Map<String, Tensor> state(ParameterSet params) {
+        stepCounter(params);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Parameter p : params.all()) {
             Moments mv = moments(p);
@@ -97,6 +117,10 @@ public class Adam implements Optimizer {
         if (steps < 0) {
             throw new IllegalArgumentException("steps must be >= 0, not " + steps);
         }
-        this.steps = steps;
+        if (step == null) {
+            initialSteps = steps;
+        } else {
+            step.backend().write(step, new int[] {Math.toIntExact(steps)});
+        }
     }
 }

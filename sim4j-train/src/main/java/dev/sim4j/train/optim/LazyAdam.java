@@ -19,7 +19,14 @@ public final class LazyAdam extends Adam {
     /** The prefix of the parameters updated row-sparse. */
     public static final String EMBEDDING_PREFIX = "embedding.";
 
-    private Map<String, Tensor> touched = Map.of();
+    /**
+     * The rows of one table a batch touched, both on the device: {@code rows} I32 [N] holds them in increasing order
+     * in {@code rows[0, count)}, {@code count} I32 [1] says how many (as {@link Backend#uniqueRows} writes them).
+     */
+    public record TouchedRows(Tensor rows, Tensor count) {
+    }
+
+    private Map<String, TouchedRows> touched = Map.of();
 
     public LazyAdam(double lr, double weightDecay) {
         super(lr, weightDecay);
@@ -36,24 +43,26 @@ public final class LazyAdam extends Adam {
 
     /**
      * The rows of each embedding table the next batch touched, by parameter name (e.g. {@code embedding.item}):
-     * I32 [n] tensors of distinct row indices in increasing order, as {@link #touchedRows} makes them. Must be set
+     * distinct row indices in increasing order and their count, as {@link #touchedRows} makes them. Must be set
      * before every {@link #step}, which consumes it.
      */
-    public void setTouchedRows(Map<String, Tensor> rows) {
+    public void setTouchedRows(Map<String, TouchedRows> rows) {
         this.touched = Map.copyOf(rows);
     }
 
     /**
      * The distinct rows of {@code table} [R,E] that the lookups {@code ids} (I32 tensors of any shape, e.g. the
-     * target-item and history-item ids of one batch) read: a view of a new I32 tensor on the table's backend.
+     * target-item and history-item ids of one batch) read, found on the table's backend: the count stays there too
+     * (nothing comes back to the host), so the rows tensor is sized for the most rows there could be.
      */
-    public static Tensor touchedRows(Tensor table, List<Tensor> ids) {
+    public static TouchedRows touchedRows(Tensor table, List<Tensor> ids) {
         Backend backend = table.backend();
         long total = ids.stream().mapToLong(Tensor::size).sum();
         int bound = table.dim(0);
         Tensor out = backend.zeros(DType.I32, (int) Math.max(1, Math.min(bound, total)));
-        int count = backend.uniqueRows(ids, bound, out);
-        return out.rows(0, count);
+        Tensor count = backend.zeros(DType.I32, 1);
+        backend.uniqueRows(ids, bound, out, count);
+        return new TouchedRows(out, count);
     }
 
     @Override
@@ -66,17 +75,17 @@ public final class LazyAdam extends Adam {
     }
 
     @Override
-    protected void update(Parameter p, Moments mv, long t) {
+    protected void update(Parameter p, Moments mv, Tensor t) {
         if (!p.name().startsWith(EMBEDDING_PREFIX)) {
             super.update(p, mv, t);
             return;
         }
-        Tensor rows = touched.get(p.name());
+        TouchedRows rows = touched.get(p.name());
         if (rows == null) {
-            throw new IllegalStateException("lazy_adam: no touched rows for " + p.name() + " in step " + t
-                    + " (have " + touched.keySet() + "); call setTouchedRows before each step");
+            throw new IllegalStateException("lazy_adam: no touched rows for " + p.name() + " (have "
+                    + touched.keySet() + "); call setTouchedRows before each step");
         }
-        p.value().backend().adamUpdateRows(p.value(), p.grad(), mv.m(), mv.v(), rows, lr, beta1, beta2, epsilon,
-                weightDecay, t);
+        p.value().backend().adamUpdateRows(p.value(), p.grad(), mv.m(), mv.v(), rows.rows(), rows.count(), lr, beta1,
+                beta2, epsilon, weightDecay, t);
     }
 }

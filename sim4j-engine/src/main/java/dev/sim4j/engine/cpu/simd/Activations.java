@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every element goes through the same lanes of the same vector code (the last partial vector is loaded and stored
  * under a mask rather than finished by a scalar loop), and each lane depends on its own inputs alone, so a result
  * does not depend on where the caller's chunks start. The conformance tests compare with
- * {@link dev.sim4j.engine.cpu.ScalarBackend} in double.
+ * {@link dev.sim4j.engine.reference.ScalarBackend} in double.
  */
 public final class Activations {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -1,4 +1,4 @@
-package dev.sim4j.engine.cpu;
+package dev.sim4j.engine.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.reference.ScalarBackend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,31 +15,35 @@ import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Runs one op on the reference ({@link ScalarBackend} in F64) and on {@link CpuBackend} at 1, 2 and 4 threads, with
- * the same input values on each, then checks the CPU results against the reference within a tolerance and against
- * each other bit for bit. Every tensor is made as a view at an offset into a larger array, so kernels that ignore
- * offsets fail.
+ * Runs one op on the reference ({@link ScalarBackend} in F64) and on every candidate backend (the CPU backend at 1, 2
+ * and 4 threads, a GPU, ...), with the same input values on each, then checks the candidates' results against the
+ * reference within a tolerance and against each other bit for bit. Every tensor is made as a view at an offset into
+ * a larger one with guard values around it, so kernels that ignore offsets, or write past their view, fail.
  */
-final class Twins implements AutoCloseable {
+public final class Twins implements AutoCloseable {
     final Backend ref = new ScalarBackend(DType.F64);
-    final List<Backend> cpus = List.of(new CpuBackend(1), new CpuBackend(2), new CpuBackend(4));
+    final List<Backend> candidates;
     final List<Backend> all = new ArrayList<>();
     final SplittableRandom rnd;
     /** The largest error seen, relative to the allowance, per op (printed by the tests). */
     double worst;
 
-    Twins(long seed) {
+    /** Twins of the reference and {@code candidates}, drawing inputs from {@code seed}. */
+    public Twins(long seed, List<Backend> candidates) {
         rnd = new SplittableRandom(seed);
+        this.candidates = List.copyOf(candidates);
         all.add(ref);
-        all.addAll(cpus);
+        all.addAll(this.candidates);
     }
 
-    /** One logical tensor: its instance on every backend. */
+    /** One logical tensor: its instance on every backend, and the guarded tensor each instance is a view of. */
     final class T {
         final Tensor[] on;
+        final Tensor[] parent;
 
-        T(Tensor[] on) {
+        T(Tensor[] on, Tensor[] parent) {
             this.on = on;
+            this.parent = parent;
         }
 
         Tensor on(Backend b) {
@@ -57,20 +62,34 @@ final class Twins implements AutoCloseable {
         big[1] = -99f;
         big[v.length + 2] = 77f;
         System.arraycopy(v, 0, big, 2, v.length);
+        Tensor[] parents = new Tensor[all.size()];
         for (int k = 0; k < ts.length; k++) {
-            ts[k] = all.get(k).upload(big, big.length).rows(2, 2 + v.length).reshape(shape);
+            parents[k] = all.get(k).upload(big, big.length);
+            ts[k] = parents[k].rows(2, 2 + v.length).reshape(shape);
         }
-        return new T(ts);
+        return new T(ts, parents);
+    }
+
+    /** A float tensor of NaN: an output every kernel must overwrite before reading (an overwritten output's poison). */
+    T poisoned(int... shape) {
+        float[] v = new float[size(shape)];
+        Arrays.fill(v, Float.NaN);
+        return floats(v, shape);
     }
 
     T ints(int[] v, int... shape) {
         Tensor[] ts = new Tensor[all.size()];
         int[] big = new int[v.length + 3];
+        big[0] = 99;
+        big[1] = -99;
+        big[v.length + 2] = 77;
         System.arraycopy(v, 0, big, 2, v.length);
+        Tensor[] parents = new Tensor[all.size()];
         for (int k = 0; k < ts.length; k++) {
-            ts[k] = all.get(k).upload(big, big.length).rows(2, 2 + v.length).reshape(shape);
+            parents[k] = all.get(k).upload(big, big.length);
+            ts[k] = parents[k].rows(2, 2 + v.length).reshape(shape);
         }
-        return new T(ts);
+        return new T(ts, parents);
     }
 
     static int size(int... shape) {
@@ -128,8 +147,8 @@ final class Twins implements AutoCloseable {
     void runScalar(ToDoubleFunction<Backend> op, double rtol, String what) {
         double want = op.applyAsDouble(ref);
         double first = Double.NaN;
-        for (int k = 0; k < cpus.size(); k++) {
-            double got = op.applyAsDouble(cpus.get(k));
+        for (int k = 0; k < candidates.size(); k++) {
+            double got = op.applyAsDouble(candidates.get(k));
             if (k == 0) {
                 first = got;
             } else if (Double.doubleToLongBits(got) != Double.doubleToLongBits(first)) {
@@ -153,7 +172,7 @@ final class Twins implements AutoCloseable {
             max = Math.max(max, Math.abs(w));
         }
         float[] first = null;
-        for (Backend cpu : cpus) {
+        for (Backend cpu : candidates) {
             Tensor t = out.on(cpu);
             float[] got = cpu.toFloats(t);
             if (first == null) {
@@ -174,19 +193,27 @@ final class Twins implements AutoCloseable {
                 while (Float.floatToIntBits(first[k]) == Float.floatToIntBits(got[k])) {
                     k++;
                 }
-                fail("%s %s: %s differs from 1 thread at %d: %s vs %s", what, Arrays.toString(out.shape()),
-                        ((CpuBackend) cpu).threads() + " threads", k, got[k], first[k]);
+                fail("%s %s: candidate %d (%s) differs from the first at %d: %s vs %s", what,
+                        Arrays.toString(out.shape()), candidates.indexOf(cpu), cpu, k, got[k], first[k]);
             }
         }
-        // The guard values around the view must be untouched.
-        for (Backend b : all) {
-            CpuTensor c = (CpuTensor) out.on(b);
-            if (c.dtype == DType.F32) {
-                assertThat(c.f[c.offset - 2]).as(what + " guard").isEqualTo(99f);
-                assertThat(c.f[c.offset + c.size]).as(what + " guard").isEqualTo(77f);
-            } else if (c.dtype == DType.F64) {
-                assertThat(c.d[c.offset - 2]).as(what + " guard").isEqualTo(99.0);
-                assertThat(c.d[c.offset + c.size]).as(what + " guard").isEqualTo(77.0);
+        checkGuards(out, what);
+    }
+
+    /** The guard values around every instance's view must be untouched. */
+    void checkGuards(T out, String what) {
+        for (int k = 0; k < all.size(); k++) {
+            Backend b = all.get(k);
+            Tensor parent = out.parent[k];
+            int last = (int) parent.size() - 1;
+            if (parent.dtype() == DType.I32) {
+                int[] v = b.toInts(parent);
+                assertThat(new int[] {v[0], v[1], v[last]}).as(what + " guard on " + b.name())
+                        .containsExactly(99, -99, 77);
+            } else {
+                double[] v = b.toDoubles(parent);
+                assertThat(new double[] {v[0], v[1], v[last]}).as(what + " guard on " + b.name())
+                        .containsExactly(99, -99, 77);
             }
         }
     }
@@ -194,9 +221,10 @@ final class Twins implements AutoCloseable {
     /** Exact check of an I32 output. */
     void checkInts(T out, String what) {
         int[] want = ref.toInts(out.on(ref));
-        for (Backend cpu : cpus) {
+        for (Backend cpu : candidates) {
             assertThat(cpu.toInts(out.on(cpu))).as(what + " on " + cpu.name()).containsExactly(want);
         }
+        checkGuards(out, what);
     }
 
     @Override

@@ -1,0 +1,142 @@
+package dev.sim4j.engine.cpu;
+
+import static dev.sim4j.engine.cpu.CpuArrays.f32;
+
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.cpu.simd.Gemm;
+import dev.sim4j.engine.kernels.Shapes;
+
+/**
+ * The CPU backend's GEMM driver: C tiles (and, for long reductions, K parts) as parallel chunks over the Vector API
+ * micro-kernel in {@link Gemm}; the split depends on the shapes only.
+ */
+final class CpuGemm {
+    /** GEMM cache tile of C per parallel chunk: rows (a multiple of {@link Gemm#MR}) and columns. */
+    private static final int MC = 64;
+    private static final int NC = 128;
+    /**
+     * GEMM reduction super-block: the p-range all chunks sweep before moving on, so the A and B rows they share stay
+     * in the last-level cache when p is the long batch dimension (weight gradients, A^T B).
+     */
+    private static final int KSUPER = 4096;
+    /** Products with fewer C tiles than this and K >= 2 KSUPER split K (see matmulSplitK). */
+    private static final int SPLIT_K_TILES = 8;
+    /** At most this many K parts. */
+    private static final int SPLIT_K_PARTS = 8;
+
+    private final CpuParallel par;
+
+    CpuGemm(CpuParallel par) {
+        this.par = par;
+    }
+
+    /** {@link dev.sim4j.engine.kernels.DenseKernels#matmul}. */
+    void matmul(Tensor a, boolean ta, Tensor b, boolean tb, Tensor c, double beta) {
+        Shapes.matmul(a, ta, b, tb, c);
+        int m = ta ? a.dim(1) : a.dim(0);
+        int k = ta ? a.dim(0) : a.dim(1);
+        int n = tb ? b.dim(0) : b.dim(1);
+        CpuTensor x = f32(a);
+        CpuTensor y = f32(b);
+        CpuTensor z = f32(c);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int lda = a.dim(1);
+        int ldb = b.dim(1);
+        // A is read in place through strides; the kernel wants rows of B contiguous, so B^T is transposed once
+        // (K x N floats, small next to the M x K x N work).
+        int aSI = ta ? 1 : lda;
+        int aSP = ta ? lda : 1;
+        float[] bArr;
+        int bOff;
+        if (tb) {
+            bArr = new float[k * n];
+            bOff = 0;
+            float[] src = y.f;
+            int so = y.offset;
+            for (int j = 0; j < n; j++) {
+                int row = so + j * ldb;
+                for (int p = 0; p < k; p++) {
+                    bArr[p * n + j] = src[row + p];
+                }
+            }
+        } else {
+            bArr = y.f;
+            bOff = y.offset;
+        }
+        int bLd = tb ? n : ldb;
+        float[] af = x.f;
+        int ao = x.offset;
+        float[] cf = z.f;
+        int co = z.offset;
+        int tilesM = (m + MC - 1) / MC;
+        int tilesN = (n + NC - 1) / NC;
+        if (k == 0) {
+            par.forChunks(tilesM * tilesN, 1, (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    int i0 = (t / tilesN) * MC;
+                    int j0 = (t % tilesN) * NC;
+                    Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, Math.min(m, i0 + MC), j0,
+                            Math.min(n, j0 + NC), 0, 0, (float) beta);
+                }
+            });
+            return;
+        }
+        if (tilesM * tilesN < SPLIT_K_TILES && k >= 2 * KSUPER) {
+            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, (float) beta);
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += KSUPER) {
+            int p1 = Math.min(k, p0 + KSUPER);
+            float be = p0 == 0 ? (float) beta : 1f;
+            int from = p0;
+            par.forChunks(tilesM * tilesN, 1, (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    int i0 = (t / tilesN) * MC;
+                    int j0 = (t % tilesN) * NC;
+                    Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, Math.min(m, i0 + MC), j0,
+                            Math.min(n, j0 + NC), from, p1, be);
+                }
+            });
+        }
+    }
+
+    /**
+     * A product with a long reduction and few output tiles (a weight gradient A^T B over B x T rows into a small
+     * kernel): tiling C alone would leave threads idle, so K is cut into a number of parts fixed by K alone, each
+     * (part, tile) pair is a chunk writing its own partial product, and the partials are added in part order. The
+     * split depends on the shapes only, so the result is the same at every thread count.
+     */
+    private void matmulSplitK(float[] af, int ao, int aSI, int aSP, float[] bArr, int bOff, int bLd, float[] cf, int co,
+                              int m, int n, int k, int tilesM, int tilesN, float beta) {
+        int parts = Math.min(SPLIT_K_PARTS, k / KSUPER);
+        int tiles = tilesM * tilesN;
+        int size = m * n;
+        float[] partial = new float[parts * size];
+        par.forChunks(parts * tiles, 1, (lo, hi) -> {
+            for (int q = lo; q < hi; q++) {
+                int part = q / tiles;
+                int t = q % tiles;
+                int p0 = (int) ((long) part * k / parts);
+                int p1 = (int) ((long) (part + 1) * k / parts);
+                int i0 = (t / tilesN) * MC;
+                int j0 = (t % tilesN) * NC;
+                Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, partial, part * size, n, i0, Math.min(m, i0 + MC), j0,
+                        Math.min(n, j0 + NC), p0, p1, 0f);
+            }
+        });
+        par.forChunks(m, CpuParallel.rowGrain((long) n * parts), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                for (int j = 0; j < n; j++) {
+                    int e = i * n + j;
+                    float sum = partial[e];
+                    for (int part = 1; part < parts; part++) {
+                        sum += partial[part * size + e];
+                    }
+                    cf[co + e] = beta == 0f ? sum : beta * cf[co + e] + sum;
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,717 @@
+package dev.sim4j.engine.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.DType;
+import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.kernels.CounterRandom;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Every kernel of a backend against {@link dev.sim4j.engine.reference.ScalarBackend} in F64, over awkward sizes
+ * (1, 7, 17, 33, 127) and model shapes, with every argument a view at an offset and every output pre-filled (random
+ * values, so accumulating outputs test {@code +=}, or NaN, so overwritten ones test that old values are never read).
+ * The candidates of one subclass (e.g. the CPU backend at 1, 2 and 4 threads) must also agree with each other bit for
+ * bit; model shapes are large enough to split into many chunks. Run with {@code -Dsim4j.seed=N} to repeat a seed.
+ *
+ * <p>One subclass per backend supplies {@link #candidates()}: this module's CPU backend and the scalar reference in
+ * F32 here, the CUDA backend in sim4j-cuda (through this module's test jar).
+ */
+public abstract class BackendConformanceSuite {
+    static final int[] SIZES = {1, 7, 17, 33, 127};
+    /** Elementwise ops: a few float roundings. */
+    static final double ELEM = 1e-6;
+    /** Reductions summed in double, or transcendental chains: still a few roundings, plus cancellation. */
+    static final double RED = 1e-5;
+
+    long seed;
+    Twins h;
+
+    /**
+     * The backends under test, made afresh for each test (the suite closes them): several instances that must agree
+     * bit for bit (thread counts), or one.
+     */
+    protected abstract List<Backend> candidates();
+
+    /**
+     * Whether the candidates check ids against their tables and throw (the CPU backends, where a check is free); a
+     * GPU kernel cannot throw, and ids are checked where a batch enters the device.
+     */
+    protected boolean checksIds() {
+        return false;
+    }
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        // A fixed default keeps CI repeatable; -Dsim4j.seed=N explores others.
+        seed = Long.getLong("sim4j.seed", 20261127L);
+        System.out.println(getClass().getSimpleName() + "." + test.getDisplayName() + " seed = " + seed
+                + " (repeat with -Dsim4j.seed=" + seed + ")");
+        h = new Twins(seed, candidates());
+    }
+
+    @AfterEach
+    void tearDown() {
+        h.close();
+    }
+
+    /** [rows, columns] shapes: awkward pairs and the model's [B, H], [B*T, E]. */
+    static final int[][] MATS = {{1, 1}, {1, 127}, {7, 17}, {17, 33}, {33, 7}, {127, 127}, {2048, 36}, {3000, 18}};
+    /** [B, T, D] shapes. */
+    static final int[][] CUBES = {{1, 1, 1}, {7, 17, 33}, {33, 7, 17}, {17, 127, 1}, {127, 33, 7}, {300, 90, 36}};
+
+    @Test
+    void matmulAllTransposesAtAwkwardSizes() {
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : new int[] {1, 7, 33, 127}) {
+                    for (int combo = 0; combo < 4; combo++) {
+                        matmulCase(m, k, n, (combo & 1) != 0, (combo & 2) != 0, combo == 3 ? 0.5 : combo == 1 ? 1 : 0);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matmulModelShapes() {
+        // Forward layers [B, in] x [in, out], their input gradient (B^T) and weight gradient (A^T, long K).
+        matmulCase(2048, 96, 288, false, false, 0);
+        matmulCase(2048, 32, 288, false, false, 0);
+        matmulCase(2048, 288, 96, false, true, 0);
+        matmulCase(96, 2048, 288, true, false, 1);
+        matmulCase(33, 5000, 40, true, false, 0.5); // K beyond one reduction super-block
+        matmulCase(40, 300, 200, true, true, 0);
+        matmulCase(2048, 80, 1, false, false, 1); // the logit layer: a single column
+        // Weight gradients with few output tiles: K is split into parts (and with beta 0, NaN in C is ignored).
+        matmulCase(32, 18432, 100, true, false, 1);
+        matmulCase(100, 36864, 50, true, false, 0);
+        matmulCase(96, 20480, 192, true, false, 0.5);
+        matmulCase(7, 8193, 3, true, false, 0);
+        matmulCase(40, 9000, 1, false, true, 1);
+    }
+
+    void matmulCase(int m, int k, int n, boolean ta, boolean tb, double beta) {
+        Twins.T a = ta ? h.rand(k, m) : h.rand(m, k);
+        Twins.T b = tb ? h.rand(n, k) : h.rand(k, n);
+        // beta = 0 must ignore what is in c, even NaN.
+        Twins.T c = beta == 0 ? h.constant(Float.NaN, m, n) : h.rand(m, n);
+        h.run(be -> be.matmul(a.on(be), ta, b.on(be), tb, c.on(be), beta));
+        h.check(c, 0, 2e-6 * Math.sqrt(k + 1), "matmul " + m + "x" + k + "x" + n + " ta=" + ta + " tb=" + tb);
+    }
+
+    @Test
+    void denseAlgebra() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T x = h.rand(m, n);
+            Twins.T y = h.rand(m, n);
+            Twins.T v = h.rand(n);
+            Twins.T out = h.rand(m, n);
+            Twins.T x2 = h.rand(m, n);
+            h.run(be -> be.addRowVector(x2.on(be), v.on(be)));
+            h.check(x2, ELEM, 0, "addRowVector");
+            for (double beta : new double[] {0, 0.7}) {
+                Twins.T sums = h.rand(n);
+                h.run(be -> be.sumRows(x.on(be), sums.on(be), beta));
+                h.check(sums, RED, 1e-6, "sumRows");
+            }
+            h.run(be -> be.add(x.on(be), y.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "add");
+            h.run(be -> be.subtract(x.on(be), y.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "subtract");
+            h.run(be -> be.mul(x.on(be), y.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "mul");
+            Twins.T acc = h.rand(m, n);
+            h.run(be -> be.axpy(-0.3, x.on(be), acc.on(be)));
+            h.check(acc, ELEM, 1e-7, "axpy");
+            Twins.T s2 = h.rand(m);
+            h.run(be -> be.mulRows(x.on(be), s2.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "mulRows");
+            Twins.T dots = h.rand(m);
+            h.run(be -> be.rowDot(x.on(be), y.on(be), dots.on(be)));
+            h.check(dots, RED, 1e-6, "rowDot");
+            Twins.T sc = h.rand(m, n);
+            h.run(be -> be.scale(sc.on(be), 1.7));
+            h.check(sc, ELEM, 0, "scale");
+            // In place: out may be one of the inputs.
+            Twins.T z = h.rand(m, n);
+            h.run(be -> be.add(z.on(be), y.on(be), z.on(be)));
+            h.check(z, ELEM, 0, "add in place");
+        }
+    }
+
+    @Test
+    void activations() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T x = h.uniform(-12, 12, m, n);
+            Twins.T small = h.uniform(-0.1, 0.1, m, n);
+            Twins.T y = h.rand(m, n);
+            Twins.T dy = h.rand(m, n);
+            Twins.T out = h.rand(m, n);
+            h.run(be -> be.sigmoid(x.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "sigmoid");
+            h.run(be -> be.tanh(x.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "tanh");
+            h.run(be -> be.tanh(small.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "tanh near 0");
+            h.run(be -> be.sigmoidBackward(y.on(be), dy.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "sigmoidBackward");
+            h.run(be -> be.tanhBackward(y.on(be), dy.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "tanhBackward");
+            Twins.T alpha = h.rand(n);
+            h.run(be -> be.prelu(y.on(be), alpha.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "prelu");
+            Twins.T dAlpha = h.rand(n);
+            h.run(be -> be.preluBackward(y.on(be), alpha.on(be), dy.on(be), out.on(be), dAlpha.on(be)));
+            h.check(out, ELEM, 0, "preluBackward dx");
+            h.check(dAlpha, RED, 1e-6, "preluBackward dAlpha");
+        }
+    }
+
+    @Test
+    void layout() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T p0 = h.rand(m, n);
+            Twins.T p1 = h.rand(m, 1);
+            Twins.T p2 = h.rand(m, 5);
+            Twins.T out = h.rand(m, n + 6);
+            h.run(be -> be.concatColumns(List.of(p0.on(be), p1.on(be), p2.on(be)), out.on(be)));
+            h.check(out, 0, 0, "concatColumns");
+            for (boolean accumulate : new boolean[] {false, true}) {
+                Twins.T in = h.rand(m, n + 6);
+                Twins.T q0 = h.rand(m, n);
+                Twins.T q1 = h.rand(m, 1);
+                Twins.T q2 = h.rand(m, 5);
+                h.run(be -> be.splitColumns(in.on(be), List.of(q0.on(be), q1.on(be), q2.on(be)), accumulate));
+                h.check(q0, ELEM, 0, "splitColumns");
+                h.check(q1, ELEM, 0, "splitColumns");
+                h.check(q2, ELEM, 0, "splitColumns");
+            }
+        }
+        for (int[] s : CUBES) {
+            Twins.T x = h.rand(s);
+            Twins.T out = h.rand(s[1], s[0], s[2]);
+            h.run(be -> be.transpose01(x.on(be), out.on(be)));
+            h.check(out, 0, 0, "transpose01");
+        }
+    }
+
+    @Test
+    void embeddings() {
+        // {table rows, embedding width, ids}: tiny tables force many repeated ids.
+        int[][] cases = {{1, 1, 1}, {1, 7, 17}, {7, 17, 33}, {127, 33, 7}, {50, 18, 4096}, {100000, 18, 4096},
+                {3, 36, 20000}};
+        for (int[] c : cases) {
+            int rows = c[0];
+            int e = c[1];
+            int n = c[2];
+            Twins.T table = h.rand(rows, e);
+            Twins.T ids = h.ids(rows, n);
+            Twins.T out = h.rand(n, e);
+            h.run(be -> be.gatherRows(table.on(be), ids.on(be), out.on(be)));
+            h.check(out, 0, 0, "gatherRows");
+            Twins.T dTable = h.rand(rows, e);
+            h.run(be -> be.scatterAddRows(out.on(be), ids.on(be), dTable.on(be)));
+            // Each table row sums its gradients in order of n, in float (rounded once per add).
+            h.check(dTable, 1e-6 * Math.sqrt(n), 1e-6 * Math.sqrt(n), "scatterAddRows");
+        }
+        // Ids as a [B, T] view of a larger tensor, gathered into a [B*T, E] output.
+        Twins.T table = h.rand(40, 8);
+        Twins.T idsAll = h.ids(40, 10, 6);
+        Twins.T out = h.rand(24, 8);
+        h.run(be -> be.gatherRows(table.on(be), idsAll.on(be).rows(3, 7), out.on(be)));
+        h.check(out, 0, 0, "gatherRows of a rows() view");
+        if (checksIds()) {
+            Backend c = h.candidates.get(0);
+            assertThatThrownBy(() -> c.gatherRows(table.on(c), c.upload(new int[] {3, 40}, 2),
+                    c.zeros(c.floatType(), 2, 8)))
+                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("40");
+        }
+    }
+
+    @Test
+    void sequenceEmbeddings() {
+        // {item rows, category rows, E1, E2, B, T, from, to}: tiny tables give many padding ids and repeated rows.
+        int[][] cases = {{2, 2, 1, 1, 1, 1, 0, 1}, {3, 2, 4, 4, 5, 7, 2, 7}, {50, 5, 16, 16, 64, 100, 0, 90},
+                {100000, 300, 16, 16, 512, 100, 90, 100}, {7, 3, 8, 5, 33, 20, 5, 5}, {1000, 40, 16, 16, 2048, 100, 0, 100}};
+        for (int[] c : cases) {
+            int b = c[4];
+            int w = c[7] - c[6];
+            int from = c[6];
+            int to = c[7];
+            Twins.T items = h.rand(c[0], c[2]);
+            Twins.T cats = h.rand(c[1], c[3]);
+            Twins.T itemIds = h.ids(c[0], b, c[5]);
+            Twins.T catIds = h.ids(c[1], b, c[5]);
+            Twins.T out = h.rand(b, w, c[2] + c[3]);
+            Twins.T mask = h.rand(b, w);
+            h.run(be -> be.embedSequence(items.on(be), cats.on(be), itemIds.on(be), catIds.on(be), from, to,
+                    out.on(be), mask.on(be)));
+            h.check(out, 0, 0, "embedSequence");
+            h.check(mask, 0, 0, "embedSequence mask");
+            Twins.T dItems = h.rand(c[0], c[2]);
+            Twins.T dCats = h.rand(c[1], c[3]);
+            h.run(be -> be.embedSequenceBackward(out.on(be), itemIds.on(be), catIds.on(be), from, to, dItems.on(be),
+                    dCats.on(be)));
+            double tol = 1e-6 * Math.sqrt((double) b * w);
+            h.check(dItems, tol, tol, "embedSequenceBackward items");
+            h.check(dCats, tol, tol, "embedSequenceBackward categories");
+        }
+        // Padding rows: zero vector, mask 0, and no gradient reaches row 0 of either table.
+        Backend cpu = h.candidates.get(0);
+        Tensor items = cpu.upload(new float[] {9, 9, 1, 2}, 2, 2);
+        Tensor cats = cpu.upload(new float[] {7, 3}, 2, 1);
+        Tensor itemIds = cpu.upload(new int[] {0, 1, 1, 0}, 2, 2);
+        Tensor catIds = cpu.upload(new int[] {1, 1, 0, 0}, 2, 2);
+        Tensor out = cpu.zeros(cpu.floatType(), 2, 2, 3);
+        Tensor mask = cpu.zeros(cpu.floatType(), 2, 2);
+        cpu.embedSequence(items, cats, itemIds, catIds, 0, 2, out, mask);
+        assertThat(cpu.toFloats(out)).containsExactly(0, 0, 0, 1, 2, 3, 1, 2, 7, 0, 0, 0);
+        assertThat(cpu.toFloats(mask)).containsExactly(0, 1, 1, 0);
+        Tensor dItems = cpu.zeros(cpu.floatType(), 2, 2);
+        Tensor dCats = cpu.zeros(cpu.floatType(), 2, 1);
+        cpu.embedSequenceBackward(cpu.upload(new float[] {5, 5, 5, 1, 2, 3, 4, 5, 6, 5, 5, 5}, 2, 2, 3), itemIds,
+                catIds, 0, 2, dItems, dCats);
+        assertThat(cpu.toFloats(dItems)).containsExactly(0, 0, 5, 7);
+        assertThat(cpu.toFloats(dCats)).containsExactly(6, 3);
+        if (checksIds()) {
+            assertThatThrownBy(() -> cpu.embedSequence(items, cats, cpu.upload(new int[] {2, 0, 0, 0}, 2, 2), catIds,
+                    0, 2, out, mask)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("item");
+        }
+    }
+
+    @Test
+    void attentionAndSelection() {
+        for (int[] s : CUBES) {
+            int b = s[0];
+            int t = s[1];
+            int d = s[2];
+            Twins.T keys = h.rand(b, t, d);
+            Twins.T query = h.rand(b, d);
+            Twins.T scores = h.rand(b, t);
+            h.run(be -> be.batchedDot(keys.on(be), query.on(be), scores.on(be)));
+            h.check(scores, RED, 1e-6, "batchedDot");
+            Twins.T dOut = h.rand(b, t);
+            Twins.T dKeys = h.rand(b, t, d);
+            Twins.T dQuery = h.rand(b, d);
+            h.run(be -> be.batchedDotBackward(keys.on(be), query.on(be), dOut.on(be), dKeys.on(be), dQuery.on(be)));
+            h.check(dKeys, ELEM, 1e-7, "batchedDotBackward dKeys");
+            h.check(dQuery, RED, 1e-6, "batchedDotBackward dQuery");
+
+            Twins.T prod = h.rand(b, t, d);
+            h.run(be -> be.broadcastMul(query.on(be), keys.on(be), prod.on(be)));
+            h.check(prod, ELEM, 0, "broadcastMul");
+            Twins.T dProd = h.rand(b, t, d);
+            Twins.T dQ = h.rand(b, d);
+            Twins.T dH = h.rand(b, t, d);
+            h.run(be -> be.broadcastMulBackward(query.on(be), keys.on(be), dProd.on(be), dQ.on(be), dH.on(be)));
+            h.check(dQ, RED, 1e-6, "broadcastMulBackward dq");
+            h.check(dH, ELEM, 1e-7, "broadcastMulBackward dh");
+
+            Twins.T ws = h.rand(b, d);
+            h.run(be -> be.weightedSum(dOut.on(be), keys.on(be), ws.on(be)));
+            h.check(ws, RED, 1e-6, "weightedSum");
+            Twins.T dW = h.rand(b, t);
+            Twins.T dV = h.rand(b, t, d);
+            h.run(be -> be.weightedSumBackward(dOut.on(be), keys.on(be), ws.on(be), dW.on(be), dV.on(be)));
+            h.check(dW, RED, 1e-6, "weightedSumBackward dWeights");
+            h.check(dV, ELEM, 1e-7, "weightedSumBackward dValues");
+
+            // Mask: about 70% live, and the first row entirely masked (uniform weights).
+            float[] mv = new float[b * t];
+            for (int k = 0; k < mv.length; k++) {
+                mv[k] = k < t ? 0f : (h.rnd.nextDouble() < 0.7 ? 1f : 0f);
+            }
+            Twins.T mask = h.floats(mv, b, t);
+            Twins.T wide = h.uniform(-20, 20, b, t);
+            Twins.T p = h.rand(b, t);
+            h.run(be -> be.maskedSoftmax(wide.on(be), mask.on(be), p.on(be)));
+            h.check(p, RED, 1e-7, "maskedSoftmax");
+            float[] row0 = h.candidates.get(0).toFloats(p.on(h.candidates.get(0)));
+            assertThat(row0[0]).isEqualTo((float) (1.0 / t));
+            Twins.T dScores = h.rand(b, t);
+            h.run(be -> be.maskedSoftmaxBackward(p.on(be), dOut.on(be), mask.on(be), dScores.on(be)));
+            h.check(dScores, RED, 1e-6, "maskedSoftmaxBackward");
+
+            // top-k with many ties (values from a set of 5), k = 1, half, all.
+            float[] tv = new float[b * t];
+            for (int k = 0; k < tv.length; k++) {
+                tv[k] = h.rnd.nextInt(5) * 0.25f;
+            }
+            Twins.T tw = h.floats(tv, b, t);
+            for (int k : new int[] {1, (t + 1) / 2, t}) {
+                Twins.T idx = h.ints(new int[b * k], b, k);
+                h.run(be -> be.topK(tw.on(be), k, idx.on(be)));
+                h.checkInts(idx, "topK k=" + k);
+                Twins.T g = h.rand(b, k, d);
+                h.run(be -> be.gatherTime(keys.on(be), idx.on(be), g.on(be)));
+                h.check(g, 0, 0, "gatherTime");
+                Twins.T dX = h.rand(b, t, d);
+                h.run(be -> be.scatterAddTime(g.on(be), idx.on(be), dX.on(be)));
+                h.check(dX, ELEM, 0, "scatterAddTime");
+                Twins.T gc = h.rand(b, k);
+                h.run(be -> be.gatherColumns(wide.on(be), idx.on(be), gc.on(be)));
+                h.check(gc, 0, 0, "gatherColumns");
+            }
+            Twins.T pos = h.rand(b, t);
+            h.run(be -> be.positive(scores.on(be), pos.on(be)));
+            h.check(pos, 0, 0, "positive");
+            Twins.T ids = h.ids(3, b, t);
+            h.run(be -> be.nonPadding(ids.on(be), pos.on(be)));
+            h.check(pos, 0, 0, "nonPadding");
+        }
+        // The model's top-k: K = 50 of T = 90, continuous weights.
+        Twins.T w = h.rand(2048, 90);
+        Twins.T idx = h.ints(new int[2048 * 50], 2048, 50);
+        h.run(be -> be.topK(w.on(be), 50, idx.on(be)));
+        h.checkInts(idx, "topK 50 of 90");
+    }
+
+    @Test
+    void topKTiesTakeTheLowerPositionFirst() {
+        Backend cpu = h.candidates.getLast();
+        Tensor w = cpu.upload(new float[] {1, 3, 3, 0, 3, -0f, 0f, Float.NaN}, 1, 8);
+        Tensor idx = cpu.zeros(DType.I32, 1, 8);
+        cpu.topK(w, 8, idx);
+        // NaN sorts above everything (as Double.compare, the reference's order); equal 0s by position; -0 below +0.
+        assertThat(cpu.toInts(idx)).containsExactly(7, 1, 2, 4, 0, 3, 6, 5);
+        Tensor idx2 = cpu.zeros(DType.I32, 1, 3);
+        cpu.topK(w, 3, idx2);
+        assertThat(cpu.toInts(idx2)).containsExactly(7, 1, 2);
+    }
+
+    @Test
+    void recurrentCells() {
+        for (int[] s : MATS) {
+            int b = s[0];
+            int hh = s[1];
+            Twins.T gx = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T gh = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T hPrev = h.rand(b, hh);
+            Twins.T hOut = h.rand(b, hh);
+            Twins.T cache = h.rand(b, 3 * hh);
+            h.run(be -> be.gruCell(gx.on(be), gh.on(be), hPrev.on(be), hOut.on(be), cache.on(be)));
+            // The cell computes in float (Vector API sigmoid and tanh, a few ulps): the candidate's pre-activation
+            // x_n + r (h U_n) cancels, so r's float error times |h U_n| (up to 3 here, about 4e-7) becomes an
+            // absolute error of n, and of h' through (1 - z) n. Hence an absolute tolerance of 1e-6 of the largest
+            // output rather than 1e-7 (which held while the cell ran in double).
+            h.check(hOut, RED, 1e-6, "gruCell h");
+            h.check(cache, ELEM, 1e-6, "gruCell cache");
+            Twins.T dh = h.rand(b, hh);
+            Twins.T dgx = h.rand(b, 3 * hh);
+            Twins.T dgh = h.rand(b, 3 * hh);
+            Twins.T dhPrev = h.rand(b, hh);
+            // The backward gets the same gate values (z, r, n in (0, 1)) on every backend, not each backend's own
+            // forward cache, so its check measures the backward alone.
+            Twins.T gates = h.uniform(0, 1, b, 3 * hh);
+            h.run(be -> be.gruCellBackward(gh.on(be), hPrev.on(be), gates.on(be), dh.on(be), dgx.on(be),
+                    dgh.on(be), dhPrev.on(be)));
+            h.check(dgx, RED, 1e-7, "gruCellBackward dgx");
+            h.check(dgh, RED, 1e-7, "gruCellBackward dgh");
+            h.check(dhPrev, ELEM, 0, "gruCellBackward dhPrev");
+
+            Twins.T u = h.uniform(0, 1, b, hh);
+            Twins.T c = h.rand(b, hh);
+            Twins.T a = h.uniform(0, 1, b);
+            for (boolean paper : new boolean[] {false, true}) {
+                Twins.T out = h.rand(b, hh);
+                h.run(be -> be.augruUpdate(u.on(be), c.on(be), hPrev.on(be), a.on(be), out.on(be), paper));
+                h.check(out, RED, 1e-7, "augruUpdate paper=" + paper);
+                Twins.T du = h.rand(b, hh);
+                Twins.T dc = h.rand(b, hh);
+                Twins.T ds = h.rand(b, hh);
+                Twins.T da = h.rand(b);
+                h.run(be -> be.augruUpdateBackward(u.on(be), c.on(be), hPrev.on(be), a.on(be), dh.on(be), du.on(be),
+                        dc.on(be), ds.on(be), da.on(be), paper));
+                h.check(du, RED, 1e-7, "augruUpdateBackward du");
+                h.check(dc, RED, 1e-7, "augruUpdateBackward dc");
+                h.check(ds, RED, 1e-7, "augruUpdateBackward ds");
+                h.check(da, RED, 1e-6, "augruUpdateBackward da");
+            }
+        }
+        for (int[] s : CUBES) {
+            Twins.T q = h.rand(s[0], s[2]);
+            Twins.T hs = h.rand(s);
+            Twins.T out = h.rand(s[0], s[1], 4 * s[2]);
+            h.run(be -> be.attentionFeatures(q.on(be), hs.on(be), out.on(be)));
+            h.check(out, ELEM, 0, "attentionFeatures");
+            Twins.T dq = h.rand(s[0], s[2]);
+            Twins.T dh = h.rand(s);
+            h.run(be -> be.attentionFeaturesBackward(q.on(be), hs.on(be), out.on(be), dq.on(be), dh.on(be)));
+            h.check(dq, RED, 1e-6, "attentionFeaturesBackward dq");
+            h.check(dh, RED, 1e-7, "attentionFeaturesBackward dh");
+        }
+    }
+
+    @Test
+    void lossesAndSum() {
+        for (int n : new int[] {1, 7, 17, 33, 127, 2048, 18432}) {
+            Twins.T logits = h.uniform(-30, 30, n);
+            Twins.T labels = h.mask(0.5, n);
+            Twins.T dLogits = h.poisoned(n);
+            // Losses into one element of a [3] tensor: overwritten (NaN before), then accumulated with a weight.
+            Twins.T loss = h.floats(new float[] {Float.NaN, 0.25f, Float.NaN}, 3);
+            h.run(be -> be.binaryCrossEntropy(logits.on(be), labels.on(be), dLogits.on(be), 2.0,
+                    loss.on(be).rows(0, 1), 0.75, false));
+            h.check(dLogits, ELEM, 1e-9, "bce gradient");
+            h.run(be -> be.binaryCrossEntropy(logits.on(be), labels.on(be), dLogits.on(be), 2.0,
+                    loss.on(be).rows(1, 2), 0.5, true));
+            Twins.T click = h.uniform(-8, 8, n);
+            Twins.T noClick = h.uniform(-8, 8, n);
+            Twins.T mask = h.mask(0.8, n);
+            Twins.T dc = h.poisoned(n);
+            Twins.T dn = h.poisoned(n);
+            h.run(be -> be.auxiliaryLoss(click.on(be), noClick.on(be), mask.on(be), dc.on(be), dn.on(be), 0.5,
+                    loss.on(be).rows(2, 3), 1.0, false));
+            h.check(dc, ELEM, 1e-9, "auxiliaryLoss dClick");
+            h.check(dn, ELEM, 1e-9, "auxiliaryLoss dNoClick");
+            h.check(loss, 1e-6, 1e-7, "bce and auxiliary losses, weighted and accumulated");
+            // The weight and accumulate flags, against the unweighted mean of the reference.
+            double[] l = h.ref.toDoubles(loss.on(h.ref));
+            Twins.T plain = h.poisoned(1);
+            h.run(be -> be.binaryCrossEntropy(logits.on(be), labels.on(be), dLogits.on(be), 1.0, plain.on(be), 1.0,
+                    false));
+            double mean = h.ref.toDoubles(plain.on(h.ref))[0];
+            assertThat(l[0]).isCloseTo(0.75 * mean, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(l[1]).isCloseTo(0.25 + 0.5 * mean, org.assertj.core.data.Offset.offset(1e-12));
+            Twins.T total = h.poisoned(1);
+            h.run(be -> be.sum(logits.on(be), total.on(be)));
+            h.check(total, 1e-6, 1e-7, "sum");
+        }
+    }
+
+    @Test
+    void adamHandPicked() {
+        // Zero moments, step 1: m = 0.1 g, v = 0.001 g^2, lr_t = lr sqrt(0.001) / 0.1, so each element moves by
+        // lr * g / (|g| + eps / sqrt(0.001)): about -lr sign(g), and 0 where g = 0.
+        Twins.T p = h.floats(new float[] {1f, -2f, 0.5f, 3f}, 4);
+        Twins.T g = h.floats(new float[] {0.5f, -1f, 0f, 2f}, 4);
+        Twins.T m = h.constant(0f, 4);
+        Twins.T v = h.constant(0f, 4);
+        Twins.T one = h.ints(new int[] {1}, 1);
+        h.run(be -> be.adamUpdate(p.on(be), g.on(be), m.on(be), v.on(be), 0.01, 0.9, 0.999, 1e-7, 0, one.on(be)));
+        h.check(p, ELEM, 0, "adamUpdate hand-picked");
+        h.check(m, ELEM, 0, "adamUpdate hand-picked m");
+        h.check(v, ELEM, 0, "adamUpdate hand-picked v");
+        double shift = 1e-7 / Math.sqrt(0.001);
+        assertThat(h.ref.toDoubles(p.on(h.ref))).containsExactly(new double[] {
+                1 - 0.01 * 0.5 / (0.5 + shift), -2 + 0.01 * 1 / (1 + shift), 0.5, 3 - 0.01 * 2 / (2 + shift)},
+                org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(h.ref.toDoubles(m.on(h.ref))).containsExactly(new double[] {0.05, -0.1, 0, 0.2},
+                org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(h.ref.toDoubles(v.on(h.ref))).containsExactly(new double[] {0.00025, 0.001, 0, 0.004},
+                org.assertj.core.data.Offset.offset(1e-15));
+        // SGD with decoupled weight decay: (1 - 0.1 * 0.5) p - 0.1 g.
+        Twins.T q = h.floats(new float[] {1f, -2f, 0.5f}, 3);
+        Twins.T gq = h.floats(new float[] {0.5f, -1f, 0f}, 3);
+        h.run(be -> be.sgdUpdate(q.on(be), gq.on(be), 0.1, 0.5));
+        h.check(q, ELEM, 0, "sgdUpdate hand-picked");
+        assertThat(h.ref.toDoubles(q.on(h.ref))).containsExactly(new double[] {0.9, -1.8, 0.475},
+                org.assertj.core.data.Offset.offset(1e-12));
+        // Distinct sorted ids over several tensors (views at offsets), padding 0 included.
+        Twins.T a = h.ints(new int[] {5, 0, 5, 9, 2}, 5);
+        Twins.T b = h.ints(new int[] {2, 2, 7}, 3);
+        Twins.T out = h.ints(new int[] {-1, -1, -1, -1, -1, -1, -1, -1}, 8);
+        Twins.T count = h.ints(new int[] {-5}, 1);
+        h.run(be -> be.uniqueRows(List.of(a.on(be), b.on(be)), 10, out.on(be), count.on(be)));
+        assertThat(h.ref.toInts(out.on(h.ref))).containsExactly(0, 2, 5, 7, 9, -1, -1, -1);
+        assertThat(h.ref.toInts(count.on(h.ref))).containsExactly(5);
+        h.checkInts(out, "uniqueRows");
+        h.checkInts(count, "uniqueRows count");
+        if (checksIds()) {
+            Backend c = h.candidates.get(0);
+            assertThatThrownBy(() -> c.uniqueRows(List.of(a.on(c)), 9, out.on(c), count.on(c)))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            Tensor bad = c.upload(new int[] {3, 1}, 2);
+            Tensor two = c.upload(new int[] {2}, 1);
+            assertThatThrownBy(() -> c.adamUpdateRows(p.on(c).reshape(2, 2), g.on(c).reshape(2, 2),
+                    m.on(c).reshape(2, 2), v.on(c).reshape(2, 2), bad, two, 0.01, 0.9, 0.999, 1e-7, 0, one.on(c)))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void optimizerUpdates() {
+        for (int[] s : MATS) {
+            int r = s[0];
+            int e = s[1];
+            for (int step : new int[] {1, 7, 1000}) {
+                for (double wd : new double[] {0, 0.05}) {
+                    String what = " " + r + "x" + e + " step " + step + " wd " + wd;
+                    Twins.T p = h.rand(r, e);
+                    Twins.T g = h.rand(r, e);
+                    Twins.T m = h.rand(r, e);
+                    Twins.T v = h.uniform(0, 1, r, e);
+                    // The step as the optimizer keeps it: a device counter, advanced by increment.
+                    Twins.T t = h.ints(new int[] {step - 1}, 1);
+                    h.run(be -> be.increment(t.on(be)));
+                    h.checkInts(t, "increment");
+                    assertThat(h.ref.toInts(t.on(h.ref))).containsExactly(step);
+                    h.run(be -> be.adamUpdate(p.on(be), g.on(be), m.on(be), v.on(be), 0.01, 0.9, 0.999, 1e-7, wd,
+                            t.on(be)));
+                    h.check(p, ELEM, 1e-6, "adamUpdate" + what);
+                    h.check(m, ELEM, 1e-7, "adamUpdate m" + what);
+                    h.check(v, ELEM, 1e-7, "adamUpdate v" + what);
+
+                    // Lazy: the rows a batch of ids touched, everything else untouched.
+                    Twins.T ids = h.ids(r, Math.max(1, r / 3), 2);
+                    int[] unused = new int[r];
+                    java.util.Arrays.fill(unused, -1);
+                    Twins.T rows = h.ints(unused, r);
+                    Twins.T count = h.ints(new int[] {-1}, 1);
+                    h.run(be -> be.uniqueRows(List.of(ids.on(be)), r, rows.on(be), count.on(be)));
+                    h.checkInts(rows, "uniqueRows" + what);
+                    h.checkInts(count, "uniqueRows count" + what);
+                    List<double[]> before = h.all.stream().map(be -> be.toDoubles(p.on(be))).toList();
+                    // The rows tensor is read only up to the device-side count (its tail holds -1).
+                    h.run(be -> be.adamUpdateRows(p.on(be), g.on(be), m.on(be), v.on(be), rows.on(be), count.on(be),
+                            0.02, 0.8, 0.99, 1e-7, wd, t.on(be)));
+                    h.check(p, ELEM, 1e-6, "adamUpdateRows" + what);
+                    h.check(m, ELEM, 1e-7, "adamUpdateRows m" + what);
+                    h.check(v, ELEM, 1e-7, "adamUpdateRows v" + what);
+                    java.util.Set<Integer> touched = new java.util.HashSet<>();
+                    for (int id : h.ref.toInts(ids.on(h.ref))) {
+                        touched.add(id);
+                    }
+                    for (int b = 0; b < h.all.size(); b++) {
+                        double[] after = h.all.get(b).toDoubles(p.on(h.all.get(b)));
+                        for (int row = 0; row < r; row++) {
+                            if (!touched.contains(row)) {
+                                for (int j = 0; j < e; j++) {
+                                    assertThat(after[row * e + j]).as("untouched row " + row + what)
+                                            .isEqualTo(before.get(b)[row * e + j]);
+                                }
+                            }
+                        }
+                    }
+
+                    h.run(be -> be.sgdUpdate(p.on(be), g.on(be), 0.3, wd));
+                    h.check(p, ELEM, 1e-7, "sgdUpdate" + what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void deviceSideReplacementsOfHostRoundTrips() {
+        for (int[] s : MATS) {
+            int b = s[0];
+            int k = s[1];
+            // maskedMeanWeights: mask / (count + 1) per row, exactly (0/1 masks count exactly in float).
+            Twins.T mask = h.mask(0.6, b, k);
+            Twins.T weights = h.poisoned(b, k);
+            h.run(be -> be.maskedMeanWeights(mask.on(be), weights.on(be)));
+            h.check(weights, 1e-7, 0, "maskedMeanWeights");
+            float[] mv = h.ref.toFloats(mask.on(h.ref));
+            for (Backend c : h.candidates) {
+                float[] got = c.toFloats(weights.on(c));
+                for (int i = 0; i < b; i++) {
+                    double count = 0;
+                    for (int j = 0; j < k; j++) {
+                        count += mv[i * k + j];
+                    }
+                    float inv = c.floatType() == DType.F32 ? (float) (1.0 / (count + 1.0)) : Float.NaN;
+                    for (int j = 0; j < k && c.floatType() == DType.F32; j++) {
+                        assertThat(got[i * k + j]).as("maskedMeanWeights exact").isEqualTo(mv[i * k + j] * inv);
+                    }
+                }
+            }
+        }
+        for (int[] c : CUBES) {
+            int b = c[0];
+            int t = c[1];
+            int n = c[2];
+            Twins.T x = h.rand(b, n);
+            Twins.T out = h.poisoned(b, t, n);
+            h.run(be -> be.broadcastOverTime(x.on(be), out.on(be)));
+            h.check(out, 0, 0, "broadcastOverTime");
+            Twins.T dOut = h.rand(b, t, n);
+            Twins.T dX = h.rand(b, n);
+            h.run(be -> be.sumOverTime(dOut.on(be), dX.on(be)));
+            // Added in increasing t, one rounding per add, as the scatter-add it replaced.
+            h.check(dX, 1e-6 * Math.sqrt(t), 1e-6 * Math.sqrt(t), "sumOverTime");
+        }
+    }
+
+    @Test
+    void dropoutMasksAreTheGeneratorsOnEveryBackend() {
+        for (int[] s : MATS) {
+            for (double rate : new double[] {0, 0.1, 0.5, 0.9}) {
+                for (int step : new int[] {0, 1, 12345}) {
+                    Twins.T counter = h.ints(new int[] {step}, 1);
+                    Twins.T mask = h.poisoned(s);
+                    long seed = 0x5EEDL + s[0];
+                    long salt = 3;
+                    h.run(be -> be.dropoutMask(seed, salt, counter.on(be), rate, mask.on(be)));
+                    // Against the F64 reference: the keep value 1 / (1 - rate) rounds to float once.
+                    h.check(mask, 1e-7, 0, "dropoutMask rate " + rate);
+                    // Identical to CounterRandom, element by element, on every backend.
+                    for (Backend c : h.all) {
+                        float[] got = c.toFloats(mask.on(c));
+                        for (int i = 0; i < got.length; i++) {
+                            float want = (float) CounterRandom.dropoutValue(seed, salt, step, i, rate);
+                            if (got[i] != want) {
+                                assertThat(got[i]).as("dropoutMask element " + i + " on " + c.name()).isEqualTo(want);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The keep rate, and masks that change with the step and the salt.
+        int n = 200_000;
+        Backend c = h.candidates.getFirst();
+        Tensor counter = c.upload(new int[] {7}, 1);
+        Tensor a = c.zeros(c.floatType(), n);
+        Tensor b = c.zeros(c.floatType(), n);
+        c.dropoutMask(42, 0, counter, 0.3, a);
+        float[] av = c.toFloats(a);
+        int kept = 0;
+        for (float v : av) {
+            if (v != 0) {
+                assertThat(v).isEqualTo((float) (1 / 0.7));
+                kept++;
+            }
+        }
+        // 0.7 n kept, binomial standard deviation sqrt(n 0.7 0.3) ~ 205: 6 sigma.
+        assertThat(kept).isBetween((int) (0.7 * n) - 1230, (int) (0.7 * n) + 1230);
+        c.increment(counter);
+        c.dropoutMask(42, 0, counter, 0.3, b);
+        assertThat(c.toFloats(b)).isNotEqualTo(av);
+        c.dropoutMask(42, 1, c.upload(new int[] {7}, 1), 0.3, b);
+        assertThat(c.toFloats(b)).isNotEqualTo(av);
+        c.dropoutMask(42, 0, c.upload(new int[] {7}, 1), 0.3, b);
+        assertThat(c.toFloats(b)).isEqualTo(av);
+    }
+
+    @Test
+    void memory() {
+        Backend cpu = h.candidates.getLast();
+        Tensor x = cpu.upload(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertThat(cpu.toFloats(x.rows(1, 2))).containsExactly(4, 5, 6);
+        assertThat(cpu.toDoubles(x.reshape(3, 2).rows(2, 3))).containsExactly(5, 6);
+        cpu.fill(x.rows(0, 1), 9);
+        assertThat(cpu.toFloats(x)).containsExactly(9, 9, 9, 4, 5, 6);
+        cpu.write(x.rows(1, 2), new float[] {7, 8, 0});
+        Tensor y = cpu.zeros(cpu.floatType(), 3);
+        cpu.copy(x.rows(1, 2), y);
+        assertThat(cpu.toFloats(y)).containsExactly(7, 8, 0);
+        Tensor ids = cpu.upload(new int[] {1, 2, 3}, 3);
+        cpu.write(ids, new int[] {4, 5, 6});
+        assertThat(cpu.toInts(ids.rows(1, 3))).containsExactly(5, 6);
+        assertThatThrownBy(() -> cpu.matmul(x, false, x, false, y.reshape(1, 3), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 3]");
+    }
+}
