@@ -6,6 +6,7 @@ import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.spec.ModelChannels;
+import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelConfig;
@@ -75,7 +76,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     private boolean json;
 
     @Mixin
-    private CpuOptions cpu = new CpuOptions();
+    private DeviceOptions cpu = new DeviceOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -97,11 +98,16 @@ public final class BenchmarkCommand implements Callable<Integer> {
         ModelConfig config = ModelConfig.defaults(type, (int) ch.user().getFirst().cardinality().orElse(1),
                 (int) ch.targetItem().getFirst().cardinality().orElse(1), (int) ch.targetItem().get(1).cardinality().orElse(1));
         BatchTensors.requireCompatible(ch, config, dataset.toString());
-        StepMemory.benchmark(config, optimizer, train, batchSize, microBatchSize, streamData ? 1 : 8).requireFits();
+        if (!cpu.cuda()) {
+            // The estimate is of the Java heap; on a GPU the step's tensors live in device memory.
+            StepMemory.benchmark(config, optimizer, train, batchSize, microBatchSize, streamData ? 1 : 8).requireFits();
+        }
         StepBenchmark.Result r;
         int threads;
-        try (CpuBackend backend = cpu.backend()) {
-            threads = backend.threads();
+        String device;
+        try (Backend backend = cpu.backend(spec.commandLine().getErr())) {
+            threads = backend instanceof CpuBackend c ? c.threads() : 0;
+            device = backend.name();
             CtrModel net = Models.create(config, backend, 12345L);
             r = StepBenchmark.run(net, Optimizers.create(optimizer, 0.01, 0), ds, "train",
                     new StepBenchmark.Plan(train, batchSize, warmup, steps, streamData, 8, microBatchSize));
@@ -112,6 +118,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         result.put("batch_size", r.batchSize());
         result.put("warmup_steps", warmup);
         result.put("steps", r.steps());
+        result.put("device", device);
         result.put("threads", threads);
         result.put("samples/s", r.samplesPerSecond());
         result.put("latency_mean", r.latencyMs().mean());

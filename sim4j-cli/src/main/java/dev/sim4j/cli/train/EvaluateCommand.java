@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.train.StepMemory;
@@ -45,7 +46,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     private int batchSize;
 
     @picocli.CommandLine.Mixin
-    private CpuOptions cpu = new CpuOptions();
+    private DeviceOptions cpu = new DeviceOptions();
 
     @Option(names = "--json", description = "Print the metrics as JSON.")
     private boolean json;
@@ -59,10 +60,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CheckpointLocator.Checkpoint checkpoint = run.locate(ds, spec.commandLine().getErr());
         Map<String, Metrics> results = new LinkedHashMap<>();
-        try (CpuBackend backend = cpu.backend()) {
+        try (Backend backend = cpu.backend(spec.commandLine().getErr())) {
             CtrModel model = run.model(checkpoint, ds, backend);
-            StepMemory.evaluation(model.config(), batchSize, chosen.stream().mapToLong(ds::countRows).toArray())
-                    .requireFits();
+            if (!cpu.cuda()) { // a heap estimate; on a GPU the tensors live in device memory
+                StepMemory.evaluation(model.config(), batchSize, chosen.stream().mapToLong(ds::countRows).toArray())
+                        .requireFits();
+            }
             for (String m : chosen) {
                 results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator()).metrics());
             }

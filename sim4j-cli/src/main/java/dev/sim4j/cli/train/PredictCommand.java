@@ -7,6 +7,7 @@ import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.TensorScope;
+import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.train.StepMemory;
@@ -66,7 +67,7 @@ public final class PredictCommand implements Callable<Integer> {
     private int batchSize;
 
     @picocli.CommandLine.Mixin
-    private CpuOptions cpu = new CpuOptions();
+    private DeviceOptions cpu = new DeviceOptions();
 
     @Override
     public Integer call() {
@@ -80,9 +81,11 @@ public final class PredictCommand implements Callable<Integer> {
         // The process id keeps two runs writing the same output from sharing a temp file.
         Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         long rows = 0;
-        try (CpuBackend backend = cpu.backend()) {
+        try (Backend backend = cpu.backend(spec.commandLine().getErr())) {
             CtrModel model = run.model(checkpoint, ds, backend);
-            StepMemory.prediction(model.config(), batchSize, ds.countRows(mapping)).requireFits();
+            if (!cpu.cuda()) { // a heap estimate; on a GPU the tensors live in device memory
+                StepMemory.prediction(model.config(), batchSize, ds.countRows(mapping)).requireFits();
+            }
             BatchTensors tensors = new BatchTensors(backend, model.config(), ds.channels(),
                     ds.dir() + " mapping '" + mapping + "'");
             try (BatchPipeline batches = ds.batches(mapping, BatchOptions.of(batchSize));

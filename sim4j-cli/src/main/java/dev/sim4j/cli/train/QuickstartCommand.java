@@ -5,6 +5,7 @@ import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.cli.VersionProvider;
 import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
+import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelConfig;
@@ -64,7 +65,7 @@ public final class QuickstartCommand implements Callable<Integer> {
     private String model;
 
     @picocli.CommandLine.Mixin
-    private CpuOptions cpu = new CpuOptions();
+    private DeviceOptions cpu = new DeviceOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -105,7 +106,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         TrainingRun run = new TrainingRun(ds, config, options, new TrainingRun.Context(VersionProvider.version(),
                 train, train + " --resume", out, spec.commandLine().getErr()));
         StepMemory.training(config, options, ds).requireFits();
-        try (CpuBackend backend = cpu.backend()) {
+        try (Backend backend = cpu.backend(spec.commandLine().getErr())) {
             CtrModel net = Models.create(config, backend, 12345L);
             r = run.run(net, Optimizers.create("adam", 0.01, 0));
         } catch (RunInterruptedException e) {

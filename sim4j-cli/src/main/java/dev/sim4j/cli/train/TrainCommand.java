@@ -9,6 +9,7 @@ import dev.sim4j.data.spec.FeatureSpec;
 import dev.sim4j.data.spec.FeatureSpecValidator;
 import dev.sim4j.data.spec.FeatureSpecYaml;
 import dev.sim4j.data.spec.ModelChannels;
+import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.layers.AugruForm;
 import dev.sim4j.model.sim.CtrModel;
@@ -116,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
     private long seed;
 
     @picocli.CommandLine.Mixin
-    private CpuOptions cpu = new CpuOptions();
+    private DeviceOptions cpu = new DeviceOptions();
 
     @Option(names = {"--results-dir", "--results_dir"}, defaultValue = "results", paramLabel = "DIR",
             description = "metrics.jsonl, report.html and (by default) the checkpoints; must be empty or new, unless "
@@ -212,9 +213,12 @@ public final class TrainCommand implements Callable<Integer> {
             summary(out, finished.get());
             return 0;
         }
-        StepMemory.training(config, c.options(), c.dataset()).requireFits();
+        if (!cpu.cuda()) {
+            // The estimate is of the Java heap; on a GPU the step's tensors live in device memory.
+            StepMemory.training(config, c.options(), c.dataset()).requireFits();
+        }
         TrainingRun.Result r;
-        try (CpuBackend backend = cpu.backend()) {
+        try (Backend backend = cpu.backend(spec.commandLine().getErr())) {
             CtrModel net = Models.create(config, backend, seed);
             if (c.initWeights() != null) {
                 try {

@@ -235,16 +235,17 @@ extern "C" __global__ void sum_over_time(const float* dOut, float* dX, i64 batch
 // ------------------------------------------------------------------------------------------------- dropout
 
 // mask[i] = u_i >= rate ? keep : 0, keep = (float) (1 / (1 - rate)) (computed on the host), where u_i is the counter
-// generator of ADR 0006 (CounterRandom): SplitMix64's finaliser over seed ^ salt*C1 ^ step*C2 ^ i*C3, top 53 bits
+// generator of ADR 0006 (dev.sim4j.engine.kernels.CounterRandom, the definition): SplitMix64's finaliser over
+// seed ^ (salt*C1 + step*C2 + i), top 53 bits
 // scaled by 2^-53. Unsigned arithmetic gives Java's wrapping long products and >>> shifts bit for bit. One thread per
 // element; step is read from the device (I32 [1]).
 extern "C" __global__ void dropout_mask(i64 seed, i64 salt, const int* step, i64 rateBits, float keep, float* mask,
                                         i64 n) {
     typedef unsigned long long u64;
     double rate = __longlong_as_double(rateBits);
-    u64 base = (u64) seed ^ ((u64) salt * 0x9E3779B97F4A7C15ull) ^ ((u64) (i64) step[0] * 0xBF58476D1CE4E5B9ull);
+    u64 offset = (u64) salt * 0x9E3779B97F4A7C15ull + (u64) (i64) step[0] * 0xD1B54A32D192ED03ull;
     GRID_STRIDE(i, n) {
-        u64 x = base ^ ((u64) i * 0x94D049BB133111EBull);
+        u64 x = (u64) seed ^ (offset + (u64) i);
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
         x = x ^ (x >> 31);

