@@ -196,8 +196,9 @@ public final class CudaBackend extends FamilyBackend {
         return pinned.asSlice(0, bytes);
     }
 
+    /** The Backend contract: a write takes as many values as the tensor holds (a reused buffer may be longer). */
     private static void requireSize(Tensor t, long n, String what) {
-        if (t.size() != n) {
+        if (n < t.size()) {
             throw new IllegalArgumentException(what + ": " + n + " values for a tensor of shape "
                     + Arrays.toString(t.shape()));
         }
@@ -255,7 +256,7 @@ public final class CudaBackend extends FamilyBackend {
     @Override
     public void write(Tensor t, double[] values) {
         requireSize(t, values.length, "write");
-        float[] f = new float[values.length];
+        float[] f = new float[(int) Math.min(values.length, t.size())];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) values[i];
         }
@@ -266,14 +267,14 @@ public final class CudaBackend extends FamilyBackend {
     public void write(Tensor t, float[] values) {
         CudaTensor c = cuda(t);
         requireSize(t, values.length, "write");
-        toDevice(c, MemorySegment.ofArray(values), 4L * values.length);
+        toDevice(c, MemorySegment.ofArray(values), 4L * c.size());
     }
 
     @Override
     public void write(Tensor t, int[] values) {
         CudaTensor c = cuda(t);
         requireSize(t, values.length, "write");
-        toDevice(c, MemorySegment.ofArray(values), 4L * values.length);
+        toDevice(c, MemorySegment.ofArray(values), 4L * c.size());
     }
 
     @Override
