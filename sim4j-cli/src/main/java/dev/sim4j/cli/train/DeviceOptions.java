@@ -52,6 +52,10 @@ public final class DeviceOptions {
         }
     }
 
+    @Option(names = "--no-tf32", description = "On a GPU, multiply in plain float32 instead of TF32 tensor cores "
+            + "(slower; what the CPU parity tests compare against).")
+    private boolean noTf32;
+
     /** The requested thread count, or null for the default (the number of cores). */
     Integer threads() {
         return threads;
@@ -83,10 +87,11 @@ public final class DeviceOptions {
             throw new DeviceUnavailableException("--device cuda:" + gpu + ": this machine has " + n + " GPU(s), "
                     + "cuda:0 to cuda:" + (n - 1));
         }
-        // TF32 products, as the reference trains; the parity tests run with it off.
-        CudaBackend be = new CudaBackend(libs, gpu, true, false, KernelCompiler.defaultCacheDir());
-        err.printf("device: cuda:%d (%s, %.1f GiB, %s)%n", gpu, be.device().name(),
-                be.device().totalMemory() / (double) (1L << 30), be.device().architecture());
+        // TF32 products by default, as the reference trains; --no-tf32 for plain float32.
+        CudaBackend be = new CudaBackend(libs, gpu, !noTf32, false, KernelCompiler.defaultCacheDir());
+        err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s products)%n", gpu, be.device().name(),
+                be.device().totalMemory() / (double) (1L << 30), be.device().architecture(),
+                noTf32 ? "float32" : "TF32");
         err.flush();
         return be;
     }
