@@ -1,7 +1,6 @@
 package dev.sim4j.cuda.backend;
 
 import dev.sim4j.engine.Backend;
-import dev.sim4j.engine.Tensor;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -21,19 +20,7 @@ class CudaRecurrentTest {
 
     /** Runs op twice on the GPU from the current state of out and requires bit-identical results. */
     static void deterministic(CudaTwins h, CudaTwins.T out, Consumer<Backend> op, String what) {
-        Tensor t = out.on(h.gpu);
-        float[] before = h.gpu.toFloats(t);
-        op.accept(h.gpu);
-        float[] first = h.gpu.toFloats(t);
-        h.gpu.write(t, before);
-        op.accept(h.gpu);
-        float[] second = h.gpu.toFloats(t);
-        for (int k = 0; k < first.length; k++) {
-            if (Float.floatToRawIntBits(first[k]) != Float.floatToRawIntBits(second[k])) {
-                throw new AssertionError(what + " not deterministic at " + k + ": " + first[k] + " then "
-                        + second[k]);
-            }
-        }
+        h.checkDeterministic(out, op, what);
     }
 
     @Test

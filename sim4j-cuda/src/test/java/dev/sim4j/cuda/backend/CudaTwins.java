@@ -184,6 +184,23 @@ public final class CudaTwins implements AutoCloseable {
         check(out, 0, 0, what);
     }
 
+    /** Runs op twice on the GPU from the current state of out and requires bit-identical results. */
+    public void checkDeterministic(T out, Consumer<Backend> op, String what) {
+        Tensor t = out.on(gpu);
+        float[] before = gpu.toFloats(t);
+        op.accept(gpu);
+        float[] first = gpu.toFloats(t);
+        gpu.write(t, before);
+        op.accept(gpu);
+        float[] second = gpu.toFloats(t);
+        for (int k = 0; k < first.length; k++) {
+            if (Float.floatToRawIntBits(first[k]) != Float.floatToRawIntBits(second[k])) {
+                throw new AssertionError(what + " not deterministic at " + k + ": " + first[k] + " then "
+                        + second[k]);
+            }
+        }
+    }
+
     @Override
     public void close() {
         gpu.close();
