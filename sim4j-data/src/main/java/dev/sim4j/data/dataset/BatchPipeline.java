@@ -171,8 +171,10 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
-        if (stopped) {
-            // Closed: the reader is gone, and waiting on the queue could block forever.
+        if (stopped && peeked == null) {
+            // Closed: the reader is gone, and waiting on the queue could block forever. A batch already peeked was
+            // promised by an earlier hasNext (close may come from another thread between hasNext and next): it is
+            // still handed out.
             return false;
         }
         if (peeked == null) {

@@ -258,6 +258,16 @@ class BatchPipelineTest {
     }
 
     @Test
+    void aBatchPromisedByHasNextIsHandedOutEvenIfCloseComesFirst() {
+        // The race of a closer thread landing between hasNext and next, made deterministic.
+        BatchPipeline p = dataset.batches("train", BatchOptions.of(1).prefetch(1));
+        assertThat(p.hasNext()).isTrue();
+        p.close();
+        assertThat(p.next()).isNotNull();
+        assertThat(p.hasNext()).isFalse();
+    }
+
+    @Test
     void closeBeforeTheFirstBatch() {
         assertTimeoutPreemptively(PROMPTLY, () -> {
             BatchPipeline p = dataset.batches("train", BatchOptions.of(10));
