@@ -80,6 +80,14 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
     /** Overwrites an I32 tensor with host values (as many as its size). */
     void write(Tensor t, int[] values);
 
+    /**
+     * The way input batches are written (see {@link InputStaging}): the backend's one staging, alive as long as the
+     * backend. The default writes at once through {@link #write}.
+     */
+    default InputStaging inputStaging() {
+        return InputStaging.direct(this);
+    }
+
     @Override
     default void close() {
     }

@@ -6,14 +6,16 @@ import dev.sim4j.data.spec.FeatureDef;
 import dev.sim4j.data.spec.ModelChannels;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
-import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.InputStaging;
 import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelInput;
 
 /**
- * Moves batches from the data pipeline onto the model's backend. The tensors of one batch size are allocated once
- * and overwritten for every batch of that size (a batch's arrays may be longer than its rows; only the first
- * {@code size} rows are copied). Not thread-safe: one batch at a time.
+ * Moves batches from the data pipeline onto the model's backend, through its {@link InputStaging}. Two sets of input
+ * tensors are allocated per batch size and used in turn, so that on a device the upload of one batch overlaps the
+ * step that reads the previous one (a batch's arrays may be longer than its rows; only the first {@code size} rows are
+ * copied). The input of a batch stays valid until the second upload after it; callers queue its step before the next
+ * upload. Not thread-safe: one batch at a time.
  *
  * <p>Built with the model's configuration, it checks every id against the embedding table it indexes, in one pass
  * over the host arrays before they are uploaded: this is the last point where a bad id can be reported with its
@@ -24,7 +26,9 @@ public final class BatchTensors {
     private final int historyLength;
     /** Null: ids not checked (see the two-argument constructor). */
     private final IdLimits limits;
-    private ModelInput input;
+    /** The two input sets used in turn, and which one the next batch goes to. */
+    private final ModelInput[] inputs = new ModelInput[2];
+    private int next;
     private float[] labels = new float[0];
 
     /**
@@ -82,15 +86,15 @@ public final class BatchTensors {
     }
 
     /**
-     * The model input for {@code batch}, valid until the next call; the batch's row indices in the mapping are
-     * unknown, so a bad id is reported by its batch and the row in it.
+     * The model input for {@code batch}, valid until the second call after this one; the batch's row indices in the
+     * mapping are unknown, so a bad id is reported by its batch and the row in it.
      */
     public ModelInput upload(Batch batch) {
         return upload(batch, -1);
     }
 
     /**
-     * The model input for {@code batch}, valid until the next call.
+     * The model input for {@code batch}, valid until the second call after this one.
      *
      * @param firstRow the row index in the mapping of the batch's first row, for messages (-1: unknown)
      * @throws DataException if an id is outside its table (only when built with the model's configuration)
@@ -100,24 +104,31 @@ public final class BatchTensors {
         if (limits != null) {
             checkIds(batch, firstRow);
         }
+        ModelInput input = inputs[next];
         if (input == null || input.batch() != b) {
-            input = new ModelInput(backend.zeros(DType.I32, b), backend.zeros(DType.I32, b),
-                    backend.zeros(DType.I32, b), backend.zeros(DType.I32, b, historyLength),
-                    backend.zeros(DType.I32, b, historyLength), backend.zeros(DType.I32, b, historyLength),
-                    backend.zeros(DType.I32, b, historyLength), backend.zeros(backend.floatType(), b));
+            input = new ModelInput(backend.empty(DType.I32, b), backend.empty(DType.I32, b),
+                    backend.empty(DType.I32, b), backend.empty(DType.I32, b, historyLength),
+                    backend.empty(DType.I32, b, historyLength), backend.empty(DType.I32, b, historyLength),
+                    backend.empty(DType.I32, b, historyLength), backend.empty(backend.floatType(), b));
+            inputs[next] = input;
+        }
+        next ^= 1;
+        if (labels.length < b) {
             labels = new float[b];
         }
-        write(input.uid(), batch.user()[0]);
-        write(input.targetItem(), batch.targetItem()[0]);
-        write(input.targetCategory(), batch.targetItem()[1]);
-        write(input.historyItems(), batch.positiveHistory()[0]);
-        write(input.historyCategories(), batch.positiveHistory()[1]);
-        write(input.negativeItems(), batch.negativeHistory()[0]);
-        write(input.negativeCategories(), batch.negativeHistory()[1]);
+        InputStaging staging = backend.inputStaging();
+        staging.write(input.uid(), batch.user()[0]);
+        staging.write(input.targetItem(), batch.targetItem()[0]);
+        staging.write(input.targetCategory(), batch.targetItem()[1]);
+        staging.write(input.historyItems(), batch.positiveHistory()[0]);
+        staging.write(input.historyCategories(), batch.positiveHistory()[1]);
+        staging.write(input.negativeItems(), batch.negativeHistory()[0]);
+        staging.write(input.negativeCategories(), batch.negativeHistory()[1]);
         for (int i = 0; i < b; i++) {
             labels[i] = batch.label()[i];
         }
-        backend.write(input.label(), labels);
+        staging.write(input.label(), labels);
+        staging.submit();
         return input;
     }
 
@@ -162,9 +173,5 @@ public final class BatchTensors {
                         + ", 0 is padding); score data preprocessed with the vocabulary the model was trained on");
             }
         }
-    }
-
-    private void write(Tensor t, int[] values) {
-        backend.write(t, values);
     }
 }

@@ -13,6 +13,7 @@ import dev.sim4j.cuda.driver.Stream;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
 import dev.sim4j.engine.kernels.FamilyBackend;
 import dev.sim4j.engine.DType;
+import dev.sim4j.engine.InputStaging;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.TensorScope;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +24,8 @@ import java.util.List;
 /**
  * The CUDA backend: float32 tensors and int32 ids resident on one GPU, every kernel queued on one compute stream
  * (so kernels run in call order and memory can be recycled without events), products through cuBLAS, the other
- * kernels written in CUDA C and compiled at first use by NVRTC. Host copies go through a pinned staging buffer.
+ * kernels written in CUDA C and compiled at first use by NVRTC. Input batches go through {@link CudaInputStaging}
+ * (pinned buffers, a copy stream overlapping compute); other host copies through a pinned staging buffer, waiting.
  * The kernels live in one class per family ({@link CudaDense}, {@link CudaEmbeddings}, ...), as in the CPU backends.
  */
 public final class CudaBackend extends FamilyBackend {
@@ -39,6 +41,7 @@ public final class CudaBackend extends FamilyBackend {
     private final KernelLibrary kernels;
     private final boolean poisonEmpty;
     private PinnedBuffer staging;
+    private CudaInputStaging inputStaging;
 
     final CudaDense dense;
     final CudaEmbeddings embeddings;
@@ -278,8 +281,19 @@ public final class CudaBackend extends FamilyBackend {
     }
 
     @Override
+    public InputStaging inputStaging() {
+        if (inputStaging == null) {
+            inputStaging = new CudaInputStaging(driver(), stream);
+        }
+        return inputStaging;
+    }
+
+    @Override
     public void close() {
         stream.synchronize();
+        if (inputStaging != null) {
+            inputStaging.close();
+        }
         kernels.close();
         blas.close();
         cublasWorkspace.close();

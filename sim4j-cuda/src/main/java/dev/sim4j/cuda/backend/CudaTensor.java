@@ -38,6 +38,11 @@ public final class CudaTensor implements Tensor {
         return storage.address() + offset * dtype.bytes();
     }
 
+    /** The storage this tensor (and its views) lives in. */
+    DevicePool.Storage storage() {
+        return storage;
+    }
+
     /** The address of element {@code i} (flat index). */
     public long address(long i) {
         return address() + i * dtype.bytes();

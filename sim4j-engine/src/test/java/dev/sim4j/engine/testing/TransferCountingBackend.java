@@ -2,6 +2,7 @@ package dev.sim4j.engine.testing;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
+import dev.sim4j.engine.InputStaging;
 import dev.sim4j.engine.Tensor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -13,7 +14,7 @@ import java.util.Set;
 
 /**
  * A backend that hands every call to another one and counts the transfers between host and device: reads
- * ({@code toFloats}, {@code toDoubles}, {@code toInts}) and uploads ({@code upload}, {@code write}). Tests use it to
+ * ({@code toFloats}, {@code toDoubles}, {@code toInts}) and uploads ({@code upload}, {@code write}, writes through its {@link InputStaging}). Tests use it to
  * prove that a training or inference step never waits for the device (ADR 0006). Every call goes through, whatever
  * the interface grows: {@link #backend()} is a {@link Proxy} of {@link Backend}, and its tensors are wrapped so that
  * {@link Tensor#backend()} (which layers and optimizers call) leads back to it.
@@ -90,6 +91,9 @@ public final class TransferCountingBackend {
                     shape = Tensor.describe(t.shape());
                 }
             }
+            if (name.equals("inputStaging") && inner == null) {
+                return new CountedStaging(delegate.inputStaging());
+            }
             if (READS.contains(name)) {
                 reads.add(name + shape);
             } else if (UPLOADS.contains(name)) {
@@ -102,6 +106,32 @@ public final class TransferCountingBackend {
                 throw e.getCause();
             }
             return out instanceof Tensor t ? new Counted(t) : out;
+        }
+    }
+
+    /** The delegate's input staging, its writes counted as uploads ("stage" and the shape). */
+    private final class CountedStaging implements InputStaging {
+        private final InputStaging inner;
+
+        CountedStaging(InputStaging inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void write(Tensor t, int[] values) {
+            uploads.add("stage" + Tensor.describe(t.shape()));
+            inner.write((Tensor) unwrap(t), values);
+        }
+
+        @Override
+        public void write(Tensor t, float[] values) {
+            uploads.add("stage" + Tensor.describe(t.shape()));
+            inner.write((Tensor) unwrap(t), values);
+        }
+
+        @Override
+        public void submit() {
+            inner.submit();
         }
     }
 
