@@ -193,9 +193,14 @@ public final class StepBenchmark {
         }
     }
 
+    /**
+     * One step, finished: the losses (training) or the scores (inference) are read back, so on a device that queues
+     * work asynchronously the step's time is its device time, not the time to queue it.
+     */
     private static void step(Trainer trainer, CtrModel model, ModelInput input, boolean train) {
         if (train) {
-            trainer.step(input);
+            Backend backend = model.parameters().all().getFirst().value().backend();
+            backend.toFloats(trainer.step(input).losses());
         } else {
             Backend backend = model.parameters().all().getFirst().value().backend();
             try (TensorScope scope = backend.openScope()) {
