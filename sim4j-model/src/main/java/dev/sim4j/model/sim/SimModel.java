@@ -51,6 +51,7 @@ public final class SimModel implements CtrModel {
     private DienBlock.Output dienOut;
     private Tensor dLogitOne;
     private Tensor dLogitTwo;
+    private Tensor selected;
 
     public SimModel(ModelConfig config, Backend backend, long seed) {
         this.config = config;
@@ -70,6 +71,15 @@ public final class SimModel implements CtrModel {
         this.mean = new MaskedMean(backend);
         this.parameters = f.parameters();
         this.losses = Tensors.zeros(backend, 2);
+    }
+
+    /**
+     * What the GSU selected in the last forward: positions in the long history, I32 [B, K], in descending order of
+     * weight (ties to the lower position); null before the first. A step's temporary: read it before the step's tensor
+     * scope closes (or outside any scope).
+     */
+    public Tensor selectedPositions() {
+        return selected;
     }
 
     @Override
@@ -94,6 +104,7 @@ public final class SimModel implements CtrModel {
         Tensor one = stageOne.forward(Tensors.concat(be, target, g.output(), user), training, step, salt);
         // ESU over the top-K
         TopKSelection.Selection sel = topK.forward(g.weights(), longPart.vectors());
+        selected = sel.indices();
         DotAttention.Result att = esu.forward(sel.values(), target, sel.mask());
         Tensor avg = mean.forward(sel.values(), sel.mask());
         dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
