@@ -88,6 +88,11 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
         return InputStaging.direct(this);
     }
 
+    /** Per-kernel device times where the backend can measure them (empty on the CPU and reference backends). */
+    default java.util.Optional<KernelTimes> kernelTimes() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {
     }

@@ -5,6 +5,7 @@ import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.KernelTimes;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
@@ -12,6 +13,7 @@ import dev.sim4j.train.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The reference's benchmark mode: skip {@code warmup} steps, then time {@code steps} steps of training (forward,
@@ -29,9 +31,11 @@ public final class StepBenchmark {
      * @param samplesPerSecond rows per second over the timed steps
      * @param latencyMs        step latency: mean, p50, p90, p95, p99 in milliseconds (data included when streamed)
      * @param phasesMs         mean milliseconds per timed step in each phase
+     * @param kernelsPerStep   device time per kernel and step, from extra profiled steps after the timed ones
+     *                         (empty unless asked for and the backend measures it; calls and millis per step)
      */
     public record Result(String mode, int batchSize, int steps, double samplesPerSecond, Latency latencyMs,
-                         Phases phasesMs) {
+                         Phases phasesMs, List<KernelTimes.Entry> kernelsPerStep) {
     }
 
     /** Step latency statistics in milliseconds. */
@@ -62,9 +66,16 @@ public final class StepBenchmark {
      *                   loaded before timing
      * @param maxBatches batches kept in memory when not streaming
      * @param microBatch rows per forward/backward pass (see {@link Trainer#Trainer(CtrModel, Optimizer, int)})
+     * @param profileSteps steps run after the timed ones with per-kernel device timing (0: none; needs a backend
+     *                   with {@link Backend#kernelTimes()})
      */
     public record Plan(boolean train, int batchSize, int warmup, int steps, boolean streamData, int maxBatches,
-                       int microBatch) {
+                       int microBatch, int profileSteps) {
+        /** A plan without profiled steps. */
+        public Plan(boolean train, int batchSize, int warmup, int steps, boolean streamData, int maxBatches,
+                    int microBatch) {
+            this(train, batchSize, warmup, steps, streamData, maxBatches, microBatch, 0);
+        }
     }
 
     private StepBenchmark() {
@@ -108,13 +119,31 @@ public final class StepBenchmark {
                             (after.backward() - before.backward()) / 1e6 / n,
                             (after.optimizer() - before.optimizer()) / 1e6 / n)
                     : new Phases(dataNanos / 1e6 / n, inferenceNanos / 1e6 / n, 0, 0);
+            List<KernelTimes.Entry> kernels = profile(trainer, model, source, plan, backend);
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             Latency latency = new Latency(Arrays.stream(ms).average().orElse(0), pct(sorted, 0.50),
                     pct(sorted, 0.90), pct(sorted, 0.95), pct(sorted, 0.99));
             return new Result(plan.train() ? "train" : "inference", plan.batchSize(), plan.steps(),
-                    (double) plan.steps() * plan.batchSize() / seconds, latency, phases);
+                    (double) plan.steps() * plan.batchSize() / seconds, latency, phases, kernels);
         }
+    }
+
+    /** Per-kernel device time per step over {@code plan.profileSteps()} more steps (empty when not asked or not measurable). */
+    private static List<KernelTimes.Entry> profile(Trainer trainer, CtrModel model, Source source, Plan plan,
+                                                   Backend backend) {
+        Optional<KernelTimes> times = backend.kernelTimes();
+        if (plan.profileSteps() <= 0 || times.isEmpty()) {
+            return List.of();
+        }
+        times.get().start();
+        for (int i = 0; i < plan.profileSteps(); i++) {
+            step(trainer, model, source.next(), plan.train());
+        }
+        double n = plan.profileSteps();
+        return times.get().stop().stream()
+                .map(e -> new KernelTimes.Entry(e.family(), e.kernel(), Math.round(e.calls() / n), e.millis() / n))
+                .toList();
     }
 
     /** Batches for the benchmark's steps. */

@@ -7,6 +7,7 @@ import dev.sim4j.data.OutputException;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.spec.ModelChannels;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.KernelTimes;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelConfig;
@@ -75,6 +76,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
+    @Option(names = "--profile", description = "After the timed steps, run as many again with every kernel timed on "
+            + "the device (CUDA events) and report the time per kernel and step; needs --device cuda.")
+    private boolean profile;
+
     @Mixin
     private DeviceOptions cpu = new DeviceOptions();
 
@@ -93,6 +98,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (output != null) {
             checks.writableFile("--output", output);
         }
+        if (profile && !cpu.cuda()) {
+            throw checks.fail("--profile", "per-kernel device times need --device cuda (the CPU backend does not "
+                    + "time its kernels)");
+        }
         Dataset ds = Dataset.open(dataset);
         ModelChannels ch = ds.channels();
         ModelConfig config = ModelConfig.defaults(type, (int) ch.user().getFirst().cardinality().orElse(1),
@@ -110,7 +119,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             device = backend.name();
             CtrModel net = Models.create(config, backend, 12345L);
             r = StepBenchmark.run(net, Optimizers.create(optimizer, 0.01, 0), ds, "train",
-                    new StepBenchmark.Plan(train, batchSize, warmup, steps, streamData, 8, microBatchSize));
+                    new StepBenchmark.Plan(train, batchSize, warmup, steps, streamData, 8, microBatchSize,
+                            profile ? steps : 0));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model);
@@ -134,6 +144,21 @@ public final class BenchmarkCommand implements Callable<Integer> {
         phases.put("backward", r.phasesMs().backward());
         phases.put("optimizer", r.phasesMs().optimizer());
         result.put("phase_ms_per_step", phases);
+        if (profile) {
+            double total = r.kernelsPerStep().stream().mapToDouble(KernelTimes.Entry::millis).sum();
+            List<Map<String, Object>> kernels = new java.util.ArrayList<>();
+            for (KernelTimes.Entry e : r.kernelsPerStep()) {
+                Map<String, Object> k = new LinkedHashMap<>();
+                k.put("family", e.family());
+                k.put("kernel", e.kernel());
+                k.put("calls_per_step", e.calls());
+                k.put("ms_per_step", e.millis());
+                k.put("share", total > 0 ? e.millis() / total : 0);
+                kernels.add(k);
+            }
+            result.put("device_ms_per_step", total);
+            result.put("kernels", kernels);
+        }
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -145,6 +170,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             StepBenchmark.Phases p = r.phasesMs();
             out.printf("per step, ms: data %.1f%s, forward %.1f, backward %.1f, optimizer %.1f%n", p.data(),
                     streamData ? "" : " (batches preloaded)", p.forward(), p.backward(), p.optimizer());
+            if (profile) {
+                printKernels(out, r.kernelsPerStep());
+            }
         }
         if (output != null) {
             Path target = output.toAbsolutePath();
@@ -158,5 +186,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The per-kernel table: device time per step by kernel, largest first, with family totals. */
+    private static void printKernels(PrintWriter out, List<KernelTimes.Entry> kernels) {
+        double total = kernels.stream().mapToDouble(KernelTimes.Entry::millis).sum();
+        Map<String, Double> families = new java.util.TreeMap<>();
+        for (KernelTimes.Entry e : kernels) {
+            families.merge(e.family(), e.millis(), Double::sum);
+        }
+        out.printf("device time per step: %.2f ms in %,d launches%n", total,
+                kernels.stream().mapToLong(KernelTimes.Entry::calls).sum());
+        families.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(f -> out.printf("  %-11s %8.3f ms  %5.1f %%%n", f.getKey(), f.getValue(),
+                        100 * f.getValue() / total));
+        out.printf("  %-11s %-40s %6s %9s %6s%n", "family", "kernel", "calls", "ms", "share");
+        for (KernelTimes.Entry e : kernels) {
+            out.printf("  %-11s %-40s %6d %9.3f %5.1f%%%n", e.family(), e.kernel(), e.calls(), e.millis(),
+                    100 * e.millis() / total);
+        }
     }
 }

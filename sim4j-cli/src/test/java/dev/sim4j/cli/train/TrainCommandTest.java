@@ -133,6 +133,9 @@ class TrainCommandTest {
         assertThat(inference.code()).as(inference.err()).isZero();
         assertThat(inference.out()).contains("din inference, batch 256", "samples/s", "p99");
         assertThat(run("benchmark", "--dataset", dataset.toString(), "--mode", "fast").code()).isEqualTo(2);
+        CliRun profileOnCpu = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--profile");
+        assertThat(profileOnCpu.code()).isEqualTo(2);
+        assertThat(profileOnCpu.err()).contains("--profile", "--device cuda");
     }
 
     static String[] concat(String[] a, String... b) {

@@ -39,6 +39,7 @@ public final class CudaBackend extends FamilyBackend {
     private final DeviceBuffer cublasWorkspace;
     private final CublasHandle blas;
     private final KernelLibrary kernels;
+    private final KernelProfiler profiler;
     private final boolean poisonEmpty;
     private PinnedBuffer staging;
     private CudaInputStaging inputStaging;
@@ -71,8 +72,9 @@ public final class CudaBackend extends FamilyBackend {
         this.pool = new DevicePool(libs.driver());
         this.cublasWorkspace = DeviceBuffer.allocate(libs.driver(), CUBLAS_WORKSPACE);
         this.blas = new CublasHandle(libs.cublas(), stream, tf32, cublasWorkspace.address(), CUBLAS_WORKSPACE);
+        this.profiler = new KernelProfiler(libs.driver(), stream);
         this.kernels = new KernelLibrary(libs.driver(),
-                new KernelCompiler(libs.nvrtc(), device.architecture(), kernelCache));
+                new KernelCompiler(libs.nvrtc(), device.architecture(), kernelCache), profiler);
         this.poisonEmpty = poisonEmpty;
         this.dense = dense;
         this.embeddings = embeddings;
@@ -104,6 +106,16 @@ public final class CudaBackend extends FamilyBackend {
 
     KernelLibrary kernels() {
         return kernels;
+    }
+
+    /** Told about library calls (cuBLAS) as the kernels tell it about their launches. */
+    KernelProfiler profiler() {
+        return profiler;
+    }
+
+    @Override
+    public java.util.Optional<dev.sim4j.engine.KernelTimes> kernelTimes() {
+        return java.util.Optional.of(profiler);
     }
 
     DevicePool pool() {
@@ -153,7 +165,9 @@ public final class CudaBackend extends FamilyBackend {
     @Override
     public Tensor zeros(DType dtype, int... shape) {
         CudaTensor t = allocate(dtype, shape);
+        profiler.before("memory", "zeros (memset)", stream);
         driver().memset32(t.address(), 0, t.size(), stream.handle());
+        profiler.after("memory", "zeros (memset)", stream);
         return t;
     }
 
@@ -295,6 +309,7 @@ public final class CudaBackend extends FamilyBackend {
             inputStaging.close();
         }
         kernels.close();
+        profiler.close();
         blas.close();
         cublasWorkspace.close();
         pool.close();

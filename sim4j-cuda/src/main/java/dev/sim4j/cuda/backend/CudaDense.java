@@ -37,7 +37,9 @@ public final class CudaDense implements DenseKernels {
     public void fill(Tensor t, double value) {
         CudaTensor c = CudaBackend.cuda(t);
         int bits = c.dtype() == dev.sim4j.engine.DType.I32 ? (int) value : Float.floatToRawIntBits((float) value);
+        be.profiler().before("dense", "fill (memset)", be.stream());
         be.driver().memset32(c.address(), bits, c.size(), be.stream().handle());
+        be.profiler().after("dense", "fill (memset)", be.stream());
     }
 
     /** dst = src, one device-to-device copy on the stream. */
@@ -48,7 +50,9 @@ public final class CudaDense implements DenseKernels {
         if (s.size() != d.size() || s.dtype() != d.dtype()) {
             throw new IllegalArgumentException("copy " + s + " to " + d);
         }
+        be.profiler().before("dense", "copy (memcpy)", be.stream());
         be.driver().copyDeviceToDevice(d.address(), s.address(), s.size() * s.dtype().bytes(), be.stream().handle());
+        be.profiler().after("dense", "copy (memcpy)", be.stream());
     }
 
     private Kernel kernel(String name) {
@@ -126,8 +130,12 @@ public final class CudaDense implements DenseKernels {
             return;
         }
         // Views are contiguous, so each leading dimension is the stored row length.
+        String label = be.profiler().recording() ? "gemm " + (transposeA ? "T" : "N") + (transposeB ? "T" : "N")
+                + " " + m + "x" + n + "x" + k : "gemm";
+        be.profiler().before("cublas", label, be.stream());
         be.blas().gemm(transposeA, transposeB, m, n, k, 1f, addr(a), a.dim(1), addr(b), b.dim(1), (float) beta,
                 addr(c), n);
+        be.profiler().after("cublas", label, be.stream());
     }
 
     public void addRowVector(Tensor x, Tensor v) {

@@ -3,6 +3,7 @@ package dev.sim4j.cuda.backend;
 import dev.sim4j.cuda.driver.CudaDriver;
 import dev.sim4j.cuda.driver.CudaModule;
 import dev.sim4j.cuda.driver.Kernel;
+import dev.sim4j.cuda.driver.LaunchListener;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +21,18 @@ public final class KernelLibrary implements AutoCloseable {
     static final String ROOT = "/dev/sim4j/cuda/kernels/";
     private final CudaDriver driver;
     private final KernelCompiler compiler;
+    private final LaunchListener listener;
     private final Map<String, CudaModule> modules = new HashMap<>();
 
     public KernelLibrary(CudaDriver driver, KernelCompiler compiler) {
+        this(driver, compiler, LaunchListener.NONE);
+    }
+
+    /** A library whose kernels tell {@code listener} about every launch (the backend's profiler). */
+    public KernelLibrary(CudaDriver driver, KernelCompiler compiler, LaunchListener listener) {
         this.driver = driver;
         this.compiler = compiler;
+        this.listener = listener;
     }
 
     /** The source of family {@code family}, with the common header in front. */
@@ -46,7 +54,7 @@ public final class KernelLibrary implements AutoCloseable {
     /** Kernel {@code name} of family {@code family} (compiling and loading the family on first use). */
     public synchronized Kernel kernel(String family, String name) {
         CudaModule m = modules.computeIfAbsent(family,
-                f -> CudaModule.load(driver, compiler.compile(source(f), f), f));
+                f -> CudaModule.load(driver, compiler.compile(source(f), f), f, listener));
         return m.kernel(name);
     }
 

@@ -19,15 +19,19 @@ public final class Kernel {
     private final CudaDriver driver;
     private final MemorySegment function;
     private final String name;
+    private final String family;
+    private final LaunchListener listener;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment values = arena.allocate(8L * MAX_ARGS, 8);
     private final MemorySegment params = arena.allocate(ADDRESS.byteSize() * MAX_ARGS, 8);
     private int count;
 
-    Kernel(CudaDriver driver, MemorySegment function, String name) {
+    Kernel(CudaDriver driver, MemorySegment function, String name, String family, LaunchListener listener) {
         this.driver = driver;
         this.function = function;
         this.name = name;
+        this.family = family;
+        this.listener = listener;
         for (int i = 0; i < MAX_ARGS; i++) {
             params.setAtIndex(ADDRESS, i, values.asSlice(8L * i, 8));
         }
@@ -73,7 +77,9 @@ public final class Kernel {
         if (gridX < 1 || gridY < 1 || gridZ < 1) {
             return; // an empty tensor: nothing to do (a zero grid is an error to CUDA)
         }
+        listener.before(family, name, stream);
         driver.launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream.handle(), params, name);
+        listener.after(family, name, stream);
     }
 
     /** A 1-D launch of {@code blocks} x {@code threads}. */
