@@ -88,6 +88,17 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
         return InputStaging.direct(this);
     }
 
+    /**
+     * Does {@code work} (kernels queued from this thread, nothing read back) and, where the backend can, keeps it as a
+     * {@link RecordedWork} whose replay queues the same kernels on the same tensors, including the temporaries the
+     * work allocated, which the recording keeps for itself. Empty where the backend does not record (the work has
+     * been done all the same). The default only runs it.
+     */
+    default java.util.Optional<RecordedWork> recordAndRun(Runnable work) {
+        work.run();
+        return java.util.Optional.empty();
+    }
+
     /** Per-kernel device times where the backend can measure them (empty on the CPU and reference backends). */
     default java.util.Optional<KernelTimes> kernelTimes() {
         return java.util.Optional.empty();

@@ -7,7 +7,6 @@ import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.data.dataset.MappingReader;
 import dev.sim4j.engine.Backend;
-import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.train.metrics.Evaluator;
@@ -52,15 +51,13 @@ public final class ModelEvaluation {
         long scored = 0;
         Backend backend = model.parameters().all().getFirst().value().backend();
         BatchTensors tensors = new BatchTensors(backend, model.config(), dataset.channels(), source(dataset, mapping));
-        try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
+        try (Scorer scorer = new Scorer(model);
+             BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 // One rank, full batches until the last: the batch's first row is index x batch size.
                 ModelInput input = tensors.upload(batch, batch.index() * batchSize);
-                float[] logits;
-                try (TensorScope scope = backend.openScope()) {
-                    logits = backend.toFloats(model.predict(input));
-                }
+                float[] logits = backend.toFloats(scorer.score(input));
                 float[] probabilities = new float[logits.length];
                 float[] labels = new float[logits.length];
                 for (int i = 0; i < logits.length; i++) {

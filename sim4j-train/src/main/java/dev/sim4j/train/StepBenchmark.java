@@ -6,7 +6,6 @@ import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.KernelTimes;
-import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.train.optim.Optimizer;
@@ -90,11 +89,12 @@ public final class StepBenchmark {
     public static Result run(CtrModel model, Optimizer optimizer, Dataset dataset, String mapping, Plan plan) {
         Backend backend = model.parameters().all().getFirst().value().backend();
         Trainer trainer = new Trainer(model, optimizer, plan.microBatch());
-        try (Source source = plan.streamData()
+        try (Scorer scorer = new Scorer(model);
+             Source source = plan.streamData()
                 ? new Streamed(dataset, mapping, plan.batchSize(), new BatchTensors(backend, model.config().historyLength()))
                 : Preloaded.load(dataset, mapping, plan.batchSize(), plan.maxBatches(), backend, model)) {
             for (int i = 0; i < plan.warmup(); i++) {
-                step(trainer, model, source.next(), plan.train());
+                step(trainer, scorer, model, source.next(), plan.train());
             }
             Trainer.PhaseTimes before = trainer.phaseTimes();
             long dataNanos = 0;
@@ -105,7 +105,7 @@ public final class StepBenchmark {
                 long t0 = System.nanoTime();
                 ModelInput input = source.next();
                 long t1 = System.nanoTime();
-                step(trainer, model, input, plan.train());
+                step(trainer, scorer, model, input, plan.train());
                 long t2 = System.nanoTime();
                 dataNanos += t1 - t0;
                 inferenceNanos += t2 - t1;
@@ -119,7 +119,7 @@ public final class StepBenchmark {
                             (after.backward() - before.backward()) / 1e6 / n,
                             (after.optimizer() - before.optimizer()) / 1e6 / n)
                     : new Phases(dataNanos / 1e6 / n, inferenceNanos / 1e6 / n, 0, 0);
-            List<KernelTimes.Entry> kernels = profile(trainer, model, source, plan, backend);
+            List<KernelTimes.Entry> kernels = profile(trainer, scorer, model, source, plan, backend);
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             Latency latency = new Latency(Arrays.stream(ms).average().orElse(0), pct(sorted, 0.50),
@@ -130,15 +130,18 @@ public final class StepBenchmark {
     }
 
     /** Per-kernel device time per step over {@code plan.profileSteps()} more steps (empty when not asked or not measurable). */
-    private static List<KernelTimes.Entry> profile(Trainer trainer, CtrModel model, Source source, Plan plan,
-                                                   Backend backend) {
+    private static List<KernelTimes.Entry> profile(Trainer trainer, Scorer scorer, CtrModel model, Source source,
+                                                   Plan plan, Backend backend) {
         Optional<KernelTimes> times = backend.kernelTimes();
         if (plan.profileSteps() <= 0 || times.isEmpty()) {
             return List.of();
         }
+        // Eagerly: a replayed recording is one launch, which the per-kernel events cannot look into.
+        trainer.recordSteps(false);
+        scorer.record(false);
         times.get().start();
         for (int i = 0; i < plan.profileSteps(); i++) {
-            step(trainer, model, source.next(), plan.train());
+            step(trainer, scorer, model, source.next(), plan.train());
         }
         double n = plan.profileSteps();
         return times.get().stop().stream()
@@ -226,15 +229,12 @@ public final class StepBenchmark {
      * One step, finished: the losses (training) or the scores (inference) are read back, so on a device that queues
      * work asynchronously the step's time is its device time, not the time to queue it.
      */
-    private static void step(Trainer trainer, CtrModel model, ModelInput input, boolean train) {
+    private static void step(Trainer trainer, Scorer scorer, CtrModel model, ModelInput input, boolean train) {
+        Backend backend = model.parameters().all().getFirst().value().backend();
         if (train) {
-            Backend backend = model.parameters().all().getFirst().value().backend();
             backend.toFloats(trainer.step(input).losses());
         } else {
-            Backend backend = model.parameters().all().getFirst().value().backend();
-            try (TensorScope scope = backend.openScope()) {
-                backend.toFloats(model.predict(input));
-            }
+            backend.toFloats(scorer.score(input));
         }
     }
 

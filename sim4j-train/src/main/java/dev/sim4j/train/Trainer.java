@@ -6,6 +6,7 @@ import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
+import dev.sim4j.engine.RecordedWork;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.params.Parameter;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Trains a model on a mapping's rows: per batch, zero the gradients, forward, backward, one optimizer update. Rows
@@ -44,6 +46,25 @@ public final class Trainer {
     private List<Tensor> gradientSums;
     /** Steps taken, I32 [1] on the device: dropout draws from it, and a replayed step advances it without the host. */
     private final Tensor stepCounter;
+    /**
+     * Record whole steps and replay them where the backend can (see {@link #recordSteps(boolean)}); on by default,
+     * the backend deciding (the CUDA backend records only with {@code --cuda-graphs}, the others never).
+     */
+    private boolean recordSteps = true;
+    /** Inputs stepped once (candidates for recording at their next step), newest last. */
+    private final List<ModelInput> seenOnce = new ArrayList<>();
+    /** Recorded steps by input, newest last; at most {@link #MAX_RECORDINGS}. */
+    private final List<RecordedStep> recordings = new ArrayList<>();
+
+    /** A step recorded on one input's tensors, and the output its replays fill. */
+    private record RecordedStep(ModelInput input, RecordedWork work, ModelOutput output) {
+    }
+
+    /**
+     * Recordings kept: the two input sets of double buffering, an epoch's last smaller batch, the benchmark's eight
+     * preloaded batches. They share their temporaries on the device, so more recordings cost little memory.
+     */
+    private static final int MAX_RECORDINGS = 8;
 
     /**
      * Cumulative wall time of the phases of {@link #step}, in nanoseconds. The CPU backends run every kernel before
@@ -131,6 +152,53 @@ public final class Trainer {
      * Nothing is read back from the device: the losses stay there until the caller reads them.
      */
     public ModelOutput step(ModelInput input) {
+        boolean whole = input.batch() <= microBatch;
+        if (recordSteps && whole && optimizer.replayable()) {
+            for (RecordedStep r : recordings) {
+                if (r.input() == input) {
+                    r.work().replay();
+                    clock.steps++;
+                    return r.output();
+                }
+            }
+            if (seenOnce.removeIf(seen -> seen == input)) {
+                ModelOutput[] out = new ModelOutput[1];
+                Optional<RecordedWork> work = backend.recordAndRun(() -> out[0] = eagerStep(input));
+                if (work.isPresent()) {
+                    recordings.add(new RecordedStep(input, work.get(), out[0]));
+                    if (recordings.size() > MAX_RECORDINGS) {
+                        recordings.removeFirst().work().close();
+                    }
+                }
+                return out[0];
+            }
+            seenOnce.add(input);
+            if (seenOnce.size() > MAX_RECORDINGS) {
+                seenOnce.removeFirst();
+            }
+        }
+        return eagerStep(input);
+    }
+
+    /**
+     * Records whole steps and replays them where the backend can (CUDA graphs; ignored elsewhere): an input's second
+     * step (the same {@link ModelInput} object, as {@link BatchTensors} hands out its two sets in turn) is recorded,
+     * later steps on it replay the recording, which reads whatever the input tensors then hold. Only for steps of one
+     * micro-batch and an optimizer whose state lives on the device ({@link Optimizer#replayable()}); replayed steps
+     * do not add to {@link #phaseTimes()}' forward, backward and optimizer clocks. On by default (a backend that does
+     * not record just runs the step); off turns recording off and frees the recordings.
+     */
+    public Trainer recordSteps(boolean on) {
+        recordSteps = on;
+        if (!on) {
+            recordings.forEach(r -> r.work().close());
+            recordings.clear();
+            seenOnce.clear();
+        }
+        return this;
+    }
+
+    private ModelOutput eagerStep(ModelInput input) {
         int rows = input.batch();
         int parts = (rows + microBatch - 1) / microBatch;
         List<Parameter> params = model.parameters().all();

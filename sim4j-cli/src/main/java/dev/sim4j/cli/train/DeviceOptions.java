@@ -56,6 +56,11 @@ public final class DeviceOptions {
             + "(slower; what the CPU parity tests compare against).")
     private boolean noTf32;
 
+    @Option(names = {"--cuda-graphs", "--xla"}, description = "On a GPU, record training and scoring steps as CUDA "
+            + "graphs and replay them (--xla is the reference's name for it). Off by default for now: it helps "
+            + "scoring small batches but slowed a small-batch training epoch (docs/gpu.md).")
+    private boolean cudaGraphs;
+
     /** The requested thread count, or null for the default (the number of cores). */
     Integer threads() {
         return threads;
@@ -89,9 +94,10 @@ public final class DeviceOptions {
         }
         // TF32 products by default, as the reference trains; --no-tf32 for plain float32.
         CudaBackend be = new CudaBackend(libs, gpu, !noTf32, false, KernelCompiler.defaultCacheDir());
-        err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s products)%n", gpu, be.device().name(),
+        be.recordGraphs(cudaGraphs);
+        err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s products%s)%n", gpu, be.device().name(),
                 be.device().totalMemory() / (double) (1L << 30), be.device().architecture(),
-                noTf32 ? "float32" : "TF32");
+                noTf32 ? "float32" : "TF32", cudaGraphs ? ", CUDA graphs" : "");
         err.flush();
         return be;
     }

@@ -6,12 +6,12 @@ import dev.sim4j.data.dataset.Batch;
 import dev.sim4j.data.dataset.BatchOptions;
 import dev.sim4j.data.dataset.BatchPipeline;
 import dev.sim4j.data.dataset.Dataset;
-import dev.sim4j.engine.TensorScope;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.BatchTensors;
+import dev.sim4j.train.Scorer;
 import dev.sim4j.train.CheckpointLocator;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -88,7 +88,8 @@ public final class PredictCommand implements Callable<Integer> {
             }
             BatchTensors tensors = new BatchTensors(backend, model.config(), ds.channels(),
                     ds.dir() + " mapping '" + mapping + "'");
-            try (BatchPipeline batches = ds.batches(mapping, BatchOptions.of(batchSize));
+            try (Scorer scorer = new Scorer(model);
+                 BatchPipeline batches = ds.batches(mapping, BatchOptions.of(batchSize));
                  BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 w.write(String.join("\t", cols));
@@ -97,10 +98,7 @@ public final class PredictCommand implements Callable<Integer> {
                     Batch b = batches.next();
                     // One rank, full batches until the last: the batch's first row is index x batch size.
                     long first = b.index() * batchSize;
-                    float[] logits;
-                    try (TensorScope scope = backend.openScope()) {
-                        logits = backend.toFloats(model.predict(tensors.upload(b, first)));
-                    }
+                    float[] logits = backend.toFloats(scorer.score(tensors.upload(b, first)));
                     for (int i = 0; i < logits.length; i++) {
                         writeLine(w, cols, b, first, i, logits[i]);
                     }

@@ -170,8 +170,6 @@ public final class TrainCommand implements Callable<Integer> {
     private String logFilename;
     @Option(names = "--amp", hidden = true)
     private boolean amp;
-    @Option(names = "--xla", hidden = true)
-    private boolean xla;
     @Option(names = "--affinity", hidden = true)
     private String affinity;
     @Option(names = "--repeat_count", hidden = true)
@@ -319,8 +317,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The reference's flags that make no sense for sim4j train: a usage error saying what to use instead. */
     private void refuseReferenceOnlyFlags(OptionChecks c) {
-        if (amp || xla) {
-            throw c.fail(amp ? "--amp" : "--xla", "not yet: needs the CUDA backend (sim4j trains on the CPU in float32)");
+        if (amp) {
+            throw c.fail("--amp", "not yet: sim4j trains in float32 (TF32 products on a GPU; --no-tf32 for plain "
+                    + "float32)");
         }
         if (benchmark || benchmarkSteps != null || benchmarkWarmupSteps != null || "inference".equals(mode)) {
             String flag = benchmark ? "--benchmark" : benchmarkSteps != null ? "--benchmark_steps"

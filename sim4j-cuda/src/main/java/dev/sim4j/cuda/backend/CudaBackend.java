@@ -43,6 +43,8 @@ public final class CudaBackend extends FamilyBackend {
     private final boolean poisonEmpty;
     private PinnedBuffer staging;
     private CudaInputStaging inputStaging;
+    private final java.util.List<CudaGraph> graphs = new java.util.ArrayList<>();
+    private boolean recordGraphs = true;
 
     final CudaDense dense;
     final CudaEmbeddings embeddings;
@@ -294,6 +296,52 @@ public final class CudaBackend extends FamilyBackend {
         toDevice(c, MemorySegment.ofArray(values), 4L * c.size());
     }
 
+    /**
+     * Captures {@code work} as a CUDA graph on the compute stream, then launches it once. Not while kernels are
+     * being timed (the profiler's events would be captured too) or with recording off: then the work just runs. A failure inside the work
+     * abandons the capture and rethrows.
+     */
+    /** Recordings alive (tests: that steps were really captured). */
+    int liveGraphs() {
+        return graphs.size();
+    }
+
+    /** Whether {@link #recordAndRun} captures graphs (default) or only runs the work ({@code --no-cuda-graphs}). */
+    public CudaBackend recordGraphs(boolean on) {
+        recordGraphs = on;
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<dev.sim4j.engine.RecordedWork> recordAndRun(Runnable work) {
+        if (profiler.recording() || !recordGraphs) {
+            work.run();
+            return java.util.Optional.empty();
+        }
+        pool.beginRecording();
+        driver().streamBeginCapture(stream.handle());
+        MemorySegment graph;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            try {
+                MemorySegment broken = driver().streamEndCapture(stream.handle());
+                driver().graphDestroy(broken);
+            } catch (RuntimeException ignored) {
+                // the capture may already be invalid; the original failure is what matters
+            }
+            pool.abandonRecording();
+            throw e;
+        }
+        graph = driver().streamEndCapture(stream.handle());
+        MemorySegment exec = driver().graphInstantiate(graph);
+        CudaGraph[] self = new CudaGraph[1];
+        self[0] = new CudaGraph(driver(), stream, graph, exec, pool.endRecording(), () -> graphs.remove(self[0]));
+        graphs.add(self[0]);
+        self[0].replay();
+        return java.util.Optional.of(self[0]);
+    }
+
     @Override
     public InputStaging inputStaging() {
         if (inputStaging == null) {
@@ -305,6 +353,9 @@ public final class CudaBackend extends FamilyBackend {
     @Override
     public void close() {
         stream.synchronize();
+        for (CudaGraph g : java.util.List.copyOf(graphs)) {
+            g.close();
+        }
         if (inputStaging != null) {
             inputStaging.close();
         }

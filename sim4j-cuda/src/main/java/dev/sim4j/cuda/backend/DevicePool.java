@@ -18,6 +18,10 @@ import java.util.Map;
  * array). Reuse is safe without events because all work runs in order on the backend's one compute stream: a kernel
  * that writes a recycled block is queued after every kernel that read it. When the device is full, the free blocks are
  * released and the allocation is tried once more.
+ *
+ * <p>Recordings (CUDA graphs): a replay writes the blocks its capture used, so from the end of a capture until its
+ * hold closes those blocks are never handed to an ordinary allocation; the captures of other recordings may take
+ * them (replays run one after another on the stream, so recordings share one set of temporaries).
  */
 public final class DevicePool implements AutoCloseable {
     /** One allocation; {@code live} is false while it sits in a free list. */
@@ -25,6 +29,8 @@ public final class DevicePool implements AutoCloseable {
         final long address;
         final long bytes;
         boolean live;
+        /** Recordings (CUDA graphs) that use this block: while any does, it never goes back to a free list. */
+        int holds;
 
         Block(long address, long bytes) {
             this.address = address;
@@ -81,9 +87,16 @@ public final class DevicePool implements AutoCloseable {
     private final CudaDriver driver;
     private final Cleaner cleaner = Cleaner.create();
     private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+    /**
+     * Blocks held by recordings and not in use: only a recording's capture takes them. Recordings replay one after
+     * another on the one stream, so they can share their temporaries; ordinary tensors never get these blocks.
+     */
+    private final Map<Long, ArrayDeque<Block>> graphFree = new HashMap<>();
     private final List<Block> all = new ArrayList<>();
     private final List<Lease> taken = new ArrayList<>();
     private int depth;
+    /** Blocks handed out while a recording is open (null: none is). */
+    private java.util.Set<Block> recorded;
     private long reservedBytes;
     private long peakReservedBytes;
     private boolean closed;
@@ -108,8 +121,15 @@ public final class DevicePool implements AutoCloseable {
             throw new IllegalStateException("the CUDA backend is closed");
         }
         long size = sizeClass(bytes);
-        ArrayDeque<Block> q = free.get(size);
-        Block block = q == null ? null : q.poll();
+        Block block = null;
+        if (recorded != null) {
+            ArrayDeque<Block> g = graphFree.get(size);
+            block = g == null ? null : g.poll();
+        }
+        if (block == null) {
+            ArrayDeque<Block> q = free.get(size);
+            block = q == null ? null : q.poll();
+        }
         if (block == null) {
             block = new Block(allocateFresh(size), size);
             all.add(block);
@@ -117,6 +137,9 @@ public final class DevicePool implements AutoCloseable {
             peakReservedBytes = Math.max(peakReservedBytes, reservedBytes);
         }
         block.live = true;
+        if (recorded != null) {
+            recorded.add(block);
+        }
         Lease lease = new Lease(block);
         Storage s = new Storage(block, lease);
         if (depth > 0) {
@@ -144,7 +167,66 @@ public final class DevicePool implements AutoCloseable {
             return;
         }
         block.live = false;
-        free.computeIfAbsent(block.bytes, n -> new ArrayDeque<>()).push(block);
+        (block.holds == 0 ? free : graphFree).computeIfAbsent(block.bytes, n -> new ArrayDeque<>()).push(block);
+    }
+
+    /**
+     * Starts noting every block handed out, for a recording (a CUDA graph being captured): within it blocks are
+     * recycled as usual (the captured work runs in stream order), other recordings' idle blocks first, and
+     * {@link #endRecording()} then keeps them all.
+     */
+    public synchronized void beginRecording() {
+        if (recorded != null) {
+            throw new IllegalStateException("a recording is already open");
+        }
+        recorded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    }
+
+    /**
+     * Ends the recording: every block handed out since {@link #beginRecording()} is held for the recording (taken out
+     * of the free lists, and kept out when its tensors go) until the returned hold is closed, because a replay writes
+     * them again.
+     */
+    public synchronized AutoCloseable endRecording() {
+        java.util.Set<Block> blocks = recorded;
+        recorded = null;
+        if (blocks == null) {
+            throw new IllegalStateException("no recording is open");
+        }
+        for (Block b : blocks) {
+            b.holds++;
+            if (!b.live && b.holds == 1) { // idle in an ordinary free list: now only recordings may take it
+                ArrayDeque<Block> q = free.get(b.bytes);
+                if (q != null) {
+                    q.remove(b);
+                }
+                graphFree.computeIfAbsent(b.bytes, n -> new ArrayDeque<>()).push(b);
+            }
+        }
+        boolean[] done = {false};
+        return () -> {
+            synchronized (DevicePool.this) {
+                if (done[0]) {
+                    return;
+                }
+                done[0] = true;
+                for (Block b : blocks) {
+                    b.holds--;
+                    if (b.holds == 0 && !b.live && !closed) {
+                        ArrayDeque<Block> g = graphFree.get(b.bytes);
+                        if (g != null) {
+                            g.remove(b);
+                        }
+                        free.computeIfAbsent(b.bytes, n -> new ArrayDeque<>()).push(b);
+                    }
+                }
+            }
+        };
+    }
+
+    /** Abandons an open recording (its capture failed): its blocks stay with the pool as they are. */
+    public synchronized void abandonRecording() {
+        recorded = null;
     }
 
     /** Gives the storage back now (an explicit {@code Tensor.close()}). */
@@ -179,12 +261,16 @@ public final class DevicePool implements AutoCloseable {
     public synchronized long trim() {
         long freed = 0;
         for (ArrayDeque<Block> q : free.values()) {
-            for (Block b : q) {
+            for (java.util.Iterator<Block> it = q.iterator(); it.hasNext(); ) {
+                Block b = it.next();
+                if (recorded != null && recorded.contains(b)) {
+                    continue; // an open recording's work refers to it
+                }
                 driver.memFree(b.address);
                 all.remove(b);
                 freed += b.bytes;
+                it.remove();
             }
-            q.clear();
         }
         reservedBytes -= freed;
         return freed;
@@ -210,6 +296,7 @@ public final class DevicePool implements AutoCloseable {
         }
         all.clear();
         free.clear();
+        graphFree.clear();
         taken.clear();
         closed = true;
     }

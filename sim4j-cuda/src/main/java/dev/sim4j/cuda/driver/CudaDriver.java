@@ -62,6 +62,12 @@ public final class CudaDriver {
     private final MethodHandle cuModuleGetFunction;
     private final MethodHandle cuFuncSetAttribute;
     private final MethodHandle cuLaunchKernel;
+    private final MethodHandle cuStreamBeginCapture;
+    private final MethodHandle cuStreamEndCapture;
+    private final MethodHandle cuGraphInstantiate;
+    private final MethodHandle cuGraphLaunch;
+    private final MethodHandle cuGraphExecDestroy;
+    private final MethodHandle cuGraphDestroy;
 
     public CudaDriver(NativeLibrary library) {
         this.library = library;
@@ -110,6 +116,13 @@ public final class CudaDriver {
         cuFuncSetAttribute = d.find("cuFuncSetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         cuLaunchKernel = d.find("cuLaunchKernel", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        cuStreamBeginCapture = d.find("cuStreamBeginCapture_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        cuStreamEndCapture = d.find("cuStreamEndCapture", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        cuGraphInstantiate = d.find("cuGraphInstantiateWithFlags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        cuGraphLaunch = d.find("cuGraphLaunch", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        cuGraphExecDestroy = d.find("cuGraphExecDestroy", p);
+        cuGraphDestroy = d.find("cuGraphDestroy", p);
     }
 
     public NativeLibrary library() {
@@ -450,6 +463,65 @@ public final class CudaDriver {
         try {
             check((int) cuFuncSetAttribute.invokeExact(function, attribute, value),
                     "cuFuncSetAttribute(" + name + ", " + attribute + "=" + value + ")");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Starts capturing the work queued on {@code stream} into a graph instead of running it (relaxed mode: this
+     * thread may still allocate device memory while capturing).
+     */
+    public void streamBeginCapture(MemorySegment stream) {
+        try {
+            check((int) cuStreamBeginCapture.invokeExact(stream, 2), "cuStreamBeginCapture(relaxed)");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Ends the capture on {@code stream}: the graph of what was queued since {@link #streamBeginCapture}. */
+    public MemorySegment streamEndCapture(MemorySegment stream) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check((int) cuStreamEndCapture.invokeExact(stream, out), "cuStreamEndCapture");
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** An executable instance of {@code graph}. */
+    public MemorySegment graphInstantiate(MemorySegment graph) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(ADDRESS);
+            check((int) cuGraphInstantiate.invokeExact(out, graph, 0L), "cuGraphInstantiateWithFlags");
+            return out.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Queues one run of the executable graph on {@code stream}. */
+    public void graphLaunch(MemorySegment exec, MemorySegment stream) {
+        try {
+            check((int) cuGraphLaunch.invokeExact(exec, stream), "cuGraphLaunch");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void graphExecDestroy(MemorySegment exec) {
+        try {
+            check((int) cuGraphExecDestroy.invokeExact(exec), "cuGraphExecDestroy");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public void graphDestroy(MemorySegment graph) {
+        try {
+            check((int) cuGraphDestroy.invokeExact(graph), "cuGraphDestroy");
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -40,4 +40,33 @@ class DevicePoolTest {
             assertThat(pool.reservedBytes()).isEqualTo(2 * 1024 + 2 * (2L << 20)); // a, c and two 2 MiB blocks
         }
     }
+
+    @Test
+    void blocksOfARecordingGoToOtherRecordingsOnlyUntilItsHoldCloses() throws Exception {
+        try (CudaLibraries libs = GpuTests.librariesOrSkip();
+             CudaDevice device = CudaDevice.open(libs.driver(), 0);
+             DevicePool pool = new DevicePool(libs.driver())) {
+            pool.beginRecording();
+            DevicePool.Storage a = pool.allocate(4096);
+            long address = a.address();
+            pool.release(a);
+            DevicePool.Storage b = pool.allocate(4096); // within the recording: reused as usual
+            assertThat(b.address()).isEqualTo(address);
+            pool.release(b);
+            AutoCloseable first = pool.endRecording();
+            DevicePool.Storage c = pool.allocate(4096); // an ordinary tensor: never a recording's block
+            assertThat(c.address()).isNotEqualTo(address);
+
+            pool.beginRecording();
+            DevicePool.Storage d = pool.allocate(4096); // another recording may share it
+            assertThat(d.address()).isEqualTo(address);
+            pool.release(d);
+            AutoCloseable second = pool.endRecording();
+            first.close();
+            assertThat(pool.allocate(4096).address()).as("still held by the second").isNotEqualTo(address);
+            second.close();
+            second.close(); // idempotent
+            assertThat(pool.allocate(4096).address()).as("free again").isEqualTo(address);
+        }
+    }
 }

@@ -60,6 +60,12 @@ public class Adam implements Optimizer {
         return "adam";
     }
 
+    /** The step count and the moments live on the device. */
+    @Override
+    public boolean replayable() {
+        return true;
+    }
+
     @Override
     public void step(ParameterSet params) {
         Tensor t = stepCounter(params);

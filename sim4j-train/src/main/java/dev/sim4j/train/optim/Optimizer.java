@@ -24,4 +24,12 @@ public interface Optimizer {
 
     /** Restores the step count after loading {@link #state} tensors from a checkpoint. */
     void restoreSteps(long steps);
+
+    /**
+     * Whether an update keeps all its state on the device (step count included), so that a recorded step replayed
+     * without this object's Java code (a CUDA graph) still advances it. Plain SGD counts its steps on the host.
+     */
+    default boolean replayable() {
+        return false;
+    }
 }
