@@ -34,6 +34,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         } else if (t instanceof TrainingDivergedException) {
             err.println("error: " + t.getMessage());
             code = ExitCode.DIVERGED;
+        } else if (t instanceof MissingLibraryException) {
+            err.println("error: " + t.getMessage());
+            code = ExitCode.DEVICE_UNAVAILABLE;
         } else if (t instanceof DeviceUnavailableException) {
             err.println("error: device unavailable: " + t.getMessage());
             code = ExitCode.DEVICE_UNAVAILABLE;

@@ -6,7 +6,7 @@ public enum ExitCode {
     INTERNAL_ERROR(1, "internal error (a bug: please report it with the --verbose output)"),
     USAGE(2, "usage error (unknown command or option, bad option value)"),
     BAD_DATA(3, "bad input data or feature spec (the message names the file, row and feature)"),
-    DEVICE_UNAVAILABLE(4, "device unavailable (no usable GPU or CUDA library)"),
+    DEVICE_UNAVAILABLE(4, "device or library unavailable (no usable GPU or CUDA library; no RocksDB in a GPU bundle)"),
     OUTPUT(5, "output error (output exists, folder not writable, disk full; the message names the path)"),
     OUT_OF_MEMORY(6, "out of memory (the message gives the memory needed and the fix)"),
     DIVERGED(7, "training diverged (the loss became NaN or infinite; the last good checkpoint is kept)"),

@@ -1,0 +1,244 @@
+package dev.sim4j.serve.store;
+
+import dev.sim4j.data.OutputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * Every user's lifelong behaviour history, on disk in RocksDB (ADR 0009): the events in time order per user, and the
+ * same events again under (user, category), the SIM paper's User Behavior Tree, so that a hard search reads one
+ * category's events without touching the others. An {@link #append} returns once the events are in the synced
+ * write-ahead log: an acknowledged event survives a crash. Thread-safe; appends to one user are serialised.
+ */
+public final class BehaviourStore implements AutoCloseable {
+    private static final int LOCK_STRIPES = 64;
+
+    private final Path dir;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final ColumnFamilyHandle events;
+    private final ColumnFamilyHandle byCategory;
+    private final ColumnFamilyHandle users;
+    private final List<ColumnFamilyHandle> handles;
+    private final WriteOptions durable = new WriteOptions().setSync(true);
+    private final WriteOptions bulk = new WriteOptions().setSync(false);
+    private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private BehaviourStore(Path dir, RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+                           List<ColumnFamilyHandle> handles) {
+        this.dir = dir;
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.handles = handles;
+        this.events = handles.get(1);
+        this.byCategory = handles.get(2);
+        this.users = handles.get(3);
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Opens the store in {@code dir}, creating it (and the folder) when missing.
+     *
+     * @throws OutputException if the folder cannot be created or written, holds something that is not a store, or
+     *                         another process has the store open
+     */
+    public static BehaviourStore open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new OutputException(dir + ": cannot create the store folder: " + e.getMessage(), e);
+        }
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxBackgroundJobs(2);
+        ColumnFamilyOptions cf = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION);
+        List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cf),
+                new ColumnFamilyDescriptor(StoreKeys.utf8("events"), cf),
+                new ColumnFamilyDescriptor(StoreKeys.utf8("by_category"), cf),
+                new ColumnFamilyDescriptor(StoreKeys.utf8("users"), cf));
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            return new BehaviourStore(dir, db, dbOptions, cf, handles);
+        } catch (RocksDBException e) {
+            dbOptions.close();
+            cf.close();
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            String hint = why.contains("lock") ? " (another sim4j process has this store open)" : "";
+            throw new OutputException(dir + ": cannot open the behaviour store: " + why + hint, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    private ReentrantLock lock(String user) {
+        return stripes[Math.floorMod(user.hashCode(), LOCK_STRIPES)];
+    }
+
+    /** Appends {@code list} to {@code user}'s history; returns once it is durable (synced write-ahead log). */
+    public void append(String user, List<BehaviourEvent> list) {
+        write(user, list, durable);
+    }
+
+    /** As {@link #append}, without waiting for the disk: for bulk loads, which end with {@link #flush()}. */
+    public void appendUnsynced(String user, List<BehaviourEvent> list) {
+        write(user, list, bulk);
+    }
+
+    private void write(String user, List<BehaviourEvent> list, WriteOptions options) {
+        StoreKeys.requireId(user, "user");
+        if (list.isEmpty()) {
+            return;
+        }
+        byte[] u = StoreKeys.utf8(user);
+        byte[] prefix = StoreKeys.userPrefix(u);
+        ReentrantLock lock = lock(user);
+        lock.lock();
+        try (WriteBatch batch = new WriteBatch()) {
+            byte[] meta = db.get(users, u);
+            long count = meta == null ? 0 : ByteBuffer.wrap(meta).getLong(0);
+            long seq = meta == null ? 0 : ByteBuffer.wrap(meta).getLong(8);
+            for (BehaviourEvent e : list) {
+                byte[] item = StoreKeys.utf8(e.item());
+                byte[] category = StoreKeys.utf8(e.category());
+                batch.put(events, StoreKeys.withSuffix(prefix, e.time(), seq), StoreKeys.eventValue(item, category));
+                batch.put(byCategory, StoreKeys.withSuffix(StoreKeys.categoryPrefix(u, category), e.time(), seq), item);
+                seq++;
+            }
+            batch.put(users, u, StoreKeys.userValue(count + list.size(), seq));
+            db.write(options, batch);
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot write to the behaviour store: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last {@code limit} events of {@code user}, most recent first (empty for an unknown user). */
+    public List<BehaviourEvent> history(String user, int limit) {
+        StoreKeys.requireId(user, "user");
+        byte[] prefix = StoreKeys.userPrefix(StoreKeys.utf8(user));
+        List<BehaviourEvent> out = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
+            for (it.seekForPrev(StoreKeys.last(prefix)); it.isValid() && out.size() < limit; it.prev()) {
+                byte[] key = it.key();
+                if (!StoreKeys.startsWith(key, prefix)) {
+                    break;
+                }
+                out.add(StoreKeys.eventOf(key, it.value()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The last {@code limit} events of {@code user} in {@code category}, most recent first: the hard search, which
+     * reads only that category's part of the user's tree.
+     */
+    public List<BehaviourEvent> categoryHistory(String user, String category, int limit) {
+        StoreKeys.requireId(user, "user");
+        StoreKeys.requireId(category, "category");
+        byte[] prefix = StoreKeys.categoryPrefix(StoreKeys.utf8(user), StoreKeys.utf8(category));
+        List<BehaviourEvent> out = new ArrayList<>();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(byCategory, ro)) {
+            for (it.seekForPrev(StoreKeys.last(prefix)); it.isValid() && out.size() < limit; it.prev()) {
+                byte[] key = it.key();
+                if (!StoreKeys.startsWith(key, prefix)) {
+                    break;
+                }
+                out.add(new BehaviourEvent(new String(it.value(), java.nio.charset.StandardCharsets.UTF_8), category,
+                        StoreKeys.timeOf(key)));
+            }
+        }
+        return out;
+    }
+
+    /** Events stored for {@code user} (0 when unknown). */
+    public long eventCount(String user) {
+        StoreKeys.requireId(user, "user");
+        try {
+            byte[] meta = db.get(users, StoreKeys.utf8(user));
+            return meta == null ? 0 : ByteBuffer.wrap(meta).getLong(0);
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot read the behaviour store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Users, events and bytes on disk (a scan of the per-user counts: seconds for millions of users). */
+    public StoreStats stats() {
+        long userCount = 0;
+        long eventTotal = 0;
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(users, ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                userCount++;
+                eventTotal += ByteBuffer.wrap(it.value()).getLong(0);
+            }
+        }
+        return new StoreStats(userCount, eventTotal, folderBytes());
+    }
+
+    private long folderBytes() {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // a file compaction just removed
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes everything written so far durable: the memtables flushed to table files (ends a bulk load). */
+    public void flush() {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo, handles);
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot flush the behaviour store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        durable.close();
+        bulk.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+}
