@@ -17,9 +17,14 @@ import java.util.List;
  */
 public final class Vocabulary {
     private final String[] names;
+    private final java.util.Map<String, Integer> ids;
 
     private Vocabulary(String[] names) {
         this.names = names;
+        this.ids = new java.util.HashMap<>(names.length * 2);
+        for (int i = 1; i < names.length; i++) {
+            ids.putIfAbsent(names[i], i);
+        }
     }
 
     /** Reads {@code file}; a missing file, a bad line or an id out of order is a {@link DataException} naming it. */
@@ -65,6 +70,12 @@ public final class Vocabulary {
     /** Ids 1..size(). */
     public int size() {
         return names.length - 1;
+    }
+
+    /** The id of a raw name, or 0 (the padding: cold start) when the vocabulary does not have it. */
+    public int id(String name) {
+        Integer id = ids.get(name);
+        return id == null ? 0 : id;
     }
 
     /** The raw name of {@code id} (1..size()). */
