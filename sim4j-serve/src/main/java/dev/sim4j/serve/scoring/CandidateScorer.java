@@ -33,26 +33,34 @@ public final class CandidateScorer {
         return historyLength;
     }
 
+    /** As {@link #score(String, List, List, Search)} with the training row's window ({@link Search#RECENT}). */
+    public Scores score(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates) {
+        return score(user, newestFirst, candidates, Search.RECENT);
+    }
+
     /**
      * The click probability of each candidate, in their order, and the logits it comes from.
      *
      * @param user        the user's raw id
-     * @param newestFirst the user's history, most recent first (only the first L are read)
+     * @param newestFirst the user's history, most recent first (the lifelong one for HARD and SOFT search)
      * @param candidates  at least one
+     * @param search      how each candidate's long history is picked
      */
-    public Scores score(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates) {
+    public Scores score(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates, Search search) {
         int b = candidates.size();
         if (b == 0) {
             throw new IllegalArgumentException("no candidates to score");
         }
         int l = historyLength;
-        int[] hi = new int[l];
-        int[] hc = new int[l];
-        int n = Math.min(l, newestFirst.size());
-        for (int k = 0; k < n; k++) { // newest event at position L - 1
+        int shortLength = model.config().shortLength();
+        int longLength = l - shortLength;
+        int events = newestFirst.size();
+        int[] evItem = new int[events];
+        int[] evCat = new int[events];
+        for (int k = 0; k < events; k++) {
             BehaviourEvent e = newestFirst.get(k);
-            hi[l - 1 - k] = vocab.items().id(e.item());
-            hc[l - 1 - k] = hi[l - 1 - k] == 0 ? 0 : vocab.categories().id(e.category());
+            evItem[k] = vocab.items().id(e.item());
+            evCat[k] = evItem[k] == 0 ? 0 : vocab.categories().id(e.category());
         }
         int[] uid = new int[b];
         int[] item = new int[b];
@@ -60,12 +68,25 @@ public final class CandidateScorer {
         int[] histItems = new int[b * l];
         int[] histCats = new int[b * l];
         int u = vocab.users().id(user);
+        int shortN = Math.min(shortLength, events);
+        int used = 0;
         for (int r = 0; r < b; r++) {
             uid[r] = u;
             item[r] = vocab.items().id(candidates.get(r).item());
             cat[r] = vocab.categories().id(candidates.get(r).category());
-            System.arraycopy(hi, 0, histItems, r * l, l);
-            System.arraycopy(hc, 0, histCats, r * l, l);
+            int base = r * l;
+            for (int k = 0; k < shortN; k++) { // newest at position L - 1
+                histItems[base + l - 1 - k] = evItem[k];
+                histCats[base + l - 1 - k] = evCat[k];
+            }
+            int[] picked = longPart(search, evItem, evCat, shortN, longLength, item[r], cat[r]);
+            // picked: indices into the newest-first history, newest first; placed oldest first, right-aligned.
+            for (int j = 0; j < picked.length; j++) {
+                int pos = base + longLength - 1 - j;
+                histItems[pos] = evItem[picked[j]];
+                histCats[pos] = evCat[picked[j]];
+            }
+            used = Math.max(used, shortN + picked.length);
         }
         float[] logits;
         try (TensorScope scope = backend.openScope()) {
@@ -79,7 +100,79 @@ public final class CandidateScorer {
         for (int r = 0; r < b; r++) {
             p[r] = (float) (1 / (1 + Math.exp(-logits[r])));
         }
-        return new Scores(logits, p, n);
+        return new Scores(logits, p, used);
+    }
+
+    /**
+     * The history events (indices into the newest-first arrays, from {@code from} on) that fill the long part for a
+     * candidate, newest first, at most {@code longLength}.
+     */
+    private int[] longPart(Search search, int[] evItem, int[] evCat, int from, int longLength, int candItem,
+                           int candCat) {
+        int older = evItem.length - from;
+        switch (search) {
+            case RECENT -> {
+                int n = Math.min(longLength, older);
+                int[] out = new int[n];
+                for (int j = 0; j < n; j++) {
+                    out[j] = from + j;
+                }
+                return out;
+            }
+            case HARD -> {
+                int[] out = new int[Math.min(longLength, older)];
+                int n = 0;
+                for (int k = from; k < evItem.length && n < out.length; k++) {
+                    if (evItem[k] != 0 && evCat[k] == candCat) {
+                        out[n++] = k;
+                    }
+                }
+                return java.util.Arrays.copyOf(out, n);
+            }
+            case SOFT -> {
+                if (older <= longLength) {
+                    return longPart(Search.RECENT, evItem, evCat, from, longLength, candItem, candCat);
+                }
+                float[] itemTable = embeddings("embedding.item");
+                float[] catTable = embeddings("embedding.category");
+                int e = model.config().embeddingDim();
+                Integer[] order = new Integer[older];
+                double[] score = new double[evItem.length];
+                for (int k = from; k < evItem.length; k++) {
+                    order[k - from] = k;
+                    score[k] = evItem[k] == 0 ? Double.NEGATIVE_INFINITY
+                            : dot(itemTable, evItem[k], itemTable, candItem, e) + dot(catTable, evCat[k], catTable,
+                            candCat, e);
+                }
+                // Largest score first; equal scores keep the more recent event (the lower index).
+                java.util.Arrays.sort(order, (x, y) -> {
+                    int c = Double.compare(score[y], score[x]);
+                    return c != 0 ? c : Integer.compare(x, y);
+                });
+                int[] out = new int[longLength];
+                for (int j = 0; j < longLength; j++) {
+                    out[j] = order[j];
+                }
+                java.util.Arrays.sort(out); // back to newest first
+                return out;
+            }
+            default -> throw new IllegalStateException(search.toString());
+        }
+    }
+
+    private static double dot(float[] a, int i, float[] b, int j, int e) {
+        double s = 0;
+        for (int d = 0; d < e; d++) {
+            s += (double) a[i * e + d] * b[j * e + d];
+        }
+        return s;
+    }
+
+    private final java.util.Map<String, float[]> tables = new java.util.HashMap<>();
+
+    /** An embedding table on the host, read once (soft search scores events against candidates there). */
+    private float[] embeddings(String name) {
+        return tables.computeIfAbsent(name, n -> backend.toFloats(model.parameters().get(n).value()));
     }
 
     /**

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Training-serving consistency (issue 12, item 5): for every test row of a dataset, scoring its target from the
  * behaviour store (the dataset imported, the user's pool = every event but the newest, the test target) gives the
- * logit {@code predict} gives the row, within 1e-6. A row's negative twin is scored as a second candidate.
+ * logit {@code predict} gives the row, within 1e-6, with the recent window and with soft search over the same
+ * 100-event history.
  */
 class TrainingServingConsistencyTest {
     @TempDir
@@ -79,6 +80,11 @@ class TrainingServingConsistencyTest {
                         CandidateScorer.Scores got = scorer.score(user, pool,
                                 List.of(new Candidate(vocab.items().name(item), vocab.categories().name(cat))));
                         worst = Math.max(worst, Math.abs(got.logits()[0] - want[r]));
+                        // Soft search over the same 100-event history is the training row's window too.
+                        CandidateScorer.Scores soft = scorer.score(user, pool.subList(0, Math.min(100, pool.size())),
+                                List.of(new Candidate(vocab.items().name(item), vocab.categories().name(cat))),
+                                Search.SOFT);
+                        worst = Math.max(worst, Math.abs(soft.logits()[0] - want[r]));
                         rows++;
                     }
                 }
