@@ -18,9 +18,9 @@ class UsageErrorTest {
 
     @Test
     void anUnknownCommandWithHelpIsAUsageErrorNamingIt() {
-        CliRun r = run("serve", "--help");
+        CliRun r = run("deploy", "--help");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
-        assertThat(r.err()).startsWith("error: unknown command 'serve'");
+        assertThat(r.err()).startsWith("error: unknown command 'deploy'");
         assertThat(r.out()).doesNotContain("Usage:");
         CliRun nested = run("spec", "frobnicate", "--help");
         assertThat(nested.code()).isEqualTo(ExitCode.USAGE.code());

@@ -43,6 +43,7 @@ public final class BehaviourStore implements AutoCloseable {
     private final WriteOptions durable = new WriteOptions().setSync(true);
     private final WriteOptions bulk = new WriteOptions().setSync(false);
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
+    private boolean closed;
 
     static {
         RocksDB.loadLibrary();
@@ -230,8 +231,13 @@ public final class BehaviourStore implements AutoCloseable {
         }
     }
 
+    /** Closes the database (idempotent); reads and writes afterwards fail. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }

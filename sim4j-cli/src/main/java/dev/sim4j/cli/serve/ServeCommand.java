@@ -1,0 +1,105 @@
+package dev.sim4j.cli.serve;
+
+import dev.sim4j.data.OutputException;
+import dev.sim4j.engine.cpu.CpuBackend;
+import dev.sim4j.model.sim.CtrModel;
+import dev.sim4j.serve.http.ScoringService;
+import dev.sim4j.serve.http.ServiceConfig;
+import dev.sim4j.serve.scoring.CandidateScorer;
+import dev.sim4j.serve.scoring.Vocabularies;
+import dev.sim4j.serve.store.BehaviourStore;
+import dev.sim4j.train.TrainedModel;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sim4j serve}: the HTTP/JSON scoring service over a behaviour store. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a trained SIM, DIEN or DIN checkpoint over HTTP/JSON: POST /v1/events appends behaviour "
+                + "events to the store (acknowledged once durable), POST /v1/score scores a user's candidates over "
+                + "the lifelong history (search soft, hard or recent); GET /healthz, /readyz, /metrics "
+                + "(Prometheus), /openapi.json. Runs until Ctrl-C. See docs/serving.md.")
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "PATH",
+            description = "An epoch_N folder, a train --results-dir or --checkpoint-dir (its newest epoch), or a "
+                    + "weights.safetensors file.")
+    private Path checkpoint;
+
+    @Option(names = "--vocab", required = true, paramLabel = "DIR",
+            description = "The vocab folder of the dataset the model was trained on (users.tsv, items.tsv, "
+                    + "categories.tsv).")
+    private Path vocab;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The behaviour store folder "
+            + "(created if missing).")
+    private Path store;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDR",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+    private String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    private int port;
+
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for scoring (default: the cores).")
+    private Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--port: must be between 0 and 65535, got " + port);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Vocabularies v = Vocabularies.read(vocab);
+        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads);
+             BehaviourStore s = StoreOpener.open(store)) {
+            CtrModel model = TrainedModel.load(checkpoint, backend);
+            CandidateScorer scorer = new CandidateScorer(model, v);
+            ScoringService service;
+            try {
+                service = ScoringService.start(ServiceConfig.defaults(host, port), s, scorer);
+            } catch (RuntimeException e) {
+                throw new OutputException("--host " + host + " --port " + port + ": cannot listen: " + e.getMessage()
+                        + " (is the port in use? choose another with --port)", e);
+            }
+            if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+                err.println("warning: listening on " + host + " beyond this machine; anyone who reaches it can "
+                        + "append events");
+            }
+            err.printf("serving %s on http://%s:%d (store %s, %,d users); Ctrl-C stops%n", model.config().type(),
+                    host, service.port(), store, s.stats().users());
+            err.flush();
+            // Ctrl-C or SIGTERM: the hook wakes this thread and waits (at most 10 s) until the service and the store
+            // are closed, since the JVM exits when the hooks end.
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch closed = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sim4j-serve-stop"));
+            try {
+                stop.await();
+            } finally {
+                service.close();
+            }
+            err.println("stopped");
+            err.flush();
+            s.close();
+            closed.countDown();
+        }
+        return 0;
+    }
+}

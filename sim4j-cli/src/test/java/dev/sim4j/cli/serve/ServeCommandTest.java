@@ -1,0 +1,34 @@
+package dev.sim4j.cli.serve;
+
+import static dev.sim4j.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sim4j.cli.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sim4j serve}'s refusals before it listens (the service itself: ScoringServiceTest). */
+class ServeCommandTest {
+    @Test
+    void missingInputsAreOneLineErrors(@TempDir Path tmp) throws Exception {
+        CliRun noFlags = run("serve");
+        assertThat(noFlags.code()).isEqualTo(2);
+        assertThat(noFlags.err()).contains("--checkpoint", "--store", "--vocab");
+        CliRun noVocab = run("serve", "--checkpoint", tmp.toString(), "--vocab", tmp.resolve("v").toString(),
+                "--store", tmp.resolve("s").toString());
+        assertThat(noVocab.code()).isEqualTo(3);
+        assertThat(noVocab.err()).contains("users.tsv", "missing").hasLineCount(1);
+        Path vocab = Files.createDirectories(tmp.resolve("vocab"));
+        Files.writeString(vocab.resolve("users.tsv"), "uid\treviewerID\n1\tU\n");
+        Files.writeString(vocab.resolve("items.tsv"), "item\tasin\tcategory\n1\tI\t1\n");
+        Files.writeString(vocab.resolve("categories.tsv"), "category\tname\n1\tC\n");
+        CliRun noCheckpoint = run("serve", "--checkpoint", tmp.resolve("nothing").toString(), "--vocab",
+                vocab.toString(), "--store", tmp.resolve("s").toString());
+        assertThat(noCheckpoint.code()).isEqualTo(3);
+        assertThat(noCheckpoint.err()).contains("nothing").hasLineCount(1);
+        assertThat(run("serve", "--checkpoint", "x", "--vocab", "y", "--store", "z", "--port", "70000").code())
+                .isEqualTo(2);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.sim4j.serve.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sim4j.serve.scoring.CandidateScorer;
+import dev.sim4j.serve.store.BehaviourEvent;
+import dev.sim4j.serve.store.BehaviourStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The HTTP/JSON scoring service (ADR 0010): appends behaviour events to the store and scores a user's candidates
+ * with the model over the user's lifelong history. Every refusal is a 4xx with a one-line JSON reason; metrics in
+ * Prometheus text at {@code /metrics}; the API described at {@code /openapi.json}.
+ */
+public final class ScoringService implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ServiceConfig config;
+    private final BehaviourStore store;
+    private final CandidateScorer scorer;
+    private final ReentrantLock scoring = new ReentrantLock();
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final DistributionSummary candidates;
+    private final DistributionSummary historyEvents;
+    private final Javalin app;
+    private final String openApi;
+
+    private ScoringService(ServiceConfig config, BehaviourStore store, CandidateScorer scorer) {
+        this.config = config;
+        this.store = store;
+        this.scorer = scorer;
+        this.candidates = DistributionSummary.builder("sim4j_score_candidates").description("candidates per score "
+                + "request").publishPercentileHistogram().minimumExpectedValue(1.0)
+                .maximumExpectedValue((double) config.maxCandidates()).register(metrics);
+        this.historyEvents = DistributionSummary.builder("sim4j_score_history_events").description("history events "
+                + "a score request read").publishPercentileHistogram().minimumExpectedValue(1.0)
+                .maximumExpectedValue((double) config.historyEvents()).register(metrics);
+        this.openApi = resource("openapi.json");
+        this.app = Javalin.create(c -> {
+            c.jetty.host = config.host();
+            c.jetty.port = config.port();
+            c.http.maxRequestSize = config.maxBodyBytes();
+            c.http.prefer405over404 = true;
+            c.startup.showJavalinBanner = false;
+            c.routes.get("/healthz", timed("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok"))));
+            c.routes.get("/readyz", timed("/readyz", ctx -> json(ctx, 200, Map.of("ready", true))));
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            c.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            c.routes.post("/v1/events", timed("/v1/events", this::events));
+            c.routes.post("/v1/score", timed("/v1/score", this::score));
+            c.routes.exception(BadRequest.class, (e, ctx) -> json(ctx, e.status(), Map.of("error", e.getMessage())));
+            c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error", "internal error: " + e)));
+            c.routes.error(404, "*/*", ctx -> json(ctx, 404, Map.of("error", "no such route: " + ctx.method() + " "
+                    + ctx.path())));
+            c.routes.error(405, "*/*", ctx -> json(ctx, 405, Map.of("error", "method " + ctx.method()
+                    + " not allowed on " + ctx.path())));
+            c.routes.error(413, "*/*", ctx -> json(ctx, 413, Map.of("error", "the request body is larger than "
+                    + config.maxBodyBytes() + " bytes")));
+        });
+    }
+
+    /** Starts a service on {@code config}'s address; close it to stop. */
+    public static ScoringService start(ServiceConfig config, BehaviourStore store, CandidateScorer scorer) {
+        ScoringService s = new ScoringService(config, store, scorer);
+        s.app.start();
+        return s;
+    }
+
+    /** The port it listens on (the one chosen when the config asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    private Handler timed(String route, Handler h) {
+        return ctx -> {
+            long t0 = System.nanoTime();
+            try {
+                h.handle(ctx);
+            } catch (BadRequest e) { // answered here, so the status is known when the request is counted
+                json(ctx, e.status(), Map.of("error", e.getMessage()));
+            } finally {
+                Timer.builder("sim4j_http_requests").description("requests by route and status")
+                        .tag("route", route).tag("status", Integer.toString(ctx.statusCode()))
+                        .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                        .maximumExpectedValue(java.time.Duration.ofSeconds(10)).register(metrics)
+                        .record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    private void events(Context ctx) {
+        Requests.Events r = Requests.events(ctx.body(), config.maxEvents());
+        store.append(r.user(), r.events()); // durable when it returns
+        json(ctx, 200, Map.of("user", r.user(), "appended", r.events().size(), "events",
+                store.eventCount(r.user())));
+    }
+
+    private void score(Context ctx) {
+        Requests.Score r = Requests.score(ctx.body(), config.maxCandidates());
+        List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
+        CandidateScorer.Scores s;
+        scoring.lock();
+        try {
+            s = scorer.score(r.user(), history, r.candidates(), r.search());
+        } finally {
+            scoring.unlock();
+        }
+        candidates.record(r.candidates().size());
+        historyEvents.record(history.size());
+        List<Map<String, Object>> out = new ArrayList<>(r.candidates().size());
+        for (int i = 0; i < r.candidates().size(); i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("item", r.candidates().get(i).item());
+            m.put("score", s.probabilities()[i]);
+            m.put("logit", s.logits()[i]);
+            out.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", r.user());
+        body.put("search", r.search().name().toLowerCase(java.util.Locale.ROOT));
+        body.put("history_events", history.size());
+        body.put("scores", out);
+        json(ctx, 200, body);
+    }
+
+    private static void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ScoringService.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        metrics.close();
+    }
+}

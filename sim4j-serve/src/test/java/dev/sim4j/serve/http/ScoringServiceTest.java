@@ -1,0 +1,178 @@
+package dev.sim4j.serve.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sim4j.engine.cpu.CpuBackend;
+import dev.sim4j.model.sim.ModelConfig;
+import dev.sim4j.model.sim.ModelType;
+import dev.sim4j.model.sim.Models;
+import dev.sim4j.serve.scoring.CandidateScorer;
+import dev.sim4j.serve.scoring.Vocabularies;
+import dev.sim4j.serve.store.BehaviourStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API end to end on a loopback port: events, scores, health, metrics, OpenAPI, and every refusal a 4xx. */
+class ScoringServiceTest {
+    @TempDir
+    static Path tmp;
+    static CpuBackend cpu;
+    static BehaviourStore store;
+    static ScoringService service;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path vocab = Files.createDirectories(tmp.resolve("vocab"));
+        StringBuilder items = new StringBuilder("item\tasin\tcategory\n");
+        for (int i = 1; i <= 50; i++) {
+            items.append(i).append("\tI").append(i).append('\t').append(1 + i % 4).append('\n');
+        }
+        Files.writeString(vocab.resolve("items.tsv"), items);
+        Files.writeString(vocab.resolve("users.tsv"), "uid\treviewerID\n1\tU1\n2\tU2\n");
+        Files.writeString(vocab.resolve("categories.tsv"), "category\tname\n1\tC1\n2\tC2\n3\tC3\n4\tC4\n");
+        cpu = new CpuBackend(1);
+        CandidateScorer scorer = new CandidateScorer(Models.create(ModelConfig.defaults(ModelType.SIM, 2, 50, 4), cpu,
+                3), Vocabularies.read(vocab));
+        store = BehaviourStore.open(tmp.resolve("store"));
+        service = ScoringService.start(new ServiceConfig("127.0.0.1", 0, 1000, 1000, 64 * 1024, 10_000), store,
+                scorer);
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+        store.close();
+        cpu.close();
+    }
+
+    static HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path));
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+                : b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void eventsThenScoresInTheCandidatesOrder() throws Exception {
+        HttpResponse<String> ev = send("POST", "/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I3\","
+                + "\"category\":\"C4\",\"time\":100},{\"item\":\"I7\",\"category\":\"C4\",\"time\":200}]}");
+        assertThat(ev.statusCode()).as(ev.body()).isEqualTo(200);
+        assertThat(JSON.readTree(ev.body()).get("appended").asInt()).isEqualTo(2);
+        assertThat(store.eventCount("U1")).isEqualTo(2);
+        String req = "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I5\",\"category\":\"C2\"},"
+                + "{\"item\":\"unknown\",\"category\":\"C9\"},{\"item\":\"I9\",\"category\":\"C2\"}]}";
+        HttpResponse<String> sc = send("POST", "/v1/score", req);
+        assertThat(sc.statusCode()).as(sc.body()).isEqualTo(200);
+        JsonNode j = JSON.readTree(sc.body());
+        assertThat(j.get("search").asText()).isEqualTo("soft");
+        assertThat(j.get("history_events").asInt()).isEqualTo(2);
+        assertThat(j.get("scores")).hasSize(3);
+        assertThat(j.get("scores").get(0).get("item").asText()).isEqualTo("I5");
+        assertThat(j.get("scores").get(1).get("item").asText()).isEqualTo("unknown");
+        double p = j.get("scores").get(2).get("score").asDouble();
+        assertThat(p).isBetween(0.0, 1.0);
+        HttpResponse<String> hard = send("POST", "/v1/score", req.replace("}]}", "}],\"search\":\"hard\"}"));
+        assertThat(JSON.readTree(hard.body()).get("search").asText()).isEqualTo("hard");
+        HttpResponse<String> stranger = send("POST", "/v1/score",
+                "{\"user\":\"nobody\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}]}");
+        assertThat(stranger.statusCode()).as("a cold-start user").isEqualTo(200);
+    }
+
+    @Test
+    void healthMetricsAndTheApiDescription() throws Exception {
+        assertThat(send("GET", "/healthz", null).body()).contains("ok");
+        assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
+        send("POST", "/v1/score", "{}");
+        String metrics = send("GET", "/metrics", null).body();
+        assertThat(metrics).contains("sim4j_http_requests_seconds_count{route=\"/v1/score\",status=\"400\"}");
+        JsonNode api = JSON.readTree(send("GET", "/openapi.json", null).body());
+        assertThat(api.get("paths").has("/v1/score")).isTrue();
+        assertThat(api.get("paths").has("/v1/events")).isTrue();
+    }
+
+    @Test
+    void badRequestsGetA4xxWithAOneLineReason() throws Exception {
+        String[][] cases = {
+            {"/v1/score", "not json", "not valid JSON"},
+            {"/v1/score", "[1,2]", "must be a JSON object"},
+            {"/v1/score", "{\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}]}", "'user' is missing"},
+            {"/v1/score", "{\"user\":5,\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}]}", "must be a string"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[]}", "'candidates' is empty"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\"}]}", "candidates[0]: 'category' is missing"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"search\":\"x\"}",
+                "'search' must be one of"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"k\":1}",
+                "unknown field 'k'"},
+            {"/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":-4}]}",
+                "outside 0.."},
+            {"/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":1.5}]}",
+                "must be an integer"},
+            {"/v1/events", "{\"user\":\"U\\u0000\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":1}]}",
+                "NUL"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = send("POST", c[0], c[1]);
+            assertThat(r.statusCode()).as(c[1]).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).get("error").asText()).as(c[1]).contains(c[2]).doesNotContain("\n");
+        }
+        StringBuilder many = new StringBuilder("{\"user\":\"U1\",\"candidates\":[");
+        for (int i = 0; i < 1001; i++) {
+            many.append(i > 0 ? "," : "").append("{\"item\":\"I1\",\"category\":\"C1\"}");
+        }
+        HttpResponse<String> tooMany = send("POST", "/v1/score", many + "]}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("1001 entries");
+        HttpResponse<String> big = send("POST", "/v1/score", "{\"user\":\"" + "x".repeat(70_000) + "\"}");
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(send("GET", "/nowhere", null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/v1/score", null).statusCode()).isEqualTo(405);
+        assertThat(send("DELETE", "/v1/events", null).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void thousandsOfRandomAndMutatedBodiesNeverGetA5xx() throws Exception {
+        Random rnd = new Random(99);
+        String[] seeds = {
+            "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"search\":\"hard\"}",
+            "{\"user\":\"U2\",\"events\":[{\"item\":\"I2\",\"category\":\"C2\",\"time\":5}]}",
+        };
+        String alphabet = "{}[]\":,0123456789-.eE \\u\u0000abcnulltrue";
+        for (int i = 0; i < 2000; i++) {
+            String body;
+            if (i % 3 == 0) {
+                StringBuilder b = new StringBuilder();
+                for (int k = rnd.nextInt(60); k > 0; k--) {
+                    b.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                }
+                body = b.toString();
+            } else {
+                StringBuilder b = new StringBuilder(seeds[i % 2]);
+                for (int k = 1 + rnd.nextInt(4); k > 0; k--) {
+                    int at = rnd.nextInt(b.length());
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> b.deleteCharAt(at);
+                        case 1 -> b.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                        default -> b.setCharAt(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    }
+                }
+                body = b.toString();
+            }
+            String path = i % 2 == 0 ? "/v1/score" : "/v1/events";
+            HttpResponse<String> r = send("POST", path, body);
+            assertThat(r.statusCode()).as(path + " " + body + " -> " + r.body()).isLessThan(500);
+        }
+    }
+}
