@@ -52,6 +52,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "CPU threads for scoring (default: the cores).")
     private Integer threads;
 
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "A file holding the bearer token that writes (POST /v1/events) must carry.")
+    private Path authTokenFile;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -59,6 +63,19 @@ public final class ServeCommand implements Callable<Integer> {
                     "--port: must be between 0 and 65535, got " + port);
         }
         PrintWriter err = spec.commandLine().getErr();
+        String token = null;
+        if (authTokenFile != null) {
+            try {
+                token = java.nio.file.Files.readString(authTokenFile).strip();
+            } catch (java.io.IOException e) {
+                throw new dev.sim4j.data.DataException("--auth-token-file " + authTokenFile + ": cannot read: "
+                        + e.getMessage());
+            }
+            if (token.isEmpty() || token.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
+                throw new dev.sim4j.data.DataException("--auth-token-file " + authTokenFile + ": the token must be "
+                        + "one line of printable ASCII without spaces");
+            }
+        }
         Vocabularies v = Vocabularies.read(vocab);
         try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads);
              BehaviourStore s = StoreOpener.open(store)) {
@@ -66,14 +83,15 @@ public final class ServeCommand implements Callable<Integer> {
             CandidateScorer scorer = new CandidateScorer(model, v);
             ScoringService service;
             try {
-                service = ScoringService.start(ServiceConfig.defaults(host, port), s, scorer);
+                ServiceConfig config = ServiceConfig.defaults(host, port);
+                service = ScoringService.start(token == null ? config : config.withAuthToken(token), s, scorer);
             } catch (RuntimeException e) {
                 throw new OutputException("--host " + host + " --port " + port + ": cannot listen: " + e.getMessage()
                         + " (is the port in use? choose another with --port)", e);
             }
-            if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
-                err.println("warning: listening on " + host + " beyond this machine; anyone who reaches it can "
-                        + "append events");
+            if (token == null && !host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+                err.println("warning: listening on " + host + " beyond this machine without --auth-token-file: "
+                        + "anyone who reaches it can append events");
             }
             err.printf("serving %s on http://%s:%d (store %s, %,d users); Ctrl-C stops%n", model.config().type(),
                     host, service.port(), store, s.stats().users());

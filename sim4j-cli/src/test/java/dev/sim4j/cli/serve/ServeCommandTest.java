@@ -30,5 +30,10 @@ class ServeCommandTest {
         assertThat(noCheckpoint.err()).contains("nothing").hasLineCount(1);
         assertThat(run("serve", "--checkpoint", "x", "--vocab", "y", "--store", "z", "--port", "70000").code())
                 .isEqualTo(2);
+        Files.writeString(tmp.resolve("token"), "two words\n");
+        CliRun badToken = run("serve", "--checkpoint", "x", "--vocab", vocab.toString(), "--store",
+                tmp.resolve("s").toString(), "--auth-token-file", tmp.resolve("token").toString());
+        assertThat(badToken.code()).isEqualTo(3);
+        assertThat(badToken.err()).contains("--auth-token-file", "printable ASCII");
     }
 }

@@ -34,6 +34,9 @@ public final class ScoringService implements AutoCloseable {
     private final BehaviourStore store;
     private final CandidateScorer scorer;
     private final ReentrantLock scoring = new ReentrantLock();
+    private final java.util.concurrent.Semaphore admitted;
+    private final byte[] token;
+    private final io.micrometer.core.instrument.Counter rejected;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final DistributionSummary candidates;
     private final DistributionSummary historyEvents;
@@ -51,6 +54,14 @@ public final class ScoringService implements AutoCloseable {
                 + "a score request read").publishPercentileHistogram().minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) config.historyEvents()).register(metrics);
         this.openApi = resource("openapi.json");
+        this.admitted = new java.util.concurrent.Semaphore(config.maxInFlight());
+        this.token = config.authToken() == null ? null
+                : ("Bearer " + config.authToken()).getBytes(StandardCharsets.UTF_8);
+        this.rejected = io.micrometer.core.instrument.Counter.builder("sim4j_http_rejected")
+                .description("requests refused with 503: too many in flight").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("sim4j_http_in_flight", this,
+                s -> config.maxInFlight() - s.admitted.availablePermits())
+                .description("score and event requests being served").register(metrics);
         this.app = Javalin.create(c -> {
             c.jetty.host = config.host();
             c.jetty.port = config.port();
@@ -61,8 +72,8 @@ public final class ScoringService implements AutoCloseable {
             c.routes.get("/readyz", timed("/readyz", ctx -> json(ctx, 200, Map.of("ready", true))));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             c.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            c.routes.post("/v1/events", timed("/v1/events", this::events));
-            c.routes.post("/v1/score", timed("/v1/score", this::score));
+            c.routes.post("/v1/events", timed("/v1/events", admit(this::events)));
+            c.routes.post("/v1/score", timed("/v1/score", admit(this::score)));
             c.routes.exception(BadRequest.class, (e, ctx) -> json(ctx, e.status(), Map.of("error", e.getMessage())));
             c.routes.exception(Exception.class, (e, ctx) -> json(ctx, 500, Map.of("error", "internal error: " + e)));
             c.routes.error(404, "*/*", ctx -> json(ctx, 404, Map.of("error", "no such route: " + ctx.method() + " "
@@ -103,7 +114,32 @@ public final class ScoringService implements AutoCloseable {
         };
     }
 
+    /** At most maxInFlight requests at once; past that a fast 503, so queues and memory stay bounded. */
+    private Handler admit(Handler h) {
+        return ctx -> {
+            if (!admitted.tryAcquire()) {
+                rejected.increment();
+                ctx.header("Retry-After", "1");
+                throw new BadRequest(503, "overloaded: " + config.maxInFlight() + " requests in flight; retry");
+            }
+            try {
+                h.handle(ctx);
+            } finally {
+                admitted.release();
+            }
+        };
+    }
+
     private void events(Context ctx) {
+        if (token != null) {
+            String given = ctx.header("Authorization");
+            // Constant time: the comparison's duration tells nothing about how much of the token matched.
+            if (given == null || !java.security.MessageDigest.isEqual(token,
+                    given.getBytes(StandardCharsets.UTF_8))) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new BadRequest(401, "writes need 'Authorization: Bearer <token>' with the service's token");
+            }
+        }
         Requests.Events r = Requests.events(ctx.body(), config.maxEvents());
         store.append(r.user(), r.events()); // durable when it returns
         json(ctx, 200, Map.of("user", r.user(), "appended", r.events().size(), "events",

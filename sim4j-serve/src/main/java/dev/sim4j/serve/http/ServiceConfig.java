@@ -9,11 +9,26 @@ package dev.sim4j.serve.http;
  * @param maxEvents      events one append may carry
  * @param maxBodyBytes   the largest request body
  * @param historyEvents  events of a user's lifelong history one score request reads (newest first)
+ * @param maxInFlight    score and event requests admitted at once; more get a fast 503 with Retry-After
+ * @param authToken      the bearer token writes ({@code POST /v1/events}) must carry; null: writes are open
  */
 public record ServiceConfig(String host, int port, int maxCandidates, int maxEvents, long maxBodyBytes,
-                            int historyEvents) {
-    /** The limits: 1,000 candidates, 1,000 events per append, 1 MiB bodies, 10,000 history events. */
+                            int historyEvents, int maxInFlight, String authToken) {
+    /**
+     * The issue's limits: 1,000 candidates, 1,000 events per append, 1 MiB bodies, 10,000 history events, 64
+     * requests in flight, no token.
+     */
     public static ServiceConfig defaults(String host, int port) {
-        return new ServiceConfig(host, port, 1000, 1000, 1 << 20, 10_000);
+        return new ServiceConfig(host, port, 1000, 1000, 1 << 20, 10_000, 64, null);
+    }
+
+    /** The same with writes requiring {@code token}. */
+    public ServiceConfig withAuthToken(String token) {
+        return new ServiceConfig(host, port, maxCandidates, maxEvents, maxBodyBytes, historyEvents, maxInFlight, token);
+    }
+
+    /** The same admitting {@code n} requests at once. */
+    public ServiceConfig withMaxInFlight(int n) {
+        return new ServiceConfig(host, port, maxCandidates, maxEvents, maxBodyBytes, historyEvents, n, authToken);
     }
 }

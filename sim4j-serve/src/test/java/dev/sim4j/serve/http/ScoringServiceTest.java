@@ -30,6 +30,7 @@ class ScoringServiceTest {
     static CpuBackend cpu;
     static BehaviourStore store;
     static ScoringService service;
+    static CandidateScorer scorerForOthers;
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,8 +48,9 @@ class ScoringServiceTest {
         CandidateScorer scorer = new CandidateScorer(Models.create(ModelConfig.defaults(ModelType.SIM, 2, 50, 4), cpu,
                 3), Vocabularies.read(vocab));
         store = BehaviourStore.open(tmp.resolve("store"));
-        service = ScoringService.start(new ServiceConfig("127.0.0.1", 0, 1000, 1000, 64 * 1024, 10_000), store,
-                scorer);
+        service = ScoringService.start(new ServiceConfig("127.0.0.1", 0, 1000, 1000, 64 * 1024, 10_000, 64, null),
+                store, scorer);
+        scorerForOthers = scorer;
     }
 
     @AfterAll
@@ -173,6 +175,69 @@ class ScoringServiceTest {
             String path = i % 2 == 0 ? "/v1/score" : "/v1/events";
             HttpResponse<String> r = send("POST", path, body);
             assertThat(r.statusCode()).as(path + " " + body + " -> " + r.body()).isLessThan(500);
+        }
+    }
+
+    static HttpResponse<String> sendTo(ScoringService to, String path, String body, String auth) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void writesNeedTheTokenWhenOneIsSet() throws Exception {
+        try (BehaviourStore other = BehaviourStore.open(tmp.resolve("store-auth"));
+             ScoringService s = ScoringService.start(ServiceConfig.defaults("127.0.0.1", 0).withAuthToken("s3cret"),
+                     other, scorerForOthers)) {
+            String events = "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":1}]}";
+            assertThat(sendTo(s, "/v1/events", events, null).statusCode()).isEqualTo(401);
+            assertThat(sendTo(s, "/v1/events", events, "Bearer s3cre").statusCode()).isEqualTo(401);
+            assertThat(sendTo(s, "/v1/events", events, "Bearer s3cret!").statusCode()).isEqualTo(401);
+            assertThat(other.eventCount("U1")).isZero();
+            assertThat(sendTo(s, "/v1/events", events, "Bearer s3cret").statusCode()).isEqualTo(200);
+            assertThat(other.eventCount("U1")).isEqualTo(1);
+            assertThat(sendTo(s, "/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\","
+                    + "\"category\":\"C1\"}]}", null).statusCode()).as("reads need no token").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBurstPastCapacityGetsFast503sAndTheServiceStaysUp() throws Exception {
+        StringBuilder req = new StringBuilder("{\"user\":\"U1\",\"candidates\":[");
+        for (int i = 0; i < 1000; i++) {
+            req.append(i > 0 ? "," : "").append("{\"item\":\"I").append(1 + i % 50).append("\",\"category\":\"C1\"}");
+        }
+        String body = req + "]}";
+        try (BehaviourStore other = BehaviourStore.open(tmp.resolve("store-burst"));
+             ScoringService s = ScoringService.start(ServiceConfig.defaults("127.0.0.1", 0).withMaxInFlight(2),
+                     other, scorerForOthers)) {
+            java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                all.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/score"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            int busy = 0;
+            for (var f : all) {
+                HttpResponse<String> r = f.get();
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else {
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+                    assertThat(r.headers().firstValue("Retry-After")).contains("1");
+                    assertThat(r.body()).contains("overloaded");
+                    busy++;
+                }
+            }
+            System.out.printf("[sim4j] burst of 200 with 2 admitted at once: %d scored, %d refused with 503%n", ok,
+                    busy);
+            assertThat(ok).isPositive();
+            assertThat(busy).isPositive();
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/healthz"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         }
     }
 }
