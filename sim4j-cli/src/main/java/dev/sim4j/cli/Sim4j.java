@@ -1,6 +1,7 @@
 package dev.sim4j.cli;
 
 import dev.sim4j.cli.data.DataCommand;
+import dev.sim4j.cli.serve.LoadtestCommand;
 import dev.sim4j.cli.serve.ServeCommand;
 import dev.sim4j.cli.serve.StoreCommand;
 import dev.sim4j.cli.device.DoctorCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Search-based Interest Model (SIM), DIEN and DIN for CTR prediction on long user-behaviour sequences.",
-        subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, BaselineCommand.class, PredictCommand.class, BenchmarkCommand.class, ReportCommand.class, DoctorCommand.class, StoreCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SynthCommand.class, PreprocessCommand.class, SpecCommand.class, DataCommand.class, QuickstartCommand.class, TrainCommand.class, EvaluateCommand.class, BaselineCommand.class, PredictCommand.class, BenchmarkCommand.class, ReportCommand.class, DoctorCommand.class, StoreCommand.class, ServeCommand.class, LoadtestCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n")
 public final class Sim4j implements Runnable {
     @CommandLine.Spec

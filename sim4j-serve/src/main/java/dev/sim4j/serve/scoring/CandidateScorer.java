@@ -136,25 +136,31 @@ public final class CandidateScorer {
                 float[] itemTable = embeddings("embedding.item");
                 float[] catTable = embeddings("embedding.category");
                 int e = model.config().embeddingDim();
-                Integer[] order = new Integer[older];
-                double[] score = new double[evItem.length];
+                double[] score = new double[older];
                 for (int k = from; k < evItem.length; k++) {
-                    order[k - from] = k;
-                    score[k] = evItem[k] == 0 ? Double.NEGATIVE_INFINITY
+                    score[k - from] = evItem[k] == 0 ? Double.NEGATIVE_INFINITY
                             : dot(itemTable, evItem[k], itemTable, candItem, e) + dot(catTable, evCat[k], catTable,
                             candCat, e);
                 }
-                // Largest score first; equal scores keep the more recent event (the lower index).
-                java.util.Arrays.sort(order, (x, y) -> {
-                    int c = Double.compare(score[y], score[x]);
-                    return c != 0 ? c : Integer.compare(x, y);
-                });
+                // The longLength-th largest score; take every event above it, then those equal to it, more recent
+                // (lower index) first: the order of "largest score first, ties to the more recent".
+                double[] sorted = score.clone();
+                java.util.Arrays.sort(sorted);
+                double threshold = sorted[older - longLength];
                 int[] out = new int[longLength];
-                for (int j = 0; j < longLength; j++) {
-                    out[j] = order[j];
+                int n = 0;
+                for (int j = 0; j < older; j++) {
+                    if (score[j] > threshold) {
+                        out[n++] = from + j;
+                    }
                 }
-                java.util.Arrays.sort(out); // back to newest first
-                return out;
+                for (int j = 0; j < older && n < longLength; j++) {
+                    if (score[j] == threshold || (Double.isNaN(threshold) && Double.isNaN(score[j]))) {
+                        out[n++] = from + j;
+                    }
+                }
+                java.util.Arrays.sort(out, 0, n); // back to newest first
+                return java.util.Arrays.copyOf(out, n);
             }
             default -> throw new IllegalStateException(search.toString());
         }
