@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The HTTP/JSON scoring service (ADR 0010): appends behaviour events to the store and scores a user's candidates
@@ -33,7 +32,8 @@ public final class ScoringService implements AutoCloseable {
     private final ServiceConfig config;
     private final BehaviourStore store;
     private final CandidateScorer scorer;
-    private final ReentrantLock scoring = new ReentrantLock();
+    private final ScoreBatcher batcher;
+    private final DistributionSummary batchRows;
     private final java.util.concurrent.Semaphore admitted;
     private final byte[] token;
     private final io.micrometer.core.instrument.Counter rejected;
@@ -54,6 +54,12 @@ public final class ScoringService implements AutoCloseable {
                 + "a score request read").publishPercentileHistogram().minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) config.historyEvents()).register(metrics);
         this.openApi = resource("openapi.json");
+        this.batchRows = DistributionSummary.builder("sim4j_score_batch_rows").description("candidate rows per "
+                + "model pass (requests batched together)").publishPercentileHistogram().minimumExpectedValue(1.0)
+                .maximumExpectedValue(2048.0).register(metrics);
+        this.batcher = new ScoreBatcher(scorer, 512, 1_000_000L, config.maxInFlight(), batchRows::record);
+        io.micrometer.core.instrument.Gauge.builder("sim4j_score_queue_depth", this, s -> s.batcher.queued())
+                .description("score requests waiting for the model").register(metrics);
         this.admitted = new java.util.concurrent.Semaphore(config.maxInFlight());
         this.token = config.authToken() == null ? null
                 : ("Bearer " + config.authToken()).getBytes(StandardCharsets.UTF_8);
@@ -149,12 +155,17 @@ public final class ScoringService implements AutoCloseable {
     private void score(Context ctx) {
         Requests.Score r = Requests.score(ctx.body(), config.maxCandidates());
         List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
+        // The search runs here, on the request's thread; the model pass with whatever else is waiting.
+        CandidateScorer.Prepared prepared = scorer.prepare(r.user(), history, r.candidates(), r.search());
         CandidateScorer.Scores s;
-        scoring.lock();
         try {
-            s = scorer.score(r.user(), history, r.candidates(), r.search());
-        } finally {
-            scoring.unlock();
+            s = batcher.submit(prepared).orElseThrow(() -> new BadRequest(503, "overloaded: the scoring queue is "
+                    + "full; retry")).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scoring", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("scoring failed: " + e, e);
         }
         candidates.record(r.candidates().size());
         historyEvents.record(history.size());
@@ -196,6 +207,7 @@ public final class ScoringService implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        batcher.close();
         metrics.close();
     }
 }

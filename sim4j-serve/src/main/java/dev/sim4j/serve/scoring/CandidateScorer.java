@@ -13,7 +13,8 @@ import java.util.List;
  * Scores a user's candidates with a trained model, from raw ids: the user's history (newest first, as the store
  * returns it) becomes the model's history input exactly as preprocessing builds a row's (the last L events, oldest
  * first, left-padded with the padding id 0), every candidate a row of one batch sharing it. A user, item or category
- * the vocabularies lack is the padding id 0 (cold start), never an error. Not thread-safe: one request at a time.
+ * the vocabularies lack is the padding id 0 (cold start), never an error. {@link #prepare} may run on many threads;
+ * the model pass ({@link #scoreAll}, {@link #score}) one at a time.
  */
 public final class CandidateScorer {
     private final CtrModel model;
@@ -47,6 +48,20 @@ public final class CandidateScorer {
      * @param search      how each candidate's long history is picked
      */
     public Scores score(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates, Search search) {
+        return scoreAll(List.of(prepare(user, newestFirst, candidates, search))).getFirst();
+    }
+
+    /**
+     * One request's model rows, built on the calling thread (id lookups and the history search), to be scored with
+     * others in one pass by {@link #scoreAll}.
+     */
+    public record Prepared(int rows, int[] uid, int[] item, int[] cat, int[] histItems, int[] histCats,
+                           int historyEvents) {
+    }
+
+    /** The model rows of one request (see {@link #score(String, List, List, Search)}); thread-safe. */
+    public Prepared prepare(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates,
+                            Search search) {
         int b = candidates.size();
         if (b == 0) {
             throw new IllegalArgumentException("no candidates to score");
@@ -88,6 +103,33 @@ public final class CandidateScorer {
             }
             used = Math.max(used, shortN + picked.length);
         }
+        return new Prepared(b, uid, item, cat, histItems, histCats, used);
+    }
+
+    /**
+     * Scores several prepared requests in one model pass (their rows stacked: a row's logit does not depend on the
+     * other rows of the batch); one {@link Scores} per request, in order. One caller at a time.
+     */
+    public List<Scores> scoreAll(List<Prepared> requests) {
+        int b = 0;
+        for (Prepared p : requests) {
+            b += p.rows();
+        }
+        int l = historyLength;
+        int[] uid = new int[b];
+        int[] item = new int[b];
+        int[] cat = new int[b];
+        int[] histItems = new int[b * l];
+        int[] histCats = new int[b * l];
+        int at = 0;
+        for (Prepared p : requests) {
+            System.arraycopy(p.uid(), 0, uid, at, p.rows());
+            System.arraycopy(p.item(), 0, item, at, p.rows());
+            System.arraycopy(p.cat(), 0, cat, at, p.rows());
+            System.arraycopy(p.histItems(), 0, histItems, at * l, p.rows() * l);
+            System.arraycopy(p.histCats(), 0, histCats, at * l, p.rows() * l);
+            at += p.rows();
+        }
         float[] logits;
         try (TensorScope scope = backend.openScope()) {
             ModelInput in = new ModelInput(backend.upload(uid, b), backend.upload(item, b), backend.upload(cat, b),
@@ -96,11 +138,18 @@ public final class CandidateScorer {
             Tensor out = model.predict(in);
             logits = backend.toFloats(out);
         }
-        float[] p = new float[b];
-        for (int r = 0; r < b; r++) {
-            p[r] = (float) (1 / (1 + Math.exp(-logits[r])));
+        List<Scores> out = new java.util.ArrayList<>(requests.size());
+        at = 0;
+        for (Prepared p : requests) {
+            float[] lg = java.util.Arrays.copyOfRange(logits, at, at + p.rows());
+            float[] pr = new float[p.rows()];
+            for (int r = 0; r < p.rows(); r++) {
+                pr[r] = (float) (1 / (1 + Math.exp(-lg[r])));
+            }
+            out.add(new Scores(lg, pr, p.historyEvents()));
+            at += p.rows();
         }
-        return new Scores(logits, p, used);
+        return out;
     }
 
     /**
@@ -174,7 +223,7 @@ public final class CandidateScorer {
         return s;
     }
 
-    private final java.util.Map<String, float[]> tables = new java.util.HashMap<>();
+    private final java.util.Map<String, float[]> tables = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** An embedding table on the host, read once (soft search scores events against candidates there). */
     private float[] embeddings(String name) {
