@@ -60,6 +60,10 @@ public final class ScoringService implements AutoCloseable {
         this.batcher = new ScoreBatcher(scorer, 512, 1_000_000L, config.maxInFlight(), batchRows::record);
         io.micrometer.core.instrument.Gauge.builder("sim4j_score_queue_depth", this, s -> s.batcher.queued())
                 .description("score requests waiting for the model").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("sim4j_store_bytes", store, BehaviourStore::approximateBytes)
+                .description("table files and memtables of the behaviour store").baseUnit("bytes").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("sim4j_store_users", store, BehaviourStore::approximateUsers)
+                .description("users in the behaviour store (RocksDB's estimate)").register(metrics);
         this.admitted = new java.util.concurrent.Semaphore(config.maxInFlight());
         this.token = config.authToken() == null ? null
                 : ("Bearer " + config.authToken()).getBytes(StandardCharsets.UTF_8);
@@ -125,6 +129,9 @@ public final class ScoringService implements AutoCloseable {
         return ctx -> {
             if (!admitted.tryAcquire()) {
                 rejected.increment();
+                // Read the (size-limited) body first: answering before it is consumed makes Jetty drop the
+                // connection, and a client still sending sees a reset instead of the 503.
+                ctx.bodyAsBytes();
                 ctx.header("Retry-After", "1");
                 throw new BadRequest(503, "overloaded: " + config.maxInFlight() + " requests in flight; retry");
             }

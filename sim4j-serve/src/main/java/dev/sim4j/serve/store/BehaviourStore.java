@@ -221,6 +221,32 @@ public final class BehaviourStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes of table files and memtables of all column families, from RocksDB's own counters: cheap, for metrics
+     * (the write-ahead log is not counted; {@link #stats()} walks the folder for the exact figure).
+     */
+    public long approximateBytes() {
+        long total = 0;
+        try {
+            for (ColumnFamilyHandle h : handles) {
+                total += db.getLongProperty(h, "rocksdb.total-sst-files-size");
+                total += db.getLongProperty(h, "rocksdb.cur-size-all-mem-tables");
+            }
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot read the store's size: " + e.getMessage(), e);
+        }
+        return total;
+    }
+
+    /** RocksDB's estimate of the users stored (cheap, for metrics). */
+    public long approximateUsers() {
+        try {
+            return db.getLongProperty(users, "rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot read the store's size: " + e.getMessage(), e);
+        }
+    }
+
     /** Makes everything written so far durable: the memtables flushed to table files (ends a bulk load). */
     public void flush() {
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {

@@ -99,7 +99,8 @@ class ScoringServiceTest {
         assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
         send("POST", "/v1/score", "{}");
         String metrics = send("GET", "/metrics", null).body();
-        assertThat(metrics).contains("sim4j_http_requests_seconds_count{route=\"/v1/score\",status=\"400\"}");
+        assertThat(metrics).contains("sim4j_http_requests_seconds_count{route=\"/v1/score\",status=\"400\"}",
+                "sim4j_store_bytes", "sim4j_store_users", "sim4j_score_queue_depth", "sim4j_http_in_flight");
         JsonNode api = JSON.readTree(send("GET", "/openapi.json", null).body());
         assertThat(api.get("paths").has("/v1/score")).isTrue();
         assertThat(api.get("paths").has("/v1/events")).isTrue();
