@@ -161,9 +161,24 @@ public final class ScoringService implements AutoCloseable {
 
     private void score(Context ctx) {
         Requests.Score r = Requests.score(ctx.body(), config.maxCandidates());
-        List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
         // The search runs here, on the request's thread; the model pass with whatever else is waiting.
-        CandidateScorer.Prepared prepared = scorer.prepare(r.user(), history, r.candidates(), r.search());
+        CandidateScorer.Prepared prepared;
+        int read;
+        if (r.search() == dev.sim4j.serve.scoring.Search.HARD) {
+            // Through the category index: the recent events, then one category's branch per distinct category.
+            Map<String, List<BehaviourEvent>> windows = new java.util.HashMap<>();
+            List<List<BehaviourEvent>> perCandidate = new ArrayList<>(r.candidates().size());
+            for (dev.sim4j.serve.scoring.Candidate c : r.candidates()) {
+                perCandidate.add(windows.computeIfAbsent(c.category(), cat -> store.hardWindow(r.user(), cat,
+                        scorer.shortLength(), scorer.historyLength() - scorer.shortLength())));
+            }
+            prepared = scorer.prepareEach(r.user(), perCandidate, r.candidates());
+            read = windows.values().stream().mapToInt(List::size).sum();
+        } else {
+            List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
+            prepared = scorer.prepare(r.user(), history, r.candidates(), r.search());
+            read = history.size();
+        }
         CandidateScorer.Scores s;
         try {
             s = batcher.submit(prepared).orElseThrow(() -> new BadRequest(503, "overloaded: the scoring queue is "
@@ -175,7 +190,7 @@ public final class ScoringService implements AutoCloseable {
             throw new IllegalStateException("scoring failed: " + e, e);
         }
         candidates.record(r.candidates().size());
-        historyEvents.record(history.size());
+        historyEvents.record(read);
         List<Map<String, Object>> out = new ArrayList<>(r.candidates().size());
         for (int i = 0; i < r.candidates().size(); i++) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -187,7 +202,7 @@ public final class ScoringService implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user", r.user());
         body.put("search", r.search().name().toLowerCase(java.util.Locale.ROOT));
-        body.put("history_events", history.size());
+        body.put("history_events", read);
         body.put("scores", out);
         json(ctx, 200, body);
     }

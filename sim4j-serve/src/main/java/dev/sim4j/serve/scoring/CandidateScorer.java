@@ -29,6 +29,43 @@ public final class CandidateScorer {
         this.historyLength = model.config().historyLength();
     }
 
+    /** S: the most recent events every window starts with (DIEN's short history). */
+    public int shortLength() {
+        return model.config().shortLength();
+    }
+
+    /**
+     * Rows whose windows are given, one per candidate, newest first (each read as a training row's window, as
+     * {@link Search#RECENT}): for a hard search read through the store's category index.
+     */
+    public Prepared prepareEach(String user, List<List<BehaviourEvent>> windows, List<Candidate> candidates) {
+        if (windows.size() != candidates.size()) {
+            throw new IllegalArgumentException(windows.size() + " windows for " + candidates.size() + " candidates");
+        }
+        List<Prepared> rows = new java.util.ArrayList<>(candidates.size());
+        for (int r = 0; r < candidates.size(); r++) {
+            rows.add(prepare(user, windows.get(r), List.of(candidates.get(r)), Search.RECENT));
+        }
+        int b = candidates.size();
+        int l = historyLength;
+        int[] uid = new int[b];
+        int[] item = new int[b];
+        int[] cat = new int[b];
+        int[] histItems = new int[b * l];
+        int[] histCats = new int[b * l];
+        int used = 0;
+        for (int r = 0; r < b; r++) {
+            Prepared p = rows.get(r);
+            uid[r] = p.uid()[0];
+            item[r] = p.item()[0];
+            cat[r] = p.cat()[0];
+            System.arraycopy(p.histItems(), 0, histItems, r * l, l);
+            System.arraycopy(p.histCats(), 0, histCats, r * l, l);
+            used = Math.max(used, p.historyEvents());
+        }
+        return new Prepared(b, uid, item, cat, histItems, histCats, used);
+    }
+
     /** The model's history length L: the events of a history the model reads. */
     public int historyLength() {
         return historyLength;

@@ -183,6 +183,52 @@ public final class BehaviourStore implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The hard search's window, read through the category index: the user's {@code recent} most recent events,
+     * then the most recent {@code older} events of {@code category} that come before all of them, newest first.
+     * Only that category's branch of the tree is read beyond the recent events.
+     */
+    public List<BehaviourEvent> hardWindow(String user, String category, int recent, int older) {
+        StoreKeys.requireId(user, "user");
+        StoreKeys.requireId(category, "category");
+        byte[] u = StoreKeys.utf8(user);
+        byte[] prefix = StoreKeys.userPrefix(u);
+        List<BehaviourEvent> out = new ArrayList<>();
+        byte[] oldestRecentSuffix = null;
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
+            for (it.seekForPrev(StoreKeys.last(prefix)); it.isValid() && out.size() < recent; it.prev()) {
+                byte[] key = it.key();
+                if (!StoreKeys.startsWith(key, prefix)) {
+                    break;
+                }
+                out.add(StoreKeys.eventOf(key, it.value()));
+                oldestRecentSuffix = java.util.Arrays.copyOfRange(key, key.length - 16, key.length);
+            }
+        }
+        if (out.size() < recent) {
+            return out; // the whole history is recent: nothing older to search
+        }
+        byte[] cprefix = StoreKeys.categoryPrefix(u, StoreKeys.utf8(category));
+        byte[] bound = java.util.Arrays.copyOf(cprefix, cprefix.length + 16);
+        System.arraycopy(oldestRecentSuffix, 0, bound, cprefix.length, 16);
+        int taken = 0;
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(byCategory, ro)) {
+            for (it.seekForPrev(bound); it.isValid() && taken < older; it.prev()) {
+                byte[] key = it.key();
+                if (!StoreKeys.startsWith(key, cprefix)) {
+                    break;
+                }
+                if (java.util.Arrays.equals(key, bound)) {
+                    continue; // the oldest recent event itself
+                }
+                out.add(new BehaviourEvent(new String(it.value(), java.nio.charset.StandardCharsets.UTF_8), category,
+                        StoreKeys.timeOf(key)));
+                taken++;
+            }
+        }
+        return out;
+    }
+
     /** Events stored for {@code user} (0 when unknown). */
     public long eventCount(String user) {
         StoreKeys.requireId(user, "user");

@@ -88,6 +88,22 @@ class ScoringServiceTest {
         assertThat(p).isBetween(0.0, 1.0);
         HttpResponse<String> hard = send("POST", "/v1/score", req.replace("}]}", "}],\"search\":\"hard\"}"));
         assertThat(JSON.readTree(hard.body()).get("search").asText()).isEqualTo("hard");
+        // Hard search through the category index scores as the scorer's hard search over the whole history.
+        java.util.List<dev.sim4j.serve.store.BehaviourEvent> many = new java.util.ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            many.add(new dev.sim4j.serve.store.BehaviourEvent("I" + (1 + k % 50), "C" + (1 + (k * 7) % 4), 1000 + k));
+        }
+        store.append("U2", many);
+        String hardReq = "{\"user\":\"U2\",\"search\":\"hard\",\"candidates\":[{\"item\":\"I5\",\"category\":\"C2\"},"
+                + "{\"item\":\"I6\",\"category\":\"C3\"},{\"item\":\"I8\",\"category\":\"C2\"}]}";
+        JsonNode viaIndex = JSON.readTree(send("POST", "/v1/score", hardReq).body());
+        float[] direct = scorerForOthers.score("U2", store.history("U2", 100_000), java.util.List.of(
+                new dev.sim4j.serve.scoring.Candidate("I5", "C2"), new dev.sim4j.serve.scoring.Candidate("I6", "C3"),
+                new dev.sim4j.serve.scoring.Candidate("I8", "C2")), dev.sim4j.serve.scoring.Search.HARD).logits();
+        for (int i = 0; i < 3; i++) {
+            assertThat((float) viaIndex.get("scores").get(i).get("logit").asDouble()).as("candidate " + i)
+                    .isEqualTo(direct[i]);
+        }
         HttpResponse<String> stranger = send("POST", "/v1/score",
                 "{\"user\":\"nobody\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}]}");
         assertThat(stranger.statusCode()).as("a cold-start user").isEqualTo(200);

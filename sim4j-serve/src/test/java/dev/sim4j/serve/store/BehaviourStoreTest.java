@@ -89,4 +89,26 @@ class BehaviourStoreTest {
                     .hasMessageContaining(tmp.resolve("s").toString()).hasMessageContaining("lock");
         }
     }
+
+    @Test
+    void theHardWindowIsTheRecentEventsThenTheCategorysOlderOnes(@TempDir Path tmp) {
+        SplittableRandom rnd = new SplittableRandom(8);
+        String[] cats = {"x", "y", "z"};
+        try (BehaviourStore store = BehaviourStore.open(tmp.resolve("s"))) {
+            List<BehaviourEvent> list = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                list.add(e("i" + i, cats[rnd.nextInt(3)], rnd.nextLong(0, 300))); // many equal times
+            }
+            store.append("u", list);
+            List<BehaviourEvent> all = store.history("u", Integer.MAX_VALUE);
+            for (String c : cats) {
+                List<BehaviourEvent> want = new ArrayList<>(all.subList(0, 10));
+                all.subList(10, all.size()).stream().filter(x -> x.category().equals(c)).limit(90).forEach(want::add);
+                assertThat(store.hardWindow("u", c, 10, 90)).as(c).isEqualTo(want);
+            }
+            assertThat(store.hardWindow("u", "none", 10, 90)).isEqualTo(all.subList(0, 10));
+            store.append("v", List.of(e("a", "x", 1), e("b", "x", 2)));
+            assertThat(store.hardWindow("v", "x", 10, 90)).extracting(BehaviourEvent::item).containsExactly("b", "a");
+        }
+    }
 }
