@@ -52,6 +52,7 @@ public final class SimModel implements CtrModel {
     private Tensor dLogitOne;
     private Tensor dLogitTwo;
     private Tensor selected;
+    private Tensor gsuWeights;
 
     public SimModel(ModelConfig config, Backend backend, long seed) {
         this.config = config;
@@ -82,6 +83,19 @@ public final class SimModel implements CtrModel {
         return selected;
     }
 
+    /**
+     * The GSU's attention weights of the positions {@link #selectedPositions()} names, [B, K] (their order): how much
+     * each selected event counted in the soft search. A step's temporary, like the selection.
+     */
+    public Tensor selectedWeights() {
+        if (selected == null) {
+            return null;
+        }
+        Tensor out = Tensors.empty(be, selected.shape());
+        be.gatherColumns(gsuWeights, selected, out);
+        return out;
+    }
+
     @Override
     public ModelConfig config() {
         return config;
@@ -105,6 +119,7 @@ public final class SimModel implements CtrModel {
         // ESU over the top-K
         TopKSelection.Selection sel = topK.forward(g.weights(), longPart.vectors());
         selected = sel.indices();
+        gsuWeights = g.weights();
         DotAttention.Result att = esu.forward(sel.values(), target, sel.mask());
         Tensor avg = mean.forward(sel.values(), sel.mask());
         dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());

@@ -22,7 +22,7 @@ final class Requests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A score request. */
-    record Score(String user, List<Candidate> candidates, Search search) {
+    record Score(String user, List<Candidate> candidates, Search search, boolean explain) {
     }
 
     /** An append request. */
@@ -94,7 +94,7 @@ final class Requests {
 
     static Score score(String text, int maxCandidates) {
         JsonNode n = body(text);
-        onlyFields(n, "", Set.of("user", "candidates", "search"));
+        onlyFields(n, "", Set.of("user", "candidates", "search", "explain"));
         String user = id(n, "user", "");
         JsonNode cands = array(n, "candidates", maxCandidates);
         List<Candidate> list = new ArrayList<>(cands.size());
@@ -118,7 +118,15 @@ final class Requests {
                 default -> throw new BadRequest("'search' must be one of soft, hard, recent");
             };
         }
-        return new Score(user, list, search);
+        boolean explain = false;
+        JsonNode x = n.get("explain");
+        if (x != null && !x.isNull()) {
+            if (!x.isBoolean()) {
+                throw new BadRequest("'explain' must be true or false");
+            }
+            explain = x.asBoolean();
+        }
+        return new Score(user, list, search, explain);
     }
 
     static Events events(String text, int maxEvents) {

@@ -161,6 +161,9 @@ public final class ScoringService implements AutoCloseable {
 
     private void score(Context ctx) {
         Requests.Score r = Requests.score(ctx.body(), config.maxCandidates());
+        if (r.explain() && !scorer.explains()) {
+            throw new BadRequest("'explain': only SIM selects history events; this service runs another model");
+        }
         // The search runs here, on the request's thread; the model pass with whatever else is waiting.
         CandidateScorer.Prepared prepared;
         int read;
@@ -178,6 +181,9 @@ public final class ScoringService implements AutoCloseable {
             List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
             prepared = scorer.prepare(r.user(), history, r.candidates(), r.search());
             read = history.size();
+        }
+        if (r.explain()) {
+            prepared = prepared.explained();
         }
         CandidateScorer.Scores s;
         try {
@@ -197,6 +203,18 @@ public final class ScoringService implements AutoCloseable {
             m.put("item", r.candidates().get(i).item());
             m.put("score", s.probabilities()[i]);
             m.put("logit", s.logits()[i]);
+            if (s.explanations() != null) {
+                List<Map<String, Object>> why = new ArrayList<>();
+                for (CandidateScorer.Selected e : s.explanations().get(i)) {
+                    Map<String, Object> w = new LinkedHashMap<>();
+                    w.put("item", e.item());
+                    w.put("category", e.category());
+                    w.put("position", e.position());
+                    w.put("weight", e.weight());
+                    why.add(w);
+                }
+                m.put("explain", why);
+            }
             out.add(m);
         }
         Map<String, Object> body = new LinkedHashMap<>();

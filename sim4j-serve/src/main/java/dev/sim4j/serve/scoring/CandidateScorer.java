@@ -93,7 +93,32 @@ public final class CandidateScorer {
      * others in one pass by {@link #scoreAll}.
      */
     public record Prepared(int rows, int[] uid, int[] item, int[] cat, int[] histItems, int[] histCats,
-                           int historyEvents) {
+                           int historyEvents, boolean explain) {
+        public Prepared(int rows, int[] uid, int[] item, int[] cat, int[] histItems, int[] histCats,
+                        int historyEvents) {
+            this(rows, uid, item, cat, histItems, histCats, historyEvents, false);
+        }
+
+        /** The same rows, asking which history events SIM's search selected ({@link Scores#explanations()}). */
+        public Prepared explained() {
+            return new Prepared(rows, uid, item, cat, histItems, histCats, historyEvents, true);
+        }
+    }
+
+    /**
+     * One history event SIM's search selected for a candidate, with its GSU attention weight.
+     *
+     * @param item     the event's raw item id
+     * @param category its category name
+     * @param position its position in the model's window (0 the oldest of the long part)
+     * @param weight   the GSU's softmax weight of it
+     */
+    public record Selected(String item, String category, int position, float weight) {
+    }
+
+    /** Whether the model can say which events it selected (SIM, whose GSU picks the top k). */
+    public boolean explains() {
+        return model instanceof dev.sim4j.model.sim.SimModel;
     }
 
     /** The model rows of one request (see {@link #score(String, List, List, Search)}); thread-safe. */
@@ -167,14 +192,23 @@ public final class CandidateScorer {
             System.arraycopy(p.histCats(), 0, histCats, at * l, p.rows() * l);
             at += p.rows();
         }
+        boolean explain = explains() && requests.stream().anyMatch(Prepared::explain);
         float[] logits;
+        int[] selected = null;
+        float[] weights = null;
         try (TensorScope scope = backend.openScope()) {
             ModelInput in = new ModelInput(backend.upload(uid, b), backend.upload(item, b), backend.upload(cat, b),
                     backend.upload(histItems, b, l), backend.upload(histCats, b, l), backend.zeros(DType.I32, b, l),
                     backend.zeros(DType.I32, b, l), backend.zeros(backend.floatType(), b));
             Tensor out = model.predict(in);
             logits = backend.toFloats(out);
+            if (explain) {
+                dev.sim4j.model.sim.SimModel sim = (dev.sim4j.model.sim.SimModel) model;
+                selected = backend.toInts(sim.selectedPositions());
+                weights = backend.toFloats(sim.selectedWeights());
+            }
         }
+        int k = model.config().topK();
         List<Scores> out = new java.util.ArrayList<>(requests.size());
         at = 0;
         for (Prepared p : requests) {
@@ -183,7 +217,26 @@ public final class CandidateScorer {
             for (int r = 0; r < p.rows(); r++) {
                 pr[r] = (float) (1 / (1 + Math.exp(-lg[r])));
             }
-            out.add(new Scores(lg, pr, p.historyEvents()));
+            List<List<Selected>> why = null;
+            if (explain && p.explain()) {
+                why = new java.util.ArrayList<>(p.rows());
+                for (int r = 0; r < p.rows(); r++) {
+                    List<Selected> rowWhy = new java.util.ArrayList<>();
+                    int row = at + r;
+                    for (int j = 0; j < k; j++) {
+                        int pos = selected[row * k + j];
+                        int id = histItems[row * l + pos];
+                        if (id == 0 || !(weights[row * k + j] > 0)) {
+                            continue; // padding: not an event
+                        }
+                        int c = histCats[row * l + pos];
+                        rowWhy.add(new Selected(vocab.items().name(id), c == 0 ? "" : vocab.categories().name(c), pos,
+                                weights[row * k + j]));
+                    }
+                    why.add(rowWhy);
+                }
+            }
+            out.add(new Scores(lg, pr, p.historyEvents(), why));
             at += p.rows();
         }
         return out;
@@ -273,7 +326,9 @@ public final class CandidateScorer {
      * @param logits         the model's logit per candidate
      * @param probabilities  sigmoid(logit) per candidate
      * @param historyEvents  events of the history the model read (at most L)
+     * @param explanations   per candidate, the events SIM's search selected, largest weight first (null unless
+     *                       asked for with {@link Prepared#explained()})
      */
-    public record Scores(float[] logits, float[] probabilities, int historyEvents) {
+    public record Scores(float[] logits, float[] probabilities, int historyEvents, List<List<Selected>> explanations) {
     }
 }

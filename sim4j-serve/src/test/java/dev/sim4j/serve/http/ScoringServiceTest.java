@@ -104,6 +104,21 @@ class ScoringServiceTest {
             assertThat((float) viaIndex.get("scores").get(i).get("logit").asDouble()).as("candidate " + i)
                     .isEqualTo(direct[i]);
         }
+        // explain: the events SIM's search selected, largest GSU weight first, all from U2's history.
+        JsonNode explained = JSON.readTree(send("POST", "/v1/score", hardReq.replace("\"search\":\"hard\"",
+                "\"search\":\"soft\",\"explain\":true")).body());
+        JsonNode why = explained.get("scores").get(0).get("explain");
+        assertThat(why.size()).isBetween(1, 50);
+        double last = Double.MAX_VALUE;
+        java.util.Set<String> items = new java.util.HashSet<>();
+        many.forEach(event -> items.add(event.item()));
+        for (JsonNode w : why) {
+            assertThat(w.get("weight").asDouble()).isPositive().isLessThanOrEqualTo(last);
+            last = w.get("weight").asDouble();
+            assertThat(items).contains(w.get("item").asText());
+            assertThat(w.get("position").asInt()).isBetween(0, 89);
+        }
+        assertThat(viaIndex.get("scores").get(0).has("explain")).as("only when asked").isFalse();
         HttpResponse<String> stranger = send("POST", "/v1/score",
                 "{\"user\":\"nobody\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}]}");
         assertThat(stranger.statusCode()).as("a cold-start user").isEqualTo(200);
@@ -135,6 +150,8 @@ class ScoringServiceTest {
                 "'search' must be one of"},
             {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"k\":1}",
                 "unknown field 'k'"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],"
+                + "\"explain\":\"yes\"}", "'explain' must be true or false"},
             {"/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":-4}]}",
                 "outside 0.."},
             {"/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":1.5}]}",
