@@ -28,6 +28,18 @@ class StoreCommandTest {
         assertThat(stats.get("bytes").asLong()).isPositive();
         assertThat(run("store", "stats", "--store", store.toString()).out()).contains("users", "events", "MiB");
 
+        Path raw = tmp.resolve("raw");
+        Path fromDump = tmp.resolve("store-dump");
+        CliRun dump = run("store", "import", "--reviews", raw.resolve("reviews_Books.json.gz").toString(), "--meta",
+                raw.resolve("meta_Books.json.gz").toString(), "--store", fromDump.toString());
+        assertThat(dump.code()).as(dump.err()).isZero();
+        JsonNode dumpStats = new ObjectMapper().readTree(run("store", "stats", "--store", fromDump.toString(),
+                "--json").out());
+        assertThat(dumpStats.get("events").asLong()).isEqualTo(data.get("reviewLinesRead").asLong());
+        assertThat(dumpStats.get("users").asLong()).isEqualTo(data.get("usersSeen").asLong());
+        assertThat(run("store", "import", "--dataset", dataset.toString(), "--reviews", "x", "--store",
+                tmp.resolve("s2").toString()).code()).isEqualTo(2);
+
         CliRun again = run("store", "import", "--dataset", dataset.toString(), "--store", store.toString());
         assertThat(again.code()).isEqualTo(5);
         assertThat(again.err()).contains("already holds").doesNotContain("Exception");
