@@ -295,33 +295,12 @@ class CudaEmbeddingsTest {
                             (int) pairs[k]);
                 }
             }
-            requireSame(gpu.toInts(in), keys, what + ": input untouched", sk, sp);
+            CudaTwins.sameInts(gpu.toInts(in), keys, what + ": input untouched");
             IdSort.Sorted keysOnly = IdSort.sort(gpu, CudaBackend.cuda(in).address(), n, bound, false);
             assertThat(keysOnly.positions()).isNull();
-            requireSame(gpu.toInts(keysOnly.keys()), sk, what + " keys only", sk, sp);
-            requireSame(gpu.toInts(in), keys, what + ": input untouched by the keys-only sort", sk, sp);
+            CudaTwins.sameInts(gpu.toInts(keysOnly.keys()), sk, what + " keys only");
+            CudaTwins.sameInts(gpu.toInts(in), keys, what + ": input untouched by the keys-only sort");
         }
-    }
-
-    /**
-     * Fails unless the arrays are equal, naming the mismatches (AssertJ's diff of two long arrays is quadratic) and
-     * whether the actual values are those of a sort output, the sign of an aliased buffer.
-     */
-    private static void requireSame(int[] actual, int[] expected, String what, int[] sortedKeys, int[] positions) {
-        if (Arrays.equals(actual, expected)) {
-            return;
-        }
-        StringBuilder where = new StringBuilder();
-        int count = 0;
-        for (int i = 0; i < Math.max(actual.length, expected.length); i++) {
-            int a = i < actual.length ? actual[i] : Integer.MIN_VALUE;
-            int e = i < expected.length ? expected[i] : Integer.MIN_VALUE;
-            if (a != e && count++ < 5) {
-                where.append(String.format(" [%d] %d, expected %d;", i, a, e));
-            }
-        }
-        fail("%s: %d of %d values differ:%s equal to the sorted keys: %b, to the positions: %b", what, count,
-                expected.length, where, Arrays.equals(actual, sortedKeys), Arrays.equals(actual, positions));
     }
 
     @Test

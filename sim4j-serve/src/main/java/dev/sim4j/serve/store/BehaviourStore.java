@@ -149,16 +149,30 @@ public final class BehaviourStore implements AutoCloseable {
         StoreKeys.requireId(user, "user");
         byte[] prefix = StoreKeys.userPrefix(StoreKeys.utf8(user));
         List<BehaviourEvent> out = new ArrayList<>();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
-            for (it.seekForPrev(StoreKeys.last(prefix)); it.isValid() && out.size() < limit; it.prev()) {
+        backwards(events, prefix, StoreKeys.last(prefix), (key, value) -> {
+            if (out.size() >= limit) {
+                return false;
+            }
+            out.add(StoreKeys.eventOf(key, value));
+            return true;
+        });
+        return out;
+    }
+
+    /**
+     * Visits the keys of {@code cf} that start with {@code prefix}, from the greatest one at or below {@code start}
+     * backwards (newest first), until {@code visit} returns false.
+     */
+    private void backwards(ColumnFamilyHandle cf, byte[] prefix, byte[] start,
+                           java.util.function.BiPredicate<byte[], byte[]> visit) {
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
+            for (it.seekForPrev(start); it.isValid(); it.prev()) {
                 byte[] key = it.key();
-                if (!StoreKeys.startsWith(key, prefix)) {
-                    break;
+                if (!StoreKeys.startsWith(key, prefix) || !visit.test(key, it.value())) {
+                    return;
                 }
-                out.add(StoreKeys.eventOf(key, it.value()));
             }
         }
-        return out;
     }
 
     /**
@@ -170,16 +184,14 @@ public final class BehaviourStore implements AutoCloseable {
         StoreKeys.requireId(category, "category");
         byte[] prefix = StoreKeys.categoryPrefix(StoreKeys.utf8(user), StoreKeys.utf8(category));
         List<BehaviourEvent> out = new ArrayList<>();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(byCategory, ro)) {
-            for (it.seekForPrev(StoreKeys.last(prefix)); it.isValid() && out.size() < limit; it.prev()) {
-                byte[] key = it.key();
-                if (!StoreKeys.startsWith(key, prefix)) {
-                    break;
-                }
-                out.add(new BehaviourEvent(new String(it.value(), java.nio.charset.StandardCharsets.UTF_8), category,
-                        StoreKeys.timeOf(key)));
+        backwards(byCategory, prefix, StoreKeys.last(prefix), (key, value) -> {
+            if (out.size() >= limit) {
+                return false;
             }
-        }
+            out.add(new BehaviourEvent(new String(value, java.nio.charset.StandardCharsets.UTF_8), category,
+                    StoreKeys.timeOf(key)));
+            return true;
+        });
         return out;
     }
 
@@ -194,38 +206,33 @@ public final class BehaviourStore implements AutoCloseable {
         byte[] u = StoreKeys.utf8(user);
         byte[] prefix = StoreKeys.userPrefix(u);
         List<BehaviourEvent> out = new ArrayList<>();
-        byte[] oldestRecentSuffix = null;
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(events, ro)) {
-            for (it.seekForPrev(StoreKeys.last(prefix)); it.isValid() && out.size() < recent; it.prev()) {
-                byte[] key = it.key();
-                if (!StoreKeys.startsWith(key, prefix)) {
-                    break;
-                }
-                out.add(StoreKeys.eventOf(key, it.value()));
-                oldestRecentSuffix = java.util.Arrays.copyOfRange(key, key.length - 16, key.length);
+        byte[][] oldestRecent = {null};
+        backwards(events, prefix, StoreKeys.last(prefix), (key, value) -> {
+            if (out.size() >= recent) {
+                return false;
             }
-        }
-        if (out.size() < recent) {
+            out.add(StoreKeys.eventOf(key, value));
+            oldestRecent[0] = key;
+            return true;
+        });
+        if (out.size() < recent || older <= 0) {
             return out; // the whole history is recent: nothing older to search
         }
         byte[] cprefix = StoreKeys.categoryPrefix(u, StoreKeys.utf8(category));
         byte[] bound = java.util.Arrays.copyOf(cprefix, cprefix.length + 16);
-        System.arraycopy(oldestRecentSuffix, 0, bound, cprefix.length, 16);
-        int taken = 0;
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(byCategory, ro)) {
-            for (it.seekForPrev(bound); it.isValid() && taken < older; it.prev()) {
-                byte[] key = it.key();
-                if (!StoreKeys.startsWith(key, cprefix)) {
-                    break;
-                }
-                if (java.util.Arrays.equals(key, bound)) {
-                    continue; // the oldest recent event itself
-                }
-                out.add(new BehaviourEvent(new String(it.value(), java.nio.charset.StandardCharsets.UTF_8), category,
-                        StoreKeys.timeOf(key)));
-                taken++;
+        System.arraycopy(oldestRecent[0], oldestRecent[0].length - 16, bound, cprefix.length, 16);
+        int limit = out.size() + older;
+        backwards(byCategory, cprefix, bound, (key, value) -> {
+            if (java.util.Arrays.equals(key, bound)) {
+                return true; // the oldest recent event itself
             }
-        }
+            if (out.size() >= limit) {
+                return false;
+            }
+            out.add(new BehaviourEvent(new String(value, java.nio.charset.StandardCharsets.UTF_8), category,
+                    StoreKeys.timeOf(key)));
+            return true;
+        });
         return out;
     }
 
