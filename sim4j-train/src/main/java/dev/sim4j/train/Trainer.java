@@ -48,7 +48,7 @@ public final class Trainer {
     private final Tensor stepCounter;
     /**
      * Record whole steps and replay them where the backend can (see {@link #recordSteps(boolean)}); on by default,
-     * the backend deciding (the CUDA backend records only with {@code --cuda-graphs}, the others never).
+     * the backend deciding (the CUDA backend records unless {@code --no-cuda-graphs}, the others never).
      */
     private boolean recordSteps = true;
     /** Inputs stepped once (candidates for recording at their next step), newest last. */

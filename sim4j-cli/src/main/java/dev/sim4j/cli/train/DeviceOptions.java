@@ -56,10 +56,17 @@ public final class DeviceOptions {
             + "(slower; what the CPU parity tests compare against).")
     private boolean noTf32;
 
-    @Option(names = {"--cuda-graphs", "--xla"}, description = "On a GPU, record training and scoring steps as CUDA "
-            + "graphs and replay them (--xla is the reference's name for it). Off by default for now: it helps "
-            + "scoring small batches but slowed a small-batch training epoch (docs/gpu.md).")
+    // Accepted for symmetry with --no-tf32 (the reference's mixed-precision scripts pass it); TF32 is the default.
+    @Option(names = "--tf32", description = "On a GPU, TF32 tensor-core products for float32 (the default).")
+    private boolean tf32;
+
+    @Option(names = {"--cuda-graphs", "--xla"}, description = "On a GPU, record each training and scoring step "
+            + "once per input shape as a CUDA graph and replay it (the default; --xla is the reference's name).")
     private boolean cudaGraphs;
+
+    @Option(names = "--no-cuda-graphs", description = "On a GPU, launch every kernel of every step from the host "
+            + "instead of replaying recorded steps (for debugging and profiling single kernels).")
+    private boolean noCudaGraphs;
 
     /** The requested thread count, or null for the default (the number of cores). */
     Integer threads() {
@@ -92,12 +99,23 @@ public final class DeviceOptions {
             throw new DeviceUnavailableException("--device cuda:" + gpu + ": this machine has " + n + " GPU(s), "
                     + "cuda:0 to cuda:" + (n - 1));
         }
-        // TF32 products by default, as the reference trains; --no-tf32 for plain float32.
+        if (tf32 && noTf32) {
+            libs.close();
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--tf32 and --no-tf32: give one of them");
+        }
+        if (cudaGraphs && noCudaGraphs) {
+            libs.close();
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--cuda-graphs (--xla) and --no-cuda-graphs: give one of them");
+        }
+        // TF32 products by default, as the reference trains; --no-tf32 for plain float32. Recorded steps by default:
+        // they halve a small batch's step time (docs/gpu.md) and give the eager steps' bits.
+        boolean graphs = !noCudaGraphs;
         CudaBackend be = new CudaBackend(libs, gpu, !noTf32, false, KernelCompiler.defaultCacheDir());
-        be.recordGraphs(cudaGraphs);
+        be.recordGraphs(graphs);
         err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s products%s)%n", gpu, be.device().name(),
                 be.device().totalMemory() / (double) (1L << 30), be.device().architecture(),
-                noTf32 ? "float32" : "TF32", cudaGraphs ? ", CUDA graphs" : "");
+                noTf32 ? "float32" : "TF32", graphs ? ", CUDA graphs" : "");
         err.flush();
         return be;
     }

@@ -100,6 +100,70 @@ public final class CudaAttention implements AttentionKernels {
                 .pointer(addr(dWeights)).pointer(addr(dValues)).i32(b).i32(t).i32(d), (long) b * t + values.size());
     }
 
+    /** Shared memory a block may take without opting in. */
+    private static final int SHARED_BYTES = 48 * 1024;
+
+    /**
+     * Warps per block for the fused dot attention over rows of T keys of width D (each warp stages its row in shared
+     * memory), or 0 when one row does not fit: then the three separate kernels run.
+     */
+    private static int fusedWarps(int t, int d) {
+        long perWarp = (long) t * (d + 3) * Float.BYTES;
+        return perWarp == 0 || perWarp > SHARED_BYTES ? 0 : (int) Math.min(WARPS_PER_BLOCK, SHARED_BYTES / perWarp);
+    }
+
+    private void launchFused(Kernel k, int rows, int warps, int t, int d) {
+        int blocks = (int) Math.min(Launches.MAX_BLOCKS, ((long) rows + warps - 1) / warps);
+        k.launch(be.stream(), blocks, 1, 1, warps * 32, 1, 1, warps * t * (d + 3) * Float.BYTES);
+    }
+
+    @Override
+    public void dotAttention(Tensor keys, Tensor query, Tensor mask, Tensor scores, Tensor weights, Tensor out) {
+        require(keys.rank() == 3, "dotAttention needs keys [B,T,D]", keys);
+        int b = keys.dim(0);
+        int t = keys.dim(1);
+        int d = keys.dim(2);
+        require(query.size() == (long) b * d && mask.size() == (long) b * t && scores.size() == (long) b * t
+                && weights.size() == (long) b * t && out.size() == (long) b * d, "dotAttention", keys, query, mask,
+                scores, weights, out);
+        int warps = fusedWarps(t, d);
+        if (warps == 0) {
+            AttentionKernels.super.dotAttention(keys, query, mask, scores, weights, out);
+            return;
+        }
+        if (b == 0) {
+            return;
+        }
+        launchFused(kernel("dot_attention").pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
+                .pointer(addr(scores)).pointer(addr(weights)).pointer(addr(out)).i32(b).i32(t).i32(d), b, warps, t, d);
+    }
+
+    @Override
+    public void dotAttentionBackward(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut,
+                                     Tensor dWeights, Tensor dScores, Tensor dKeys, Tensor dQuery) {
+        require(keys.rank() == 3, "dotAttentionBackward needs keys [B,T,D]", keys);
+        int b = keys.dim(0);
+        int t = keys.dim(1);
+        int d = keys.dim(2);
+        long bt = (long) b * t;
+        require(query.size() == (long) b * d && mask.size() == bt && weights.size() == bt && dOut.size() == query.size()
+                && dWeights.size() == bt && dScores.size() == bt && dKeys.size() == keys.size()
+                && dQuery.size() == query.size(), "dotAttentionBackward", keys, query, mask, weights, dOut, dWeights,
+                dScores, dKeys, dQuery);
+        int warps = fusedWarps(t, d);
+        if (warps == 0) {
+            AttentionKernels.super.dotAttentionBackward(keys, query, mask, weights, dOut, dWeights, dScores, dKeys,
+                    dQuery);
+            return;
+        }
+        if (b == 0) {
+            return;
+        }
+        launchFused(kernel("dot_attention_backward").pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
+                .pointer(addr(weights)).pointer(addr(dOut)).pointer(addr(dWeights)).pointer(addr(dScores))
+                .pointer(addr(dKeys)).pointer(addr(dQuery)).i32(b).i32(t).i32(d), b, warps, t, d);
+    }
+
     public void maskedSoftmax(Tensor scores, Tensor mask, Tensor out) {
         require(scores.size() == mask.size() && scores.size() == out.size(), "maskedSoftmax", scores, mask, out);
         if (scores.size() == 0) {

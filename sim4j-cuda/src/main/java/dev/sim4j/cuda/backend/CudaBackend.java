@@ -306,7 +306,7 @@ public final class CudaBackend extends FamilyBackend {
         return graphs.size();
     }
 
-    /** Whether {@link #recordAndRun} captures graphs (the default here; the CLI turns it on with {@code --cuda-graphs}). */
+    /** Whether {@link #recordAndRun} captures graphs (the default; the CLI turns it off with {@code --no-cuda-graphs}). */
     public CudaBackend recordGraphs(boolean on) {
         recordGraphs = on;
         return this;

@@ -133,6 +133,140 @@ extern "C" __global__ void masked_softmax_backward(const float* p, const float* 
     }
 }
 
+// ------------------------------------------------------------------------------------------------- fused dot attention
+// batched_dot + masked_softmax + weighted_sum (and their backwards) in one pass over a row's keys: one warp per row b
+// (rows warp-strided), the row's keys staged once in shared memory with a row stride of D + 1 floats (the lanes' reads
+// of one column, and of one row, then fall in distinct banks). Every value is computed by the same lane, in the same
+// order and with the same roundings as in the three separate kernels above, so the results are theirs bit for bit.
+// Shared memory per warp: T (D + 3) floats (keys, then two [T] rows).
+
+// Stages keys[b] [T,D] into ks (stride D + 1); coalesced reads.
+__device__ __forceinline__ void stage_keys(const float* kb, float* ks, int T, int D, int lane) {
+    int n = T * D;
+    for (int e = lane; e < n; e += 32) {
+        int t = e / D;
+        ks[t * (D + 1) + (e - t * D)] = kb[e];
+    }
+}
+
+// The softmax of masked_softmax over row ws [T] (scores in, weights out, in place: lane k reads and writes only its
+// own positions k, k + 32, ...); mr the row's mask.
+__device__ __forceinline__ void masked_softmax_row(float* ws, const float* mr, int T, int lane) {
+    float mx = __int_as_float(0xff800000); // -infinity
+    int live = 0;
+    for (int k = lane; k < T; k += 32) {
+        if (mr[k] != 0.0f) {
+            mx = fmaxf(mx, ws[k]);
+            live = 1;
+        }
+    }
+    mx = warp_max(mx);
+    if (!__any_sync(0xffffffffu, live)) {
+        float u = (float) (1.0 / T);
+        for (int k = lane; k < T; k += 32) ws[k] = u;
+        return;
+    }
+    double z = 0;
+    for (int k = lane; k < T; k += 32) {
+        if (mr[k] != 0.0f) z += exp((double) ws[k] - (double) mx);
+    }
+    z = warp_sum_d(z);
+    for (int k = lane; k < T; k += 32) {
+        ws[k] = mr[k] != 0.0f ? (float) (exp((double) ws[k] - (double) mx) / z) : 0.0f;
+    }
+}
+
+// scores [B,T] = <keys_t, q>, w [B,T] = masked softmax of the scores, out [B,D] = sum_t w_t keys_t.
+extern "C" __global__ void dot_attention(const float* keys, const float* q, const float* m, float* scores, float* w,
+                                         float* out, int B, int T, int D) {
+    extern __shared__ float smem[];
+    int lane = threadIdx.x & 31;
+    int warp = threadIdx.x >> 5;
+    int warps = blockDim.x >> 5;
+    int stride = D + 1;
+    float* ks = smem + (size_t) warp * T * (D + 3);
+    float* ws = ks + (size_t) T * stride;
+    for (i64 b = (i64) blockIdx.x * warps + warp; b < B; b += (i64) gridDim.x * warps) {
+        stage_keys(keys + b * T * D, ks, T, D, lane);
+        __syncwarp();
+        const float* qb = q + b * D;
+        for (int t = lane; t < T; t += 32) {
+            const float* k = ks + t * stride;
+            double acc = 0;
+            for (int j = 0; j < D; j++) acc += (double) k[j] * (double) qb[j];
+            float s = (float) acc;
+            scores[b * T + t] = s;
+            ws[t] = s;
+        }
+        masked_softmax_row(ws, m + b * T, T, lane);
+        __syncwarp();
+        for (int t = lane; t < T; t += 32) w[b * T + t] = ws[t];
+        for (int j = lane; j < D; j += 32) {
+            double acc = 0;
+            for (int s = 0; s < T; s++) acc += (double) ws[s] * (double) ks[s * stride + j];
+            out[b * D + j] = (float) acc;
+        }
+        __syncwarp(); // the next row overwrites ks and ws
+    }
+}
+
+// For g = dOut [B,D]: dw [B,T] = <g, keys_t> (overwritten), ds [B,T] = masked softmax backward of (w, dw)
+// (overwritten), dk [B,T,D] += w_t g then += ds_t q (two roundings, as the two separate kernels), dq [B,D] +=
+// sum_t ds_t keys_t.
+extern "C" __global__ void dot_attention_backward(const float* keys, const float* q, const float* m, const float* w,
+                                                  const float* g, float* dw, float* ds, float* dk, float* dq,
+                                                  int B, int T, int D) {
+    extern __shared__ float smem[];
+    int lane = threadIdx.x & 31;
+    int warp = threadIdx.x >> 5;
+    int warps = blockDim.x >> 5;
+    int stride = D + 1;
+    float* ks = smem + (size_t) warp * T * (D + 3);
+    float* wsh = ks + (size_t) T * stride;
+    float* dss = wsh + T;
+    for (i64 b = (i64) blockIdx.x * warps + warp; b < B; b += (i64) gridDim.x * warps) {
+        stage_keys(keys + b * T * D, ks, T, D, lane);
+        const float* gb = g + b * D;
+        const float* qb = q + b * D;
+        const float* mr = m + b * T;
+        __syncwarp();
+        // weighted_sum_backward's dw, then masked_softmax_backward's sum, per lane over its positions
+        double dot = 0;
+        for (int t = lane; t < T; t += 32) {
+            const float* k = ks + t * stride;
+            double acc = 0;
+            for (int j = 0; j < D; j++) acc += (double) gb[j] * (double) k[j];
+            float dwt = (float) acc;
+            float p = w[b * T + t];
+            dw[b * T + t] = dwt;
+            wsh[t] = p;
+            dss[t] = dwt;
+            dot += (double) p * (double) dwt;
+        }
+        dot = warp_sum_d(dot);
+        for (int t = lane; t < T; t += 32) {
+            float d = mr[t] != 0.0f ? (float) ((double) wsh[t] * ((double) dss[t] - dot)) : 0.0f;
+            dss[t] = d;
+            ds[b * T + t] = d;
+        }
+        __syncwarp();
+        float* dkb = dk + b * T * D;
+        int n = T * D;
+        for (int e = lane; e < n; e += 32) {
+            int t = e / D;
+            int j = e - t * D;
+            float v = (float) ((double) dkb[e] + (double) wsh[t] * (double) gb[j]);
+            dkb[e] = (float) ((double) v + (double) dss[t] * (double) qb[j]);
+        }
+        for (int j = lane; j < D; j += 32) {
+            double acc = 0;
+            for (int s = 0; s < T; s++) acc += (double) dss[s] * (double) ks[s * stride + j];
+            dq[b * D + j] = (float) ((double) dq[b * D + j] + acc);
+        }
+        __syncwarp();
+    }
+}
+
 // The top-k key of weight w at position pos, as TopK.key on the CPU: the float's bits (every NaN as Java's canonical
 // NaN) mapped to an int ordered like Double.compare, inverted for descending weight, above the position. Java compares
 // the key as a signed long; flipping the top bit gives the same order as an unsigned one. Keys are distinct, and a

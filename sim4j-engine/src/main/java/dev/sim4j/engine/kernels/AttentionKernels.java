@@ -29,6 +29,29 @@ public interface AttentionKernels {
     void maskedSoftmaxBackward(Tensor p, Tensor dp, Tensor mask, Tensor dScores);
 
     /**
+     * Dot attention in one pass: scores [B,T] = batchedDot(keys, query), weights [B,T] = maskedSoftmax(scores, mask),
+     * out [B,D] = weightedSum(weights, keys), all three overwritten. The default is exactly that composition; a backend
+     * may fuse it (reading keys once) but must give the composition's values.
+     */
+    default void dotAttention(Tensor keys, Tensor query, Tensor mask, Tensor scores, Tensor weights, Tensor out) {
+        batchedDot(keys, query, scores);
+        maskedSoftmax(scores, mask, weights);
+        weightedSum(weights, keys, out);
+    }
+
+    /**
+     * The backward of {@link #dotAttention} for dOut [B,D]: dWeights [B,T] = weightedSumBackward's (overwritten),
+     * dScores [B,T] = maskedSoftmaxBackward(weights, dWeights, mask) (overwritten), dKeys [B,T,D] += weights * dOut
+     * then += dScores * query, dQuery [B,D] += sum over t of dScores * keys. The default is exactly that composition.
+     */
+    default void dotAttentionBackward(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut,
+                                      Tensor dWeights, Tensor dScores, Tensor dKeys, Tensor dQuery) {
+        weightedSumBackward(weights, keys, dOut, dWeights, dKeys);
+        maskedSoftmaxBackward(weights, dWeights, mask, dScores);
+        batchedDotBackward(keys, query, dScores, dKeys, dQuery);
+    }
+
+    /**
      * indices[b, :] = the k positions of the largest weights[b, :] in descending order of weight, ties broken by the
      * lower position first (as {@code tf.math.top_k}); weights [B,T], indices I32 [B,K].
      */

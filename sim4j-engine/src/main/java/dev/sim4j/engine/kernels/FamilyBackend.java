@@ -211,6 +211,18 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
+    public final void dotAttention(Tensor keys, Tensor query, Tensor mask, Tensor scores, Tensor weights,
+                                   Tensor out) {
+        attention.dotAttention(keys, query, mask, scores, weights, out);
+    }
+
+    @Override
+    public final void dotAttentionBackward(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut,
+                                           Tensor dWeights, Tensor dScores, Tensor dKeys, Tensor dQuery) {
+        attention.dotAttentionBackward(keys, query, mask, weights, dOut, dWeights, dScores, dKeys, dQuery);
+    }
+
+    @Override
     public final void topK(Tensor weights, int k, Tensor indices) {
         attention.topK(weights, k, indices);
     }

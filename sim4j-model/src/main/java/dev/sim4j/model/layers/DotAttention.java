@@ -27,12 +27,10 @@ public final class DotAttention {
     public Result forward(Tensor keys, Tensor query, Tensor mask) {
         int b = keys.dim(0);
         int t = keys.dim(1);
-        Tensor scores = Tensors.zeros(be, b, t);
-        be.batchedDot(keys, query, scores);
-        Tensor a = Tensors.zeros(be, b, t);
-        be.maskedSoftmax(scores, mask, a);
-        Tensor out = Tensors.zeros(be, b, keys.dim(2));
-        be.weightedSum(a, keys, out);
+        Tensor scores = Tensors.empty(be, b, t);
+        Tensor a = Tensors.empty(be, b, t);
+        Tensor out = Tensors.empty(be, b, keys.dim(2));
+        be.dotAttention(keys, query, mask, scores, a, out);
         this.keys = keys;
         this.query = query;
         this.mask = mask;
@@ -42,10 +40,8 @@ public final class DotAttention {
 
     /** For dOutput [B, D]: dKeys [B, T, D] +=, dQuery [B, D] +=. The weights get no gradient from outside. */
     public void backward(Tensor dOutput, Tensor dKeys, Tensor dQuery) {
-        Tensor dWeights = Tensors.zeros(be, weights.shape());
-        be.weightedSumBackward(weights, keys, dOutput, dWeights, dKeys);
-        Tensor dScores = Tensors.zeros(be, weights.shape());
-        be.maskedSoftmaxBackward(weights, dWeights, mask, dScores);
-        be.batchedDotBackward(keys, query, dScores, dKeys, dQuery);
+        Tensor dWeights = Tensors.empty(be, weights.shape());
+        Tensor dScores = Tensors.empty(be, weights.shape());
+        be.dotAttentionBackward(keys, query, mask, weights, dOutput, dWeights, dScores, dKeys, dQuery);
     }
 }
