@@ -66,8 +66,7 @@ public interface DenseKernels {
     /** dx = dy * (x > 0 ? 1 : alpha); dAlpha += sum over rows of dy * min(x, 0). */
     void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dAlpha);
 
-    // ------------------------------------------------------------------ fused epilogues
-    // A product is usually followed by its bias and activation. A backend may run each pair as one pass over the
+    // Fused epilogues. A product is usually followed by its bias and activation. A backend may run each pair as one pass over the
     // elements instead of two; the defaults are the exact compositions, so the results are those of the separate ops
     // on every backend, bit for bit.
 
