@@ -153,8 +153,10 @@ public final class CudaDense implements DenseKernels {
     }
 
     /**
-     * The fixed-order column reduction behind sumRows (mode 0) and preluBackward's dAlpha (mode 1, which also writes
-     * dx): out[j] = (beta == 0 ? 0 : beta * out[j]) + sum over rows. The chunking depends on the shape alone.
+     * The fixed-order column reduction behind sumRows (mode 0), preluBackward's dAlpha (mode 1, which also writes dx)
+     * and sigmoidBackwardSumRows (mode 2, x the sigmoid's output, which also writes dx and sums it): out[j] =
+     * (beta == 0 ? 0 : beta * out[j]) + sum over rows. The chunking depends on the shape alone, so the modes that
+     * sum the same values give the same bits.
      */
     private void columnSums(int mode, Tensor x, Tensor dy, Tensor alpha, Tensor dx, long m, int n, Tensor out,
                             double beta) {
@@ -263,6 +265,44 @@ public final class CudaDense implements DenseKernels {
         require(alpha.size() == n && dAlpha.size() == n, "preluBackward", x, alpha, dAlpha);
         // beta 1: the reference's dAlpha + s, since 1.0 * dAlpha is exact.
         columnSums(1, x, dy, alpha, dx, rowsOf(x), n, dAlpha, 1.0);
+    }
+
+    // ---------------------------------------------------------------- fused epilogues
+    // One pass over the elements instead of two, with the roundings of the separate kernels (see dense.cu), so a
+    // model gets the same bits whichever it calls.
+
+    /** x += bias row-wise (kept as the pre-activation), y = prelu(x, alpha): one kernel. */
+    @Override
+    public void addBiasPrelu(Tensor x, Tensor bias, Tensor alpha, Tensor y) {
+        requireFloat(x, bias, alpha, y);
+        sameSize(x, y, "addBiasPrelu");
+        int n = lastDim(x);
+        require(bias.size() == n && alpha.size() == n, "addBiasPrelu", x, bias, alpha);
+        launch1d(kernel("add_bias_prelu").pointer(addr(x)).pointer(addr(bias)).pointer(addr(alpha)).pointer(addr(y))
+                .i64(x.size()).i32(n), x.size());
+    }
+
+    /** y = sigmoid(x + bias) row-wise (y may be x): one kernel, x read once. */
+    @Override
+    public void addBiasSigmoid(Tensor x, Tensor bias, Tensor y) {
+        requireFloat(x, bias, y);
+        sameSize(x, y, "addBiasSigmoid");
+        int n = lastDim(x);
+        require(bias.size() == n, "addBiasSigmoid", x, bias);
+        launch1d(kernel("add_bias_sigmoid").pointer(addr(x)).pointer(addr(bias)).pointer(addr(y)).i64(x.size())
+                .i32(n), x.size());
+    }
+
+    /** dx = sigmoidBackward(y, dy), biasGrad += sum over rows of dx: the column reduction writes dx on the way. */
+    @Override
+    public void sigmoidBackwardSumRows(Tensor y, Tensor dy, Tensor dx, Tensor biasGrad) {
+        requireFloat(y, dy, dx, biasGrad);
+        sameSize(y, dy, "sigmoidBackwardSumRows");
+        sameSize(y, dx, "sigmoidBackwardSumRows");
+        int n = lastDim(y);
+        require(biasGrad.size() == n, "sigmoidBackwardSumRows", y, biasGrad);
+        // beta 1 as sumRows(dx, biasGrad, 1) passes it; alpha is unused in mode 2.
+        columnSums(2, y, dy, y, dx, rowsOf(y), n, biasGrad, 1.0);
     }
 
     // ---------------------------------------------------------------- layout

@@ -10,6 +10,21 @@
 
 // ------------------------------------------------------------------------------------------------- element-wise
 
+// A flat index's column and row in rows of n. 64-bit division costs several times a 32-bit one on the GPU, so
+// kernels take the 32-bit path when every index fits in 31 bits (`small`, a launch-wide and so warp-uniform flag);
+// indices are never negative, so both paths give the same values.
+__device__ __forceinline__ bool fits_31_bits(i64 total) {
+    return total <= 0x7fffffffLL;
+}
+
+__device__ __forceinline__ int column_of(i64 i, int n, bool small) {
+    return small ? (int) ((unsigned) i % (unsigned) n) : (int) (i % n);
+}
+
+__device__ __forceinline__ i64 row_of(i64 i, int n, bool small) {
+    return small ? (i64) ((unsigned) i / (unsigned) n) : i / n;
+}
+
 // out = a + b, one thread per element (grid stride); out may alias a or b.
 extern "C" __global__ void add(const float* a, const float* b, float* out, i64 n) {
     GRID_STRIDE(i, n) out[i] = __fadd_rn(a[i], b[i]);
@@ -39,12 +54,14 @@ extern "C" __global__ void scale(float* x, i64 n, i64 sBits) {
 
 // x[m, :] += v for x [M,N] flattened, v [N]; one thread per element of x.
 extern "C" __global__ void add_row_vector(float* x, const float* v, i64 total, int n) {
-    GRID_STRIDE(i, total) x[i] = __fadd_rn(x[i], v[i % n]);
+    bool small = fits_31_bits(total);
+    GRID_STRIDE(i, total) x[i] = __fadd_rn(x[i], v[column_of(i, n, small)]);
 }
 
 // out[m, :] = x[m, :] * s[m] for x [M,N] flattened, s [M]; one thread per element.
 extern "C" __global__ void mul_rows(const float* x, const float* s, float* out, i64 total, int n) {
-    GRID_STRIDE(i, total) out[i] = __fmul_rn(x[i], s[i / n]);
+    bool small = fits_31_bits(total);
+    GRID_STRIDE(i, total) out[i] = __fmul_rn(x[i], s[row_of(i, n, small)]);
 }
 
 // The reference's sigmoid in double (the branch keeps exp from overflowing), rounded once.
@@ -54,17 +71,27 @@ __device__ __forceinline__ float sigmoid_of(float x) {
     return __double2float_rn(s);
 }
 
-// y = sigmoid(x), one thread per element, computed in double.
+// y = sigmoid(x), one thread per element, computed in double; y may alias x.
 extern "C" __global__ void sigmoid(const float* x, float* y, i64 n) {
     GRID_STRIDE(i, n) y[i] = sigmoid_of(x[i]);
 }
 
+// y = sigmoid(x + bias[column]) for x, y [M,N] flattened, bias [N]; one thread per element. The sum is rounded to
+// float before the sigmoid, as add_row_vector then sigmoid store it, so the two give the same bits; y may alias x.
+extern "C" __global__ void add_bias_sigmoid(const float* x, const float* bias, float* y, i64 total, int n) {
+    bool small = fits_31_bits(total);
+    GRID_STRIDE(i, total) y[i] = sigmoid_of(__fadd_rn(x[i], bias[column_of(i, n, small)]));
+}
+
+// The reference's sigmoid backward dy * y * (1 - y) in double, rounded once (shared with column_partials' mode 2).
+__device__ __forceinline__ float sigmoid_backward_of(float y, float dy) {
+    double s = (double) y;
+    return __double2float_rn(__dmul_rn(__dmul_rn((double) dy, s), __dsub_rn(1.0, s)));
+}
+
 // dx = (float) (dy * y * (1 - y)) in double, one thread per element.
 extern "C" __global__ void sigmoid_backward(const float* y, const float* dy, float* dx, i64 n) {
-    GRID_STRIDE(i, n) {
-        double s = (double) y[i];
-        dx[i] = __double2float_rn(__dmul_rn(__dmul_rn((double) dy[i], s), __dsub_rn(1.0, s)));
-    }
+    GRID_STRIDE(i, n) dx[i] = sigmoid_backward_of(y[i], dy[i]);
 }
 
 // y = tanh(x), one thread per element, computed in double.
@@ -82,9 +109,24 @@ extern "C" __global__ void tanh_backward(const float* y, const float* dy, float*
 
 // y = x > 0 ? x : alpha[column] * x for x [M,N] flattened, alpha [N]; one thread per element.
 extern "C" __global__ void prelu(const float* x, const float* alpha, float* y, i64 total, int n) {
+    bool small = fits_31_bits(total);
     GRID_STRIDE(i, total) {
         float v = x[i];
-        y[i] = v > 0 ? v : __fmul_rn(alpha[i % n], v);
+        y[i] = v > 0 ? v : __fmul_rn(alpha[column_of(i, n, small)], v);
+    }
+}
+
+// x[m, :] += bias, then y = prelu(x, alpha), for x, y [M,N] flattened, bias and alpha [N]; one thread per element.
+// x keeps the float sum (the pre-activation preluBackward reads) and prelu takes that stored value, so the bits are
+// those of add_row_vector then prelu.
+extern "C" __global__ void add_bias_prelu(float* x, const float* bias, const float* alpha, float* y, i64 total,
+                                          int n) {
+    bool small = fits_31_bits(total);
+    GRID_STRIDE(i, total) {
+        int j = column_of(i, n, small);
+        float v = __fadd_rn(x[i], bias[j]);
+        x[i] = v;
+        y[i] = v > 0 ? v : __fmul_rn(alpha[j], v);
     }
 }
 
@@ -102,7 +144,9 @@ __device__ __forceinline__ float with_beta(double beta, float old, double s) {
 }
 
 // mode 0 (sumRows): term = x. mode 1 (preluBackward): term = dy * min(x, 0), and dx = dy * (x > 0 ? 1 : alpha) is
-// written on the way (each element is visited once). parts == nullptr: single chunk, out[j] = with_beta(...).
+// written on the way (each element is visited once). mode 2 (sigmoidBackwardSumRows, x = y the sigmoid's output):
+// dx = sigmoid_backward_of(y, dy) is written and term = dx, the float sigmoid_backward stores, so the sums are those
+// of sumRows over sigmoid_backward's output bit for bit. parts == nullptr: single chunk, out[j] = with_beta(...).
 extern "C" __global__ void column_partials(const float* x, const float* dy, const float* alpha, float* dx, int mode,
                                            i64 m, int n, i64 rowsPerChunk, i64 chunks, double* parts, float* out,
                                            i64 betaBits) {
@@ -115,6 +159,13 @@ extern "C" __global__ void column_partials(const float* x, const float* dy, cons
         double s = 0.0;
         if (mode == 0) {
             for (i64 r = r0; r < r1; r++) s = __dadd_rn(s, (double) x[r * n + j]);
+        } else if (mode == 2) {
+            for (i64 r = r0; r < r1; r++) {
+                i64 k = r * n + j;
+                float d = sigmoid_backward_of(x[k], dy[k]);
+                dx[k] = d;
+                s = __dadd_rn(s, (double) d);
+            }
         } else {
             float a = alpha[j];
             for (i64 r = r0; r < r1; r++) {
@@ -189,9 +240,10 @@ extern "C" __global__ void masked_mean_weights(const float* mask, float* weights
 // dstLd; one thread per element of the block (concatColumns and splitColumns launch it once per part).
 extern "C" __global__ void copy_columns(const float* src, int srcLd, int srcCol, float* dst, int dstLd, int dstCol,
                                         i64 rows, int width, int accumulate) {
+    bool small = fits_31_bits(rows * width);
     GRID_STRIDE(q, rows * width) {
-        i64 r = q / width;
-        int c = (int) (q % width);
+        i64 r = row_of(q, width, small);
+        int c = column_of(q, width, small);
         float v = src[r * srcLd + srcCol + c];
         float* d = dst + r * dstLd + dstCol + c;
         *d = accumulate ? __fadd_rn(*d, v) : v;
@@ -201,20 +253,23 @@ extern "C" __global__ void copy_columns(const float* src, int srcLd, int srcCol,
 // out[j, i, :] = x[i, j, :] for x [A,B,D], out [B,A,D]; one thread per output element (coalesced writes, reads
 // contiguous along D).
 extern "C" __global__ void transpose01(const float* x, float* out, int a, int b, int d) {
+    bool small = fits_31_bits((i64) a * b * d);
     GRID_STRIDE(o, (i64) a * b * d) {
-        int k = (int) (o % d);
-        i64 rest = o / d;
-        i64 i = rest % a;
-        i64 j = rest / a;
+        int k = column_of(o, d, small);
+        i64 rest = row_of(o, d, small);
+        i64 i = column_of(rest, a, small);
+        i64 j = row_of(rest, a, small);
         out[o] = x[(i * b + j) * d + k];
     }
 }
 
 // out[b, t, :] = x[b, :] for x [B,N], out [B,T,N]; one thread per output element.
 extern "C" __global__ void broadcast_over_time(const float* x, float* out, i64 batch, int t, int n) {
+    bool small = fits_31_bits(batch * t * n);
     GRID_STRIDE(o, batch * t * n) {
-        i64 b = o / ((i64) t * n);
-        int c = (int) (o % n);
+        // t * n <= batch * t * n, so it fits an int on the small path.
+        i64 b = small ? (i64) ((unsigned) o / (unsigned) (t * n)) : o / ((i64) t * n);
+        int c = column_of(o, n, small);
         out[o] = x[b * n + c];
     }
 }
@@ -222,9 +277,10 @@ extern "C" __global__ void broadcast_over_time(const float* x, float* out, i64 b
 // dX[b, c] += dOut[b, 0, c], then += dOut[b, 1, c], ... in increasing t, in float: the sequence of float adds a Java
 // loop does. One thread per (b, c), coalesced across c.
 extern "C" __global__ void sum_over_time(const float* dOut, float* dX, i64 batch, int t, int n) {
+    bool small = fits_31_bits(batch * n);
     GRID_STRIDE(q, batch * n) {
-        i64 b = q / n;
-        int c = (int) (q % n);
+        i64 b = row_of(q, n, small);
+        int c = column_of(q, n, small);
         const float* g = dOut + b * t * n + c;
         float acc = dX[q];
         for (int s = 0; s < t; s++) acc = __fadd_rn(acc, g[(i64) s * n]);

@@ -48,7 +48,7 @@ public interface DenseKernels {
     /** x *= s, in place. */
     void scale(Tensor x, double s);
 
-    /** y = 1 / (1 + exp(-x)) (same shapes). */
+    /** y = 1 / (1 + exp(-x)) (same shapes; y may be x). */
     void sigmoid(Tensor x, Tensor y);
 
     /** dx = dy * y * (1 - y), y = sigmoid(x). */
@@ -65,6 +65,41 @@ public interface DenseKernels {
 
     /** dx = dy * (x > 0 ? 1 : alpha); dAlpha += sum over rows of dy * min(x, 0). */
     void preluBackward(Tensor x, Tensor alpha, Tensor dy, Tensor dx, Tensor dAlpha);
+
+    // Fused epilogues. A product is usually followed by its bias and activation. A backend may run each pair as one pass over the
+    // elements instead of two; the defaults are the exact compositions, so the results are those of the separate ops
+    // on every backend, bit for bit.
+
+    /**
+     * x[m, :] += bias, then y = prelu(x, alpha), for x, y [M,N] and bias, alpha [N]: x keeps the pre-activation that
+     * {@link #preluBackward} needs. Equal to {@code addRowVector(x, bias); prelu(x, alpha, y)}.
+     */
+    default void addBiasPrelu(Tensor x, Tensor bias, Tensor alpha, Tensor y) {
+        addRowVector(x, bias);
+        prelu(x, alpha, y);
+    }
+
+    /**
+     * y = sigmoid(x + bias) row-wise, for x, y [M,N] and bias [N]; x is left as it was unless y is x (the same tensor,
+     * in place). Equal to adding the bias into a copy of x and taking its sigmoid.
+     */
+    default void addBiasSigmoid(Tensor x, Tensor bias, Tensor y) {
+        if (y != x) {
+            copy(x, y);
+        }
+        addRowVector(y, bias);
+        sigmoid(y, y);
+    }
+
+    /**
+     * dx = sigmoidBackward(y, dy), then biasGrad += sum over rows of dx, for y, dy, dx [M,N] and biasGrad [N]: the
+     * backward of {@link #addBiasSigmoid} as far as its bias. Equal to
+     * {@code sigmoidBackward(y, dy, dx); sumRows(dx, biasGrad, 1)}.
+     */
+    default void sigmoidBackwardSumRows(Tensor y, Tensor dy, Tensor dx, Tensor biasGrad) {
+        sigmoidBackward(y, dy, dx);
+        sumRows(dx, biasGrad, 1);
+    }
 
     /** out = [p0 | p1 | ...] along columns, for parts [M,Ni] and out [M, sum Ni]. */
     void concatColumns(List<Tensor> parts, Tensor out);

@@ -119,6 +119,21 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
+    public final void addBiasPrelu(Tensor x, Tensor bias, Tensor alpha, Tensor y) {
+        dense.addBiasPrelu(x, bias, alpha, y);
+    }
+
+    @Override
+    public final void addBiasSigmoid(Tensor x, Tensor bias, Tensor y) {
+        dense.addBiasSigmoid(x, bias, y);
+    }
+
+    @Override
+    public final void sigmoidBackwardSumRows(Tensor y, Tensor dy, Tensor dx, Tensor biasGrad) {
+        dense.sigmoidBackwardSumRows(y, dy, dx, biasGrad);
+    }
+
+    @Override
     public final void concatColumns(List<Tensor> parts, Tensor out) {
         dense.concatColumns(parts, out);
     }

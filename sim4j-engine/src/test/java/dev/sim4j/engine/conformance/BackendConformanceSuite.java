@@ -2,12 +2,14 @@ package dev.sim4j.engine.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.kernels.CounterRandom;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,115 @@ public abstract class BackendConformanceSuite {
             h.run(be -> be.preluBackward(y.on(be), alpha.on(be), dy.on(be), out.on(be), dAlpha.on(be)));
             h.check(out, ELEM, 0, "preluBackward dx");
             h.check(dAlpha, RED, 1e-6, "preluBackward dAlpha");
+        }
+    }
+
+    @Test
+    void fusedDenseEpilogues() {
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            Twins.T bias = h.rand(n);
+            Twins.T alpha = h.rand(n);
+            // addBiasPrelu: x += bias in place (the kept pre-activation), y overwritten.
+            Twins.T pre = h.rand(m, n);
+            Twins.T act = h.poisoned(m, n);
+            h.run(be -> be.addBiasPrelu(pre.on(be), bias.on(be), alpha.on(be), act.on(be)));
+            h.check(pre, ELEM, 0, "addBiasPrelu pre-activation");
+            h.check(act, ELEM, 0, "addBiasPrelu");
+            // addBiasSigmoid into another tensor leaves x alone; wide inputs reach both branches of the sigmoid.
+            Twins.T x = h.uniform(-8, 8, m, n);
+            Twins.T y = h.poisoned(m, n);
+            h.run(be -> be.addBiasSigmoid(x.on(be), bias.on(be), y.on(be)));
+            h.check(y, ELEM, 1e-7, "addBiasSigmoid");
+            h.check(x, 0, 0, "addBiasSigmoid input");
+            Twins.T z = h.uniform(-8, 8, m, n);
+            h.run(be -> be.addBiasSigmoid(z.on(be), bias.on(be), z.on(be)));
+            h.check(z, ELEM, 1e-7, "addBiasSigmoid in place");
+            // sigmoidBackwardSumRows: dx overwritten, the bias gradient accumulated.
+            Twins.T sig = h.uniform(0, 1, m, n);
+            Twins.T dy = h.rand(m, n);
+            Twins.T dx = h.poisoned(m, n);
+            Twins.T biasGrad = h.rand(n);
+            h.run(be -> be.sigmoidBackwardSumRows(sig.on(be), dy.on(be), dx.on(be), biasGrad.on(be)));
+            h.check(dx, ELEM, 0, "sigmoidBackwardSumRows dx");
+            h.check(biasGrad, RED, 1e-6, "sigmoidBackwardSumRows biasGrad");
+        }
+    }
+
+    /**
+     * Each fused epilogue against the ops it fuses, on the same candidate: bit for bit, since models swap one for the
+     * other and a backend's results must not depend on the choice.
+     */
+    @Test
+    void fusedEpiloguesEqualTheirCompositionBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int[] s : MATS) {
+            int m = s[0];
+            int n = s[1];
+            float[] xs = values(rnd, m * n, 8);
+            float[] ys = values(rnd, m * n, 1);
+            float[] bs = values(rnd, n, 1);
+            float[] as = values(rnd, n, 1);
+            float[] gs = values(rnd, n, 1);
+            Twins.T bias = h.floats(bs, n);
+            Twins.T alpha = h.floats(as, n);
+            Twins.T dy = h.floats(ys, m, n);
+            Twins.T sig = h.uniform(0, 1, m, n);
+            Twins.T preA = h.floats(xs, m, n);
+            Twins.T preB = h.floats(xs, m, n);
+            Twins.T actA = h.poisoned(m, n);
+            Twins.T actB = h.poisoned(m, n);
+            Twins.T yA = h.poisoned(m, n);
+            Twins.T yB = h.poisoned(m, n);
+            Twins.T inPlaceA = h.floats(xs, m, n);
+            Twins.T inPlaceB = h.floats(xs, m, n);
+            Twins.T dxA = h.poisoned(m, n);
+            Twins.T dxB = h.poisoned(m, n);
+            Twins.T gradA = h.floats(gs, n);
+            Twins.T gradB = h.floats(gs, n);
+            for (Backend be : h.candidates) {
+                String at = " " + m + "x" + n + " on " + be.name();
+                be.addBiasPrelu(preA.on(be), bias.on(be), alpha.on(be), actA.on(be));
+                be.addRowVector(preB.on(be), bias.on(be));
+                be.prelu(preB.on(be), alpha.on(be), actB.on(be));
+                sameBits(be, preA, preB, "addBiasPrelu pre-activation" + at);
+                sameBits(be, actA, actB, "addBiasPrelu" + at);
+                be.addBiasSigmoid(preB.on(be), bias.on(be), yA.on(be));
+                be.copy(preB.on(be), yB.on(be));
+                be.addRowVector(yB.on(be), bias.on(be));
+                be.sigmoid(yB.on(be), yB.on(be));
+                sameBits(be, yA, yB, "addBiasSigmoid" + at);
+                be.addBiasSigmoid(inPlaceA.on(be), bias.on(be), inPlaceA.on(be));
+                be.addRowVector(inPlaceB.on(be), bias.on(be));
+                be.sigmoid(inPlaceB.on(be), inPlaceB.on(be));
+                sameBits(be, inPlaceA, inPlaceB, "addBiasSigmoid in place" + at);
+                be.sigmoidBackwardSumRows(sig.on(be), dy.on(be), dxA.on(be), gradA.on(be));
+                be.sigmoidBackward(sig.on(be), dy.on(be), dxB.on(be));
+                be.sumRows(dxB.on(be), gradB.on(be), 1);
+                sameBits(be, dxA, dxB, "sigmoidBackwardSumRows dx" + at);
+                sameBits(be, gradA, gradB, "sigmoidBackwardSumRows biasGrad" + at);
+            }
+        }
+    }
+
+    private static float[] values(SplittableRandom rnd, int size, double range) {
+        float[] v = new float[size];
+        for (int k = 0; k < size; k++) {
+            v[k] = (float) (range * (2 * rnd.nextDouble() - 1));
+        }
+        return v;
+    }
+
+    private static void sameBits(Backend be, Twins.T a, Twins.T b, String what) {
+        float[] x = be.toFloats(a.on(be));
+        float[] y = be.toFloats(b.on(be));
+        assertThat(y).as(what).hasSameSizeAs(x);
+        for (int k = 0; k < x.length; k++) {
+            // Raw bits: NaN payloads and signed zeros count too (AssertJ's array comparison is quadratic here).
+            if (Float.floatToRawIntBits(x[k]) != Float.floatToRawIntBits(y[k])) {
+                fail("%s: element %d is %s fused, %s composed", what, k, x[k], y[k]);
+            }
         }
     }
 

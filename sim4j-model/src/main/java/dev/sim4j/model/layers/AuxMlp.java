@@ -40,14 +40,11 @@ public final class AuxMlp {
      */
     public Tensor forwardFromFirst(Tensor firstPre) {
         activations.clear();
-        Tensor pre = firstPre;
-        Tensor h = null;
-        for (int i = 0; i < hidden.size(); i++) {
-            if (i > 0) {
-                pre = hidden.get(i).forward(h);
-            }
-            h = Tensors.empty(be, pre.shape());
-            be.sigmoid(pre, h);
+        Tensor h = Tensors.empty(be, firstPre.shape());
+        be.sigmoid(firstPre, h);
+        activations.add(h);
+        for (int i = 1; i < hidden.size(); i++) {
+            h = hidden.get(i).forwardSigmoid(h);
             activations.add(h);
         }
         Tensor logit = output.forward(h);
@@ -65,15 +62,13 @@ public final class AuxMlp {
      */
     public Tensor backwardToFirst(Tensor dLogit) {
         Tensor dh = output.backward(dLogit.reshape((int) dLogit.size(), 1));
-        Tensor dPre = null;
-        for (int i = hidden.size() - 1; i >= 0; i--) {
-            Tensor y = activations.get(i);
-            dPre = Tensors.empty(be, y.shape());
-            be.sigmoidBackward(y, dh, dPre);
-            if (i > 0) {
-                dh = hidden.get(i).backward(dPre);
-            }
+        for (int i = hidden.size() - 1; i > 0; i--) {
+            dh = hidden.get(i).backwardSigmoid(activations.get(i), dh);
         }
+        // The first layer's bias gradient is the caller's: the auxiliary loss sums it over the shared rows.
+        Tensor y = activations.getFirst();
+        Tensor dPre = Tensors.empty(be, y.shape());
+        be.sigmoidBackward(y, dh, dPre);
         return dPre;
     }
 

@@ -8,7 +8,9 @@ import dev.sim4j.model.params.Parameter;
 
 /**
  * y = x W + b, for x [N, in], W [in, out] ({@code {name}.kernel}, Glorot-uniform), b [out] ({@code {name}.bias}).
- * Keeps its last input for the backward.
+ * Keeps its last input for the backward. The fused variants ({@link #forwardPrelu}, {@link #forwardSigmoid},
+ * {@link #backwardSigmoid}) add the bias inside the activation's pass (one pass over [N, out] instead of two) and
+ * give the same bits as {@link #forward} or {@link #backward} with the separate activation.
  */
 public final class Dense {
     private final Backend be;
@@ -43,6 +45,10 @@ public final class Dense {
         return kernel.value().dim(1);
     }
 
+    /** A pre-activation z = x W + b and its activation, both [N, out]. */
+    public record Activated(Tensor preActivation, Tensor activation) {
+    }
+
     /** y [N, out] = x [N, in] W + b. */
     public Tensor forward(Tensor x) {
         this.x = x;
@@ -50,6 +56,44 @@ public final class Dense {
         be.matmul(x, false, kernel.value(), false, y, 0);
         be.addRowVector(y, bias.value());
         return y;
+    }
+
+    /**
+     * z = x W + b and prelu(z, alpha), for x [N, in] and alpha [out]: z is kept for the PReLU backward (the bias is
+     * added in the PReLU's pass).
+     */
+    public Activated forwardPrelu(Tensor x, Tensor alpha) {
+        this.x = x;
+        Tensor z = Tensors.empty(be, x.dim(0), out());
+        be.matmul(x, false, kernel.value(), false, z, 0);
+        Tensor y = Tensors.empty(be, z.shape());
+        be.addBiasPrelu(z, bias.value(), alpha, y);
+        return new Activated(z, y);
+    }
+
+    /**
+     * sigmoid(x W + b) [N, out] for x [N, in], with the bias added in the sigmoid's pass; the pre-activation is not
+     * kept (the sigmoid's backward needs only its output), so the activation overwrites it in place.
+     */
+    public Tensor forwardSigmoid(Tensor x) {
+        this.x = x;
+        Tensor y = Tensors.empty(be, x.dim(0), out());
+        be.matmul(x, false, kernel.value(), false, y, 0);
+        be.addBiasSigmoid(y, bias.value(), y);
+        return y;
+    }
+
+    /**
+     * The backward of {@link #forwardSigmoid}: for its output y and dy [N, out], dz = dy * y * (1 - y) with
+     * db += sum_n dz in the same pass, then dW += x^T dz; returns dx [N, in] = dz W^T.
+     */
+    public Tensor backwardSigmoid(Tensor y, Tensor dy) {
+        Tensor dz = Tensors.empty(be, y.shape());
+        be.sigmoidBackwardSumRows(y, dy, dz, bias.grad());
+        be.matmul(x, true, dz, false, kernel.grad(), 1);
+        Tensor dx = Tensors.empty(be, x.dim(0), in());
+        be.matmul(dz, false, kernel.value(), true, dx, 0);
+        return dx;
     }
 
     /** dW += x^T dy, db += sum_n dy; returns dx [N, in] = dy W^T, for dy [N, out]. */

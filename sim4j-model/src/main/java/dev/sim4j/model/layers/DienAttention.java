@@ -77,9 +77,7 @@ public final class DienAttention {
         be.matmul(qh.reshape(b * t, hid), false, block(kernel, 3), false, z0, 1);
         y0 = Tensors.empty(be, z0.shape());
         be.sigmoid(z0, y0);
-        Tensor z1 = dense1.forward(y0);
-        y1 = Tensors.empty(be, z1.shape());
-        be.sigmoid(z1, y1);
+        y1 = dense1.forwardSigmoid(y0);
         Tensor logits = output.forward(y1).reshape(b, t);
         a = Tensors.zeros(be, b, t);
         be.maskedSoftmax(logits, mask, a);
@@ -96,9 +94,7 @@ public final class DienAttention {
         Tensor dLogits = Tensors.zeros(be, b, t);
         be.maskedSoftmaxBackward(a, dA, mask, dLogits);
         Tensor dy1 = output.backward(dLogits.reshape(b * t, 1));
-        Tensor dz1 = Tensors.empty(be, dy1.shape());
-        be.sigmoidBackward(y1, dy1, dz1);
-        Tensor dy0 = dense1.backward(dz1);
+        Tensor dy0 = dense1.backwardSigmoid(y1, dy1);
         Tensor dz0 = Tensors.empty(be, dy0.shape());
         be.sigmoidBackward(y0, dy0, dz0);
         int width = dense0.out();

@@ -48,10 +48,9 @@ public final class PReluMlp {
         preActivations.clear();
         Tensor h = x;
         for (int i = 0; i < hidden.size(); i++) {
-            Tensor pre = hidden.get(i).forward(h);
-            preActivations.add(pre);
-            h = Tensors.zeros(be, pre.shape());
-            be.prelu(pre, alphas.get(i).value(), h);
+            Dense.Activated layer = hidden.get(i).forwardPrelu(h, alphas.get(i).value());
+            preActivations.add(layer.preActivation());
+            h = layer.activation();
         }
         h = dropout.forward(h, training, step, salt);
         Tensor logit = output.forward(h);
