@@ -197,6 +197,11 @@ public final class CudaAttention implements AttentionKernels {
         if (k == 0 || rows == 0) {
             return;
         }
+        if (t <= 128) {
+            launchWarpRows(kernel("top_k_warp").pointer(addr(weights)).pointer(addr(indices)).i64(rows).i32(t).i32(k),
+                    rows);
+            return;
+        }
         String name;
         int threads;
         if (t <= 256) {

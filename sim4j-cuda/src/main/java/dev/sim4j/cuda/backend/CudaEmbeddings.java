@@ -180,7 +180,7 @@ public final class CudaEmbeddings implements EmbeddingKernels {
             IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, true);
             IdSort.Segments segments = IdSort.segments(be, sorted.keys().address(), n);
             int blocks = (int) Math.min(Launches.MAX_BLOCKS, (n + REDUCE_WARPS - 1) / REDUCE_WARPS);
-            be.kernels().kernel(FAMILY, "segment_reduce").begin().pointer(sorted.keys().address())
+            be.kernels().kernel(FAMILY, e <= 16 ? "segment_reduce_half" : "segment_reduce").begin().pointer(sorted.keys().address())
                     .pointer(sorted.positions().address()).pointer(segments.starts().address())
                     .pointer(segments.count().address()).i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT)
                     .launch(be.stream(), blocks, 32 * REDUCE_WARPS);

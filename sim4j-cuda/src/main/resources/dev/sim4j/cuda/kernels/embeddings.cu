@@ -297,3 +297,43 @@ extern "C" __global__ void segment_reduce(const int* __restrict__ keys, const in
         }
     }
 }
+
+// segment_reduce for rows of at most 16 columns (the model's E = 16): one half-warp per segment, so no lane idles on
+// columns that do not exist; each half shuffles among its own 16 lanes only (its mask and width), so the halves may
+// run segments of different lengths. The adds per key are the same, in the same order: the same bits.
+extern "C" __global__ void segment_reduce_half(const int* __restrict__ keys, const int* __restrict__ pos,
+                                               const int* __restrict__ starts, const int* __restrict__ segments,
+                                               int skipKey, const float* __restrict__ g, int ldg, int e,
+                                               float* __restrict__ dT) {
+    int lane = threadIdx.x & 31;
+    int sub = lane >> 4;
+    int hl = lane & 15;
+    unsigned mask = sub ? 0xffff0000u : 0x0000ffffu;
+    i64 half = (((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5) * 2 + sub;
+    i64 halves = (((i64) gridDim.x * blockDim.x) >> 5) * 2;
+    int count = *segments;
+    bool on = hl < e;
+    for (i64 s = half; s < count; s += halves) {
+        int begin = starts[s];
+        int end = starts[s + 1];
+        int key = keys[begin];
+        if (key == skipKey) continue;  // uniform across the half-warp
+        float* dst = dT + (i64) key * e + hl;
+        float acc = on ? *dst : 0.0f;
+        for (int p0 = begin; p0 < end; p0 += 16) {
+            int m = min(16, end - p0);
+            int mine = hl < m ? pos[p0 + hl] : 0;
+            float v[16];
+#pragma unroll
+            for (int j = 0; j < 16; j++) {
+                int p = __shfl_sync(mask, mine, j, 16);
+                v[j] = on && j < m ? g[(i64) p * ldg + hl] : 0.0f;
+            }
+#pragma unroll
+            for (int j = 0; j < 16; j++) {
+                if (j < m) acc = __fadd_rn(acc, v[j]);
+            }
+        }
+        if (on) *dst = acc;
+    }
+}

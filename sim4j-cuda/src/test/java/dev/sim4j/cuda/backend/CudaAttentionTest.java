@@ -150,9 +150,9 @@ class CudaAttentionTest {
     @Test
     void topKMatchesTheReferenceExactly() {
         try (CudaTwins h = new CudaTwins(SEED + 3)) {
-            // Row lengths covering each kernel variant: 1, 4 and 16 keys per thread (256 and 1024 threads), and rows
-            // rescanned from memory.
-            int[][] shapes = {{1, 1}, {7, 17}, {33, 7}, {17, 127}, {5, 256}, {9, 257}, {5, 1021}, {3, 1025},
+            // Row lengths covering each kernel variant: a warp per row (up to 128), 1, 4 and 16 keys per thread (256
+            // and 1024 threads), and rows rescanned from memory.
+            int[][] shapes = {{1, 1}, {7, 17}, {33, 7}, {17, 127}, {4, 128}, {4, 129}, {5, 256}, {9, 257}, {5, 1021}, {3, 1025},
                 {3, 4096}, {2, 4099}, {2, 16384}, {2, 16385}, {1, 20000}};
             for (int[] s : shapes) {
                 int b = s[0];

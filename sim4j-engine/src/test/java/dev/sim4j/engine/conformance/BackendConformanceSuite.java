@@ -490,6 +490,91 @@ public abstract class BackendConformanceSuite {
         h.checkInts(idx, "topK 50 of 90");
     }
 
+    /** [B, T, D] shapes of the fused dot attention: awkward ones, the model's GSU and ESU, and rows too long to fuse. */
+    static final int[][] ATTENTION = {{1, 1, 1}, {7, 17, 33}, {33, 7, 17}, {5, 33, 40}, {300, 90, 32}, {129, 50, 32},
+        {3, 600, 33}};
+
+    /** A mask with about 70% live positions, the first row entirely masked (uniform weights). */
+    private Twins.T liveMask(SplittableRandom rnd, int b, int t) {
+        float[] mv = new float[b * t];
+        for (int k = 0; k < mv.length; k++) {
+            mv[k] = k < t ? 0f : (rnd.nextDouble() < 0.7 ? 1f : 0f);
+        }
+        return h.floats(mv, b, t);
+    }
+
+    @Test
+    void fusedDotAttention() {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int[] s : ATTENTION) {
+            int b = s[0];
+            int t = s[1];
+            int d = s[2];
+            String at = " " + b + "x" + t + "x" + d;
+            Twins.T keys = h.rand(b, t, d);
+            Twins.T query = h.uniform(-3, 3, b, d);
+            Twins.T mask = liveMask(rnd, b, t);
+            Twins.T scores = h.poisoned(b, t);
+            Twins.T weights = h.poisoned(b, t);
+            Twins.T out = h.poisoned(b, d);
+            h.run(be -> be.dotAttention(keys.on(be), query.on(be), mask.on(be), scores.on(be), weights.on(be),
+                    out.on(be)));
+            h.check(scores, RED, 1e-6, "dotAttention scores" + at);
+            h.check(weights, RED, 1e-7, "dotAttention weights" + at);
+            h.check(out, RED, 1e-6, "dotAttention out" + at);
+            Twins.T dOut = h.rand(b, d);
+            Twins.T dWeights = h.poisoned(b, t);
+            Twins.T dScores = h.poisoned(b, t);
+            Twins.T dKeys = h.rand(b, t, d);
+            Twins.T dQuery = h.rand(b, d);
+            h.run(be -> be.dotAttentionBackward(keys.on(be), query.on(be), mask.on(be), weights.on(be), dOut.on(be),
+                    dWeights.on(be), dScores.on(be), dKeys.on(be), dQuery.on(be)));
+            h.check(dWeights, RED, 1e-6, "dotAttentionBackward dWeights" + at);
+            h.check(dScores, RED, 1e-6, "dotAttentionBackward dScores" + at);
+            h.check(dKeys, RED, 1e-6, "dotAttentionBackward dKeys" + at);
+            h.check(dQuery, RED, 1e-6, "dotAttentionBackward dQuery" + at);
+        }
+    }
+
+    /** The fused dot attention against the three ops it fuses, on the same candidate, bit for bit (models use it). */
+    @Test
+    void fusedDotAttentionEqualsItsCompositionBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int[] s : ATTENTION) {
+            int b = s[0];
+            int t = s[1];
+            int d = s[2];
+            Twins.T keys = h.rand(b, t, d);
+            Twins.T query = h.uniform(-3, 3, b, d);
+            Twins.T mask = liveMask(rnd, b, t);
+            Twins.T dOut = h.rand(b, d);
+            float[] dk = values(rnd, b * t * d, 1);
+            float[] dq = values(rnd, b * d, 1);
+            Twins.T[] fused = {h.poisoned(b, t), h.poisoned(b, t), h.poisoned(b, d), h.poisoned(b, t),
+                h.poisoned(b, t), h.floats(dk, b, t, d), h.floats(dq, b, d)};
+            Twins.T[] composed = {h.poisoned(b, t), h.poisoned(b, t), h.poisoned(b, d), h.poisoned(b, t),
+                h.poisoned(b, t), h.floats(dk, b, t, d), h.floats(dq, b, d)};
+            String[] names = {"scores", "weights", "out", "dWeights", "dScores", "dKeys", "dQuery"};
+            for (Backend be : h.candidates) {
+                Twins.T[] f = fused;
+                be.dotAttention(keys.on(be), query.on(be), mask.on(be), f[0].on(be), f[1].on(be), f[2].on(be));
+                be.dotAttentionBackward(keys.on(be), query.on(be), mask.on(be), f[1].on(be), dOut.on(be),
+                        f[3].on(be), f[4].on(be), f[5].on(be), f[6].on(be));
+                Twins.T[] c = composed;
+                be.batchedDot(keys.on(be), query.on(be), c[0].on(be));
+                be.maskedSoftmax(c[0].on(be), mask.on(be), c[1].on(be));
+                be.weightedSum(c[1].on(be), keys.on(be), c[2].on(be));
+                be.weightedSumBackward(c[1].on(be), keys.on(be), dOut.on(be), c[3].on(be), c[5].on(be));
+                be.maskedSoftmaxBackward(c[1].on(be), c[3].on(be), mask.on(be), c[4].on(be));
+                be.batchedDotBackward(keys.on(be), query.on(be), c[4].on(be), c[5].on(be), c[6].on(be));
+                for (int k = 0; k < names.length; k++) {
+                    sameBits(be, fused[k], composed[k], "dotAttention " + names[k] + " " + b + "x" + t + "x" + d
+                            + " on " + be.name());
+                }
+            }
+        }
+    }
+
     @Test
     void topKTiesTakeTheLowerPositionFirst() {
         Backend cpu = h.candidates.getLast();
