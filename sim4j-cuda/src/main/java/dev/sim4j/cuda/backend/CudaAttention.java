@@ -104,17 +104,17 @@ public final class CudaAttention implements AttentionKernels {
     private static final int SHARED_BYTES = 48 * 1024;
 
     /**
-     * Warps per block for the fused dot attention over rows of T keys of width D (each warp stages its row in shared
-     * memory), or 0 when one row does not fit: then the three separate kernels run.
+     * Warps per block for a fused dot-attention kernel that needs {@code floatsPerWarp} floats of shared memory per
+     * warp, or 0 when one warp's share does not fit: then the separate kernels run.
      */
-    private static int fusedWarps(int t, int d) {
-        long perWarp = (long) t * (d + 3) * Float.BYTES;
+    private static int fusedWarps(long floatsPerWarp) {
+        long perWarp = floatsPerWarp * Float.BYTES;
         return perWarp == 0 || perWarp > SHARED_BYTES ? 0 : (int) Math.min(WARPS_PER_BLOCK, SHARED_BYTES / perWarp);
     }
 
-    private void launchFused(Kernel k, int rows, int warps, int t, int d) {
+    private void launchFused(Kernel k, int rows, int warps, long floatsPerWarp) {
         int blocks = (int) Math.min(Launches.MAX_BLOCKS, ((long) rows + warps - 1) / warps);
-        k.launch(be.stream(), blocks, 1, 1, warps * 32, 1, 1, warps * t * (d + 3) * Float.BYTES);
+        k.launch(be.stream(), blocks, 1, 1, warps * 32, 1, 1, (int) (warps * floatsPerWarp * Float.BYTES));
     }
 
     @Override
@@ -126,7 +126,9 @@ public final class CudaAttention implements AttentionKernels {
         require(query.size() == (long) b * d && mask.size() == (long) b * t && scores.size() == (long) b * t
                 && weights.size() == (long) b * t && out.size() == (long) b * d, "dotAttention", keys, query, mask,
                 scores, weights, out);
-        int warps = fusedWarps(t, d);
+        // The forward stages each row's keys (stride d + 1) beside its [t] scores.
+        long floats = (long) t * (d + 3);
+        int warps = fusedWarps(floats);
         if (warps == 0) {
             AttentionKernels.super.dotAttention(keys, query, mask, scores, weights, out);
             return;
@@ -135,7 +137,8 @@ public final class CudaAttention implements AttentionKernels {
             return;
         }
         launchFused(kernel("dot_attention").pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
-                .pointer(addr(scores)).pointer(addr(weights)).pointer(addr(out)).i32(b).i32(t).i32(d), b, warps, t, d);
+                .pointer(addr(scores)).pointer(addr(weights)).pointer(addr(out)).i32(b).i32(t).i32(d), b, warps,
+                floats);
     }
 
     @Override
@@ -150,7 +153,9 @@ public final class CudaAttention implements AttentionKernels {
                 && dWeights.size() == bt && dScores.size() == bt && dKeys.size() == keys.size()
                 && dQuery.size() == query.size(), "dotAttentionBackward", keys, query, mask, weights, dOut, dWeights,
                 dScores, dKeys, dQuery);
-        int warps = fusedWarps(t, d);
+        // The backward keeps only the rows w and ds [t] in shared memory.
+        long floats = 2L * t;
+        int warps = fusedWarps(floats);
         if (warps == 0) {
             AttentionKernels.super.dotAttentionBackward(keys, query, mask, weights, dOut, dWeights, dScores, dKeys,
                     dQuery);
@@ -161,7 +166,7 @@ public final class CudaAttention implements AttentionKernels {
         }
         launchFused(kernel("dot_attention_backward").pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
                 .pointer(addr(weights)).pointer(addr(dOut)).pointer(addr(dWeights)).pointer(addr(dScores))
-                .pointer(addr(dKeys)).pointer(addr(dQuery)).i32(b).i32(t).i32(d), b, warps, t, d);
+                .pointer(addr(dKeys)).pointer(addr(dQuery)).i32(b).i32(t).i32(d), b, warps, floats);
     }
 
     public void maskedSoftmax(Tensor scores, Tensor mask, Tensor out) {
