@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KernelSourcesCompileTest {
     @ParameterizedTest
-    @ValueSource(strings = {"dense", "embeddings", "attention", "recurrent", "losses", "optimizers"})
+    @ValueSource(strings = {"dense", "embeddings", "attention", "recurrent", "losses", "optimizers", "input"})
     void familyCompilesForHopper(String family) {
         try (Arena arena = Arena.ofShared()) {
             LibraryLocator locator = LibraryLocator.fromEnvironment();

@@ -3,14 +3,16 @@ package dev.sim4j.engine;
 import dev.sim4j.engine.kernels.AttentionKernels;
 import dev.sim4j.engine.kernels.DenseKernels;
 import dev.sim4j.engine.kernels.EmbeddingKernels;
+import dev.sim4j.engine.kernels.InputKernels;
 import dev.sim4j.engine.kernels.LossKernels;
 import dev.sim4j.engine.kernels.OptimizerKernels;
 import dev.sim4j.engine.kernels.RecurrentKernels;
 
 /**
  * The kernel set the SIM, DIEN and DIN models need, over tensors resident on one device: memory (allocation,
- * transfers, scopes) here, the kernels in six families ({@link DenseKernels}, {@link EmbeddingKernels},
- * {@link AttentionKernels}, {@link RecurrentKernels}, {@link LossKernels}, {@link OptimizerKernels}). Every call works
+ * transfers, scopes) here, the kernels in seven families ({@link DenseKernels}, {@link EmbeddingKernels},
+ * {@link AttentionKernels}, {@link RecurrentKernels}, {@link LossKernels}, {@link OptimizerKernels},
+ * {@link InputKernels}). Every call works
  * on whole tensors (no per-element calls across this interface), so a GPU implementation can run each as one or a
  * few kernel launches. Notation: B batch, T time steps, D or E or H feature widths, M x N matrices; all tensors
  * row-major.
@@ -24,7 +26,7 @@ import dev.sim4j.engine.kernels.RecurrentKernels;
  * training or inference step uses none but the upload of its batch.
  */
 public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernels, RecurrentKernels, LossKernels,
-        OptimizerKernels, AutoCloseable {
+        OptimizerKernels, InputKernels, AutoCloseable {
     /** A short name for logs ("scalar-f64", "cpu", "cuda:0"). */
     String name();
 

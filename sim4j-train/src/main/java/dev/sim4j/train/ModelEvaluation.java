@@ -47,7 +47,20 @@ public final class ModelEvaluation {
      */
     public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator,
                                      Listener listener) {
+        return evaluate(model, dataset, mapping, batchSize, evaluator, listener, null);
+    }
+
+    /**
+     * As {@link #evaluate(CtrModel, Dataset, String, int, Evaluator, Listener)}; when {@code resident} (may be null)
+     * holds the mapping, its batches are built on the backend ({@link ResidentSequences}) and only each row's logit
+     * and label come back, the same rows as the data pipeline's, so the same metrics.
+     */
+    public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator,
+                                     Listener listener, ResidentSequences resident) {
         Listener progress = listener != null ? listener : Listener.NONE;
+        if (resident != null && resident.holds(mapping)) {
+            return evaluateResident(model, resident, mapping, batchSize, evaluator, progress);
+        }
         long scored = 0;
         Backend backend = model.parameters().all().getFirst().value().backend();
         BatchTensors tensors = new BatchTensors(backend, model.config(), dataset.channels(), source(dataset, mapping));
@@ -63,6 +76,29 @@ public final class ModelEvaluation {
                 for (int i = 0; i < logits.length; i++) {
                     probabilities[i] = (float) (1 / (1 + Math.exp(-logits[i])));
                     labels[i] = batch.label()[i];
+                }
+                evaluator.add(logits, probabilities, labels);
+                scored += logits.length;
+                progress.rowsScored(scored);
+            }
+        }
+        return evaluator;
+    }
+
+    private static Evaluator evaluateResident(CtrModel model, ResidentSequences resident, String mapping,
+                                              int batchSize, Evaluator evaluator, Listener progress) {
+        Backend backend = model.parameters().all().getFirst().value().backend();
+        int rows = resident.rows(mapping);
+        long scored = 0;
+        try (Scorer scorer = new Scorer(model); ResidentSequences.Inputs inputs = resident.inputs()) {
+            for (long first = 0; first < rows; first += batchSize) {
+                int size = (int) Math.min(batchSize, rows - first);
+                ModelInput input = inputs.batch(mapping, first, 1, size);
+                float[] logits = backend.toFloats(scorer.score(input));
+                float[] labels = backend.toFloats(input.label());
+                float[] probabilities = new float[logits.length];
+                for (int i = 0; i < logits.length; i++) {
+                    probabilities[i] = (float) (1 / (1 + Math.exp(-logits[i])));
                 }
                 evaluator.add(logits, probabilities, labels);
                 scored += logits.length;

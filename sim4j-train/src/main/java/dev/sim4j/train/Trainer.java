@@ -53,6 +53,9 @@ public final class Trainer {
     private boolean recordSteps = true;
     /** Inputs stepped once (candidates for recording at their next step), newest last. */
     private final List<ModelInput> seenOnce = new ArrayList<>();
+    /** The store batches are built from on the backend, when a mapping is rebuilt from it; else null. */
+    private ResidentSequences resident;
+    private ResidentSequences.Inputs residentInputs;
     /** Recorded steps by input, newest last; at most {@link #MAX_RECORDINGS}. */
     private final List<RecordedStep> recordings = new ArrayList<>();
 
@@ -198,6 +201,21 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Builds the batches of the mappings {@code store} holds on the backend, from row numbers
+     * ({@link ResidentSequences}), instead of reading them on the host and uploading them: the same rows, so the same
+     * weights, without the host's per-row work. Null goes back to the host pipeline. The store must outlive this
+     * trainer's epochs.
+     */
+    public Trainer residentInput(ResidentSequences store) {
+        if (residentInputs != null) {
+            residentInputs.close();
+        }
+        resident = store;
+        residentInputs = store == null ? null : store.inputs();
+        return this;
+    }
+
     private ModelOutput eagerStep(ModelInput input) {
         int rows = input.batch();
         int parts = (rows + microBatch - 1) / microBatch;
@@ -333,18 +351,19 @@ public final class Trainer {
         Tensor sums = unread.rows(2, 4);
         long unreadSteps = 0;
         long readSteps = 0;
-        try (BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(dropRemainder))) {
+        try (EpochInputs batches = epochInputs(dataset, mapping, batchSize, dropRemainder)) {
             while (batches.hasNext()) {
-                Batch batch = batches.next();
                 long t0 = System.nanoTime();
-                ModelOutput out = step(tensors.upload(batch));
+                ModelInput input = batches.next();
+                int size = input.batch();
+                ModelOutput out = step(input);
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (steps == millis.length) {
                     millis = Arrays.copyOf(millis, millis.length * 2);
                 }
                 millis[(int) steps] = ms;
                 steps++;
-                samples += batch.size();
+                samples += size;
                 backend.copy(out.losses(), lastLosses);
                 backend.axpy(1, out.losses(), sums);
                 unreadSteps++;
@@ -362,7 +381,7 @@ public final class Trainer {
                     backend.fill(sums, 0);
                     if (log != null) {
                         log.write(new StepRecord(firstStep + steps, epoch, l[0], hasAux ? (double) l[1] : null,
-                                ModelOutput.total(l), batch.size() / (ms / 1000)));
+                                ModelOutput.total(l), size / (ms / 1000)));
                     }
                 }
                 double elapsed = (System.nanoTime() - start) / 1e9;
@@ -380,5 +399,65 @@ public final class Trainer {
         double n = Math.max(1, steps);
         return new EpochResult(steps, samples, seconds, total / n, classification / n, aux / n,
                 Arrays.copyOf(millis, (int) steps));
+    }
+
+    /** An epoch's batches, on the backend. */
+    private interface EpochInputs extends AutoCloseable {
+        boolean hasNext();
+
+        /** The next batch's input (built or uploaded, queued). */
+        ModelInput next();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Rows [k B, (k + 1) B) per batch k, in mapping order, the last incomplete batch dropped or kept: built on the
+     * backend when the resident store holds the mapping, else read by the data pipeline and uploaded.
+     */
+    private EpochInputs epochInputs(Dataset dataset, String mapping, int batchSize, boolean dropRemainder) {
+        if (resident != null && resident.holds(mapping)) {
+            int rows = resident.rows(mapping);
+            int batches = dropRemainder ? rows / batchSize : (rows + batchSize - 1) / batchSize;
+            return new EpochInputs() {
+                private int k;
+
+                @Override
+                public boolean hasNext() {
+                    return k < batches;
+                }
+
+                @Override
+                public ModelInput next() {
+                    long first = (long) k * batchSize;
+                    int size = (int) Math.min(batchSize, rows - first);
+                    k++;
+                    return residentInputs.batch(mapping, first, 1, size);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+        BatchPipeline pipeline = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(dropRemainder));
+        return new EpochInputs() {
+            @Override
+            public boolean hasNext() {
+                return pipeline.hasNext();
+            }
+
+            @Override
+            public ModelInput next() {
+                Batch batch = pipeline.next();
+                return tensors.upload(batch);
+            }
+
+            @Override
+            public void close() {
+                pipeline.close();
+            }
+        };
     }
 }

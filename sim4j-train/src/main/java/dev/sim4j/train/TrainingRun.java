@@ -68,6 +68,9 @@ public final class TrainingRun {
     private final Path reportFile;
     private Plan plan;
     private ObjectNode settings;
+    private boolean residentInput;
+    /** Open during {@link #train}, when batches are built on the backend; else null. */
+    private ResidentSequences resident;
     /** The last epoch checkpointed by this run or the one it resumed (read by the shutdown hook). */
     private volatile int checkpointed;
 
@@ -127,6 +130,17 @@ public final class TrainingRun {
         this.context = context;
         this.metricsFile = options.resultsDir().resolve(RunFolders.METRICS);
         this.reportFile = options.resultsDir().resolve(RunFolders.REPORT);
+    }
+
+    /**
+     * Builds the batches on the model's backend from the dataset's sequence store ({@link ResidentSequences}) when
+     * the train and test mappings are rebuilt from one (the same rows, so the same weights and metrics); otherwise,
+     * and by default, the data pipeline reads them on the host. A GPU run turns this on: there the host cannot
+     * materialise the rows as fast as the device trains on them.
+     */
+    public TrainingRun residentInput(boolean on) {
+        residentInput = on;
+        return this;
     }
 
     /**
@@ -311,6 +325,32 @@ public final class TrainingRun {
         }
         mkdirs(options.resultsDir());
         Trainer trainer = new Trainer(model, optimizer, options.microBatchSize());
+        if (residentInput) {
+            Backend be = model.parameters().all().getFirst().value().backend();
+            resident = ResidentSequences.open(dataset, be, config, "train", "test").orElse(null);
+            if (resident != null) {
+                context.err().printf("input: rows built on %s from %s%n", be.name(), resident.storeFile());
+            } else {
+                context.err().printf("input: rows read on the host (%s is not one sequence store for train and "
+                        + "test)%n", dataset.dir());
+            }
+            context.err().flush();
+            trainer.residentInput(resident);
+        }
+        try {
+            return trainEpochs(model, optimizer, trainer, p, guard, start);
+        } finally {
+            trainer.residentInput(null);
+            if (resident != null) {
+                resident.close();
+                resident = null;
+            }
+        }
+    }
+
+    private Result trainEpochs(CtrModel model, Optimizer optimizer, Trainer trainer, Plan p, ShutdownGuard guard,
+                               long start) {
+        PrintWriter out = context.out();
         List<EpochRecord> epochs = new ArrayList<>();
         int done = p.resumeAfter();
         long step = 0;
@@ -543,7 +583,8 @@ public final class TrainingRun {
     private Metrics evaluate(CtrModel model, String mapping, int epoch, MetricsLog log) {
         Evaluator ev;
         try (EvaluationProgress bar = EvaluationProgress.start(options.progress(), dataset, mapping)) {
-            ev = ModelEvaluation.evaluate(model, dataset, mapping, options.evalBatchSize(), new Evaluator(), bar);
+            ev = ModelEvaluation.evaluate(model, dataset, mapping, options.evalBatchSize(), new Evaluator(), bar,
+                    resident);
         }
         Metrics m = ev.metrics();
         log.write(EvaluationRecord.of(epoch, mapping, m, ev.roc()));

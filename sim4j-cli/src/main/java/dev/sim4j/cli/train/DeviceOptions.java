@@ -68,6 +68,19 @@ public final class DeviceOptions {
             + "instead of replaying recorded steps (for debugging and profiling single kernels).")
     private boolean noCudaGraphs;
 
+    @Option(names = "--host-input", description = "On a GPU, read every batch on the host and upload it, even where "
+            + "the dataset is a sequence store whose rows the GPU builds itself (the default there: the same rows, "
+            + "without the host's per-row work).")
+    private boolean hostInput;
+
+    /**
+     * Whether batches of a sequence-store dataset are built on the device: on a GPU unless {@code --host-input} (the
+     * CPU backend reads them on a background thread, overlapped with the step).
+     */
+    boolean residentInput() {
+        return cuda() && !hostInput;
+    }
+
     /** The requested thread count, or null for the default (the number of cores). */
     Integer threads() {
         return threads;

@@ -10,6 +10,7 @@ import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.train.StepMemory;
 import dev.sim4j.train.CheckpointLocator;
 import dev.sim4j.train.ModelEvaluation;
+import dev.sim4j.train.ResidentSequences;
 import dev.sim4j.train.metrics.Evaluator;
 import dev.sim4j.train.metrics.Metrics;
 import java.io.PrintWriter;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,8 +68,17 @@ public final class EvaluateCommand implements Callable<Integer> {
                 StepMemory.evaluation(model.config(), batchSize, chosen.stream().mapToLong(ds::countRows).toArray())
                         .requireFits();
             }
-            for (String m : chosen) {
-                results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator()).metrics());
+            // On a GPU, rows of a sequence store are built there: only logits and labels come back.
+            Optional<ResidentSequences> resident = cpu.residentInput()
+                    ? ResidentSequences.open(ds, backend, model.config(), chosen.toArray(String[]::new))
+                    : Optional.empty();
+            try {
+                for (String m : chosen) {
+                    results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator(), null,
+                            resident.orElse(null)).metrics());
+                }
+            } finally {
+                resident.ifPresent(ResidentSequences::close);
             }
         }
         if (json) {

@@ -60,14 +60,14 @@ public final class CudaBackend extends FamilyBackend {
      */
     public CudaBackend(CudaLibraries libs, int ordinal, boolean tf32, boolean poisonEmpty, Path kernelCache) {
         this(libs, ordinal, tf32, poisonEmpty, kernelCache, new CudaDense(), new CudaEmbeddings(), new CudaAttention(),
-                new CudaRecurrent(), new CudaLosses(), new CudaOptimizers());
+                new CudaRecurrent(), new CudaLosses(), new CudaOptimizers(), new CudaInput());
     }
 
     /** The families are made first, then bound to the backend that owns their memory and stream. */
     private CudaBackend(CudaLibraries libs, int ordinal, boolean tf32, boolean poisonEmpty, Path kernelCache,
                         CudaDense dense, CudaEmbeddings embeddings, CudaAttention attention, CudaRecurrent recurrent,
-                        CudaLosses losses, CudaOptimizers optimizers) {
-        super(dense, embeddings, attention, recurrent, losses, optimizers);
+                        CudaLosses losses, CudaOptimizers optimizers, CudaInput input) {
+        super(dense, embeddings, attention, recurrent, losses, optimizers, input);
         this.libs = libs;
         this.device = CudaDevice.open(libs.driver(), ordinal);
         this.stream = Stream.create(libs.driver());
@@ -90,6 +90,7 @@ public final class CudaBackend extends FamilyBackend {
         recurrent.bind(this);
         losses.bind(this);
         optimizers.bind(this);
+        input.bind(this);
     }
 
     // ---------------------------------------------------------------- for the kernel families

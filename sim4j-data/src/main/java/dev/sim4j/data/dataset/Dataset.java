@@ -1,5 +1,8 @@
 package dev.sim4j.data.dataset;
 
+import dev.sim4j.data.spec.ChunkSpec;
+import dev.sim4j.data.spec.ChunkType;
+import dev.sim4j.data.spec.DataFiles;
 import dev.sim4j.data.spec.FeatureDef;
 import dev.sim4j.data.spec.FeatureSpec;
 import dev.sim4j.data.spec.FeatureSpecValidator;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,5 +66,29 @@ public record Dataset(Path dir, FeatureSpec spec) {
     /** Batches of a mapping's rows for the model channels. */
     public BatchPipeline batches(String mapping, BatchOptions options) {
         return new BatchPipeline(this, mapping, options);
+    }
+
+    /**
+     * The sequence store a mapping's rows are rebuilt from ({@code store.yaml}, resolved inside the folder), when the
+     * mapping is exactly one {@code sim4j_sequences} chunk whose eight features are the model channels' in the
+     * reference order (label, user, target item and category, positive items and categories, negative items and
+     * categories): then its batches can be built wherever the store is, a GPU included. Empty otherwise.
+     */
+    public Optional<Path> sequenceStore(String mapping) {
+        List<ChunkSpec> chunks = spec.sources().getOrDefault(mapping, List.of());
+        if (chunks.size() != 1 || chunks.getFirst().chunkType() != ChunkType.SIM4J_SEQUENCES
+                || chunks.getFirst().files().isEmpty()) {
+            return Optional.empty();
+        }
+        ModelChannels ch = channels();
+        List<String> order = new ArrayList<>();
+        order.add(ch.label().name());
+        for (List<FeatureDef> group : List.of(ch.user(), ch.targetItem(), ch.positiveHistory(), ch.negativeHistory())) {
+            group.forEach(f -> order.add(f.name()));
+        }
+        if (!chunks.getFirst().features().equals(order)) {
+            return Optional.empty();
+        }
+        return Optional.of(DataFiles.resolve(dir, chunks.getFirst().files().getFirst()));
     }
 }

@@ -44,7 +44,7 @@ public final class CpuBackend extends FamilyBackend {
     public CpuBackend(int threads, boolean poisonEmpty) {
         CpuParallel par = new CpuParallel(threads);
         super(new CpuDense(par), new CpuEmbeddings(par), new CpuAttention(par), new CpuRecurrent(par),
-                new CpuLosses(), new CpuOptimizers(par));
+                new CpuLosses(), new CpuOptimizers(par), new CpuInput(par));
         this.par = par;
         this.poisonEmpty = poisonEmpty;
     }

@@ -16,16 +16,19 @@ public abstract class FamilyBackend implements Backend {
     private final RecurrentKernels recurrent;
     private final LossKernels losses;
     private final OptimizerKernels optimizers;
+    private final InputKernels input;
 
     /** A backend whose kernels are those of the given families. */
     protected FamilyBackend(DenseKernels dense, EmbeddingKernels embeddings, AttentionKernels attention,
-                            RecurrentKernels recurrent, LossKernels losses, OptimizerKernels optimizers) {
+                            RecurrentKernels recurrent, LossKernels losses, OptimizerKernels optimizers,
+                            InputKernels input) {
         this.dense = dense;
         this.embeddings = embeddings;
         this.attention = attention;
         this.recurrent = recurrent;
         this.losses = losses;
         this.optimizers = optimizers;
+        this.input = input;
     }
 
     @Override
@@ -347,5 +350,10 @@ public abstract class FamilyBackend implements Backend {
     @Override
     public final void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
         optimizers.sgdUpdate(param, grad, lr, weightDecay);
+    }
+
+    @Override
+    public final void sequenceRows(SequenceMapping mapping, long firstRow, int rowStride, RowTensors out) {
+        input.sequenceRows(mapping, firstRow, rowStride, out);
     }
 }

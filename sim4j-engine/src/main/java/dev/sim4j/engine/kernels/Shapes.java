@@ -113,4 +113,24 @@ public final class Shapes {
             }
         }
     }
+
+    /**
+     * The checks of {@link InputKernels#sequenceRows}: I32 tables and outputs, histories [B, L], and every asked-for
+     * row inside the mapping.
+     */
+    public static void sequenceRows(SequenceMapping mapping, long firstRow, int rowStride, RowTensors out) {
+        SequenceTables t = mapping.tables();
+        int b = (int) out.label().size();
+        int l = t.maxHistory();
+        require(out.label().dtype().floating() && out.uid().size() == b && out.targetItem().size() == b
+                && out.targetCategory().size() == b && out.historyItems().size() == (long) b * l
+                && out.historyCategories().size() == (long) b * l && out.negativeItems().size() == (long) b * l
+                && out.negativeCategories().size() == (long) b * l
+                && mapping.rowStart().size() == t.eventStart().size(), "sequenceRows",
+                out.label(), out.uid(), out.historyItems(), out.negativeItems(), mapping.rowStart(), t.eventStart());
+        if (firstRow < 0 || rowStride < 1 || (b > 0 && firstRow + (long) (b - 1) * rowStride >= mapping.rows())) {
+            throw new IllegalArgumentException("sequenceRows: rows " + firstRow + " + i * " + rowStride + " for "
+                    + b + " rows fall outside the mapping's " + mapping.rows());
+        }
+    }
 }

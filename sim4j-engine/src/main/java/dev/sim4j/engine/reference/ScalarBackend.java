@@ -12,7 +12,7 @@ import java.util.Locale;
  * type. It is the oracle the fast backends are tested against, and, in float64, the one the finite-difference
  * gradient checks run on. Written to be obviously right, not fast. Its kernels live in one class per family
  * ({@link ScalarDense}, {@link ScalarEmbeddings}, {@link ScalarAttention}, {@link ScalarRecurrent},
- * {@link ScalarLosses}, {@link ScalarOptimizers}); this class adds the heap memory.
+ * {@link ScalarLosses}, {@link ScalarOptimizers}, {@link ScalarInput}); this class adds the heap memory.
  */
 public class ScalarBackend extends FamilyBackend {
     private final DType floatType;
@@ -23,7 +23,7 @@ public class ScalarBackend extends FamilyBackend {
             throw new IllegalArgumentException("a backend computes in F32 or F64, not " + floatType);
         }
         super(new ScalarDense(), new ScalarEmbeddings(), new ScalarAttention(), new ScalarRecurrent(),
-                new ScalarLosses(), new ScalarOptimizers());
+                new ScalarLosses(), new ScalarOptimizers(), new ScalarInput());
         this.floatType = floatType;
     }
 

@@ -8,6 +8,7 @@ import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.kernels.CounterRandom;
+import dev.sim4j.engine.kernels.RowTensors;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -893,6 +894,45 @@ public abstract class BackendConformanceSuite {
         assertThat(c.toFloats(b)).isNotEqualTo(av);
         c.dropoutMask(42, 0, c.upload(new int[] {7}, 1), 0.3, b);
         assertThat(c.toFloats(b)).isEqualTo(av);
+    }
+
+    /**
+     * Rows rebuilt from a resident sequence store: training and test rows, every stride the data-parallel sharding
+     * uses, histories shorter and longer than L, draws from the table and from the cumulative search, and a bound just
+     * above 2^30 where about half the raw draws are rejected. Ints exact, labels exact.
+     */
+    @Test
+    void sequenceRowsMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Object[][] stores = {{true, false, 17}, {false, false, 5}, {false, true, 17}, {true, false, 100}};
+        for (Object[] c : stores) {
+            SequenceFixture store = new SequenceFixture(rnd, 23, (int) c[2] + 9, 40, (int) c[2], (boolean) c[0],
+                    (boolean) c[1]);
+            Twins.T[] tables = store.on(h);
+            int l = store.maxHistory;
+            for (boolean test : new boolean[] {false, true}) {
+                int[] starts = store.rowStart(test);
+                int rows = starts[starts.length - 1];
+                Twins.T rowStart = h.ints(starts, starts.length);
+                for (int[] range : new int[][] {{0, 1, rows}, {3, 2, (rows - 3 + 1) / 2}, {1, 4, (rows - 1 + 3) / 4},
+                        {rows - 1, 1, 1}}) {
+                    int b = range[2];
+                    String what = "sequenceRows " + (test ? "test" : "train") + " L " + l + " table " + c[0]
+                            + " huge bound " + c[1] + " from " + range[0] + " stride " + range[1];
+                    Twins.T label = h.poisoned(b);
+                    Twins.T[] ints = {h.ids(1000, b), h.ids(1000, b), h.ids(1000, b), h.ids(1000, b, l),
+                            h.ids(1000, b, l), h.ids(1000, b, l), h.ids(1000, b, l)};
+                    h.run(be -> be.sequenceRows(SequenceFixture.mapping(be, tables, rowStart, l, store.draws, test,
+                            seed, rows), range[0], range[1], new RowTensors(label.on(be), ints[0].on(be),
+                            ints[1].on(be), ints[2].on(be), ints[3].on(be), ints[4].on(be), ints[5].on(be),
+                            ints[6].on(be))));
+                    h.check(label, 0, 0, what + " label");
+                    for (int k = 0; k < ints.length; k++) {
+                        h.checkInts(ints[k], what + " column " + (k + 1));
+                    }
+                }
+            }
+        }
     }
 
     @Test
