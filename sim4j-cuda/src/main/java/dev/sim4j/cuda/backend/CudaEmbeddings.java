@@ -13,13 +13,22 @@ import java.util.List;
  * Embedding gathers and their deterministic gradient reductions (ids sorted, segments reduced in a fixed order), and the distinct rows a batch touched. Kernels in {@code kernels/embeddings.cu}.
  *
  * <p>The reductions sort the (id, position) pairs with {@link IdSort} and add each id's gradient rows in increasing
- * position, one float add at a time, as the scalar reference's loop does: no float atomics, and the F32 result is the
- * reference's bit for bit.
+ * position, one float add at a time, with no float atomics. An id with at most {@link #REDUCE_CHUNK} positions gets
+ * the scalar reference's bits (its serial loop); a longer run (a popular item or category, hundreds of thousands of
+ * positions in a batch) is cut at fixed chunks of the sorted pairs, each piece summed in order and the pieces added in
+ * order: deterministic, as accurate, and without one serial chain as long as the run.
  */
 public final class CudaEmbeddings implements EmbeddingKernels {
     private static final String FAMILY = "embeddings";
     /** Warps per block of the segment reduction. */
     private static final int REDUCE_WARPS = 8;
+    /**
+     * Sorted (id, position) pairs per chunk of the gradient reduction: ids with at most this many positions are
+     * summed in the reference's order (its bits); longer runs as in-order sums of their pieces of each chunk, added
+     * in order (see {@code chunk_reduce} in {@code embeddings.cu}), so no chain of adds is longer than this plus the
+     * number of chunks one id covers.
+     */
+    static final int REDUCE_CHUNK = 512;
 
     /** Set once by the backend right after construction (the families exist before the backend that owns them). */
     private CudaBackend be;
@@ -179,11 +188,21 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         try (TensorScope scope = be.openScope()) {
             IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, true);
             IdSort.Segments segments = IdSort.segments(be, sorted.keys().address(), n);
-            int blocks = (int) Math.min(Launches.MAX_BLOCKS, (n + REDUCE_WARPS - 1) / REDUCE_WARPS);
-            be.kernels().kernel(FAMILY, e <= 16 ? "segment_reduce_half" : "segment_reduce").begin().pointer(sorted.keys().address())
-                    .pointer(sorted.positions().address()).pointer(segments.starts().address())
-                    .pointer(segments.count().address()).i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT)
-                    .launch(be.stream(), blocks, 32 * REDUCE_WARPS);
+            long chunks = ((long) n + REDUCE_CHUNK - 1) / REDUCE_CHUNK;
+            CudaTensor partials = cuda(be.empty(DType.F32, Math.toIntExact(chunks * 2 * e)));
+            boolean half = e <= 16;
+            int groupsPerBlock = REDUCE_WARPS * (half ? 2 : 1);
+            int chunkBlocks = (int) Math.min(Launches.MAX_BLOCKS, (chunks + groupsPerBlock - 1) / groupsPerBlock);
+            be.kernels().kernel(FAMILY, half ? "chunk_reduce_half" : "chunk_reduce").begin()
+                    .pointer(sorted.keys().address()).pointer(sorted.positions().address()).i32(n).i32(REDUCE_CHUNK)
+                    .i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT).pointer(partials.address())
+                    .launch(be.stream(), chunkBlocks, 32 * REDUCE_WARPS);
+            int segmentBlocks = (int) Math.min(Launches.MAX_BLOCKS, ((long) n + groupsPerBlock - 1) / groupsPerBlock);
+            be.kernels().kernel(FAMILY, half ? "long_segments_half" : "long_segments").begin()
+                    .pointer(sorted.keys().address()).pointer(segments.starts().address())
+                    .pointer(segments.count().address()).i32(REDUCE_CHUNK).i32(skipKey).i32(e).pointer(dT)
+                    .pointer(partials.address())
+                    .launch(be.stream(), segmentBlocks, 32 * REDUCE_WARPS);
         }
     }
 

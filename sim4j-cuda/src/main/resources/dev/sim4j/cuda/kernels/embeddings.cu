@@ -255,85 +255,171 @@ extern "C" __global__ void unique_keys(const int* __restrict__ keys, const int* 
     }
 }
 
-// dT[key, :] += g[pos, :] over each segment of sorted (key, pos) pairs, the positions in increasing order and each
-// add rounded to float: acc = dT[key]; acc += g[pos0]; acc += g[pos1]; ... exactly the reference's sequential loop.
-// g rows are ldg floats apart (a column block of a wider gradient), dT [rows, e] dense. Segments whose key is skipKey
-// are left out (padding). One warp per segment (grid-stride over *segments, read on the device), lanes over columns;
-// the positions of 32 items are loaded at once and their 32 gradient values fetched before the serial adds, so the
-// loads of a long segment overlap.
-extern "C" __global__ void segment_reduce(const int* __restrict__ keys, const int* __restrict__ pos,
-                                          const int* __restrict__ starts, const int* __restrict__ segments,
-                                          int skipKey, const float* __restrict__ g, int ldg, int e,
-                                          float* __restrict__ dT) {
-    int lane = threadIdx.x & 31;
-    i64 warp = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5;
-    i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
-    int count = *segments;
-    for (i64 s = warp; s < count; s += warps) {
-        int begin = starts[s];
-        int end = starts[s + 1];
-        int key = keys[begin];
-        if (key == skipKey) continue;  // uniform across the warp
-        for (int c0 = 0; c0 < e; c0 += 32) {
-            int c = c0 + lane;
-            bool on = c < e;
-            float* dst = dT + (i64) key * e + c;
-            float acc = on ? *dst : 0.0f;
-            for (int p0 = begin; p0 < end; p0 += 32) {
-                int m = min(32, end - p0);
-                int mine = lane < m ? pos[p0 + lane] : 0;
-                float v[32];
+// dT[key, :] += g[pos, :] over each segment of sorted (key, pos) pairs, in two passes that keep every chain of float
+// adds short whatever the skew of the ids (a popular category can own a tenth of a batch's 13 M positions, whose one
+// serial chain took 80 ms). The sorted pairs are cut into chunks of `chunk` consecutive pairs:
+//  1. chunk_reduce: one group of G lanes (lanes over columns) per chunk adds every run of at most `chunk` pairs that
+//     starts in its chunk (walking past the chunk's end if the run does) exactly as the reference's loop does:
+//     acc = dT[key]; acc += g[pos0]; acc += g[pos1]; ... and writes it back. A longer run is cut at the chunk
+//     borders: its piece of each chunk is summed from zero in order, into partials[chunk][0] when the piece is the
+//     chunk's first, [1] when it is the chunk's last.
+//  2. long_segments: one group per run longer than `chunk` adds, in order, dT[key] + its piece of each chunk.
+// Every add is rounded to float in an order fixed by the sorted pairs alone: deterministic, and the reference's bits
+// for every id with at most `chunk` positions. g rows are ldg floats apart (a column block of a wider gradient),
+// dT [rows, e] dense; segments whose key is skipKey (padding) are left out.
+__device__ __forceinline__ int lower_bound_key(const int* __restrict__ keys, int n, int key) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+        int mid = (lo + hi) >> 1;
+        if (keys[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+__device__ __forceinline__ int upper_bound_key(const int* __restrict__ keys, int n, int key) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+        int mid = (lo + hi) >> 1;
+        if (keys[mid] <= key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+}
+
+template <int G>
+__device__ __forceinline__ void chunk_reduce_group(const int* __restrict__ keys, const int* __restrict__ pos, int n,
+                                                   int chunk, i64 k, int skipKey, const float* __restrict__ g, int ldg,
+                                                   int e, float* __restrict__ dT, float* __restrict__ partials,
+                                                   int gl, unsigned mask) {
+    int cs = (int) (k * chunk);
+    int ce = min(cs + chunk, n);
+    int firstKey = keys[cs];
+    int lastKey = keys[ce - 1];
+    if (firstKey == skipKey && lastKey == skipKey) return;  // uniform across the group
+    bool startedBefore = cs > 0 && keys[cs - 1] == firstKey;
+    bool continuesAfter = ce < n && keys[ce] == lastKey;
+    // The first piece, if its run started in an earlier chunk: a short run is that chunk's to add (skip it here), a
+    // long one a piece. The last piece, if its run goes on: a short run is added whole here, a long one a piece.
+    bool firstLong = startedBefore
+            && upper_bound_key(keys, n, firstKey) - lower_bound_key(keys, n, firstKey) > chunk;
+    bool skipFirst = startedBefore && !firstLong;
+    bool lastOwn = continuesAfter && !(lastKey == firstKey && startedBefore);
+    int lastEnd = lastOwn ? upper_bound_key(keys, n, lastKey) : ce;
+    bool lastLong = lastOwn && lastEnd - lower_bound_key(keys, n, lastKey) > chunk;
+    int walkEnd = lastOwn && !lastLong ? lastEnd : ce;
+    for (int c0 = 0; c0 < e; c0 += G) {
+        int c = c0 + gl;
+        bool on = c < e;
+        int key = -1;
+        int slot = -1;
+        bool active = false;
+        float acc = 0.0f;
+        for (int p0 = cs; p0 < walkEnd; p0 += G) {
+            int m = min(G, walkEnd - p0);
+            int myPos = gl < m ? pos[p0 + gl] : 0;
+            int myKey = gl < m ? keys[p0 + gl] : skipKey;
+            int kk[G];
+            float v[G];
 #pragma unroll
-                for (int j = 0; j < 32; j++) {
-                    int p = __shfl_sync(FULL_MASK, mine, j);
-                    v[j] = on && j < m ? g[(i64) p * ldg + c] : 0.0f;
-                }
-#pragma unroll
-                for (int j = 0; j < 32; j++) {
-                    if (j < m) acc = __fadd_rn(acc, v[j]);
-                }
+            for (int j = 0; j < G; j++) {
+                int p = __shfl_sync(mask, myPos, j, G);
+                kk[j] = __shfl_sync(mask, myKey, j, G);
+                bool wanted = kk[j] != skipKey && !(skipFirst && kk[j] == firstKey);
+                v[j] = on && j < m && wanted ? g[(i64) p * ldg + c] : 0.0f;
             }
-            if (on) *dst = acc;
+#pragma unroll
+            for (int j = 0; j < G; j++) {
+                if (j < m && kk[j] != key) {
+                    if (active && on) {
+                        if (slot < 0) dT[(i64) key * e + c] = acc;
+                        else partials[(k * 2 + slot) * e + c] = acc;
+                    }
+                    key = kk[j];
+                    bool first = startedBefore && key == firstKey;
+                    bool piece = first ? firstLong : (lastLong && key == lastKey);
+                    active = key != skipKey && !(first && skipFirst);
+                    slot = piece ? (first ? 0 : 1) : -1;
+                    acc = active && !piece && on ? dT[(i64) key * e + c] : 0.0f;
+                }
+                if (j < m && active) acc = __fadd_rn(acc, v[j]);
+            }
+        }
+        if (active && on) {
+            if (slot < 0) dT[(i64) key * e + c] = acc;
+            else partials[(k * 2 + slot) * e + c] = acc;
         }
     }
 }
 
-// segment_reduce for rows of at most 16 columns (the model's E = 16): one half-warp per segment, so no lane idles on
-// columns that do not exist; each half shuffles among its own 16 lanes only (its mask and width), so the halves may
-// run segments of different lengths. The adds per key are the same, in the same order: the same bits.
-extern "C" __global__ void segment_reduce_half(const int* __restrict__ keys, const int* __restrict__ pos,
-                                               const int* __restrict__ starts, const int* __restrict__ segments,
-                                               int skipKey, const float* __restrict__ g, int ldg, int e,
-                                               float* __restrict__ dT) {
+template <int G>
+__device__ __forceinline__ void long_segment_group(const int* __restrict__ keys, const int* __restrict__ starts,
+                                                   i64 s, int chunk, int skipKey, int e, float* __restrict__ dT,
+                                                   const float* __restrict__ partials, int gl) {
+    int begin = starts[s];
+    int end = starts[s + 1];
+    int key = keys[begin];
+    i64 k0 = begin / chunk;
+    i64 k1 = (end - 1) / chunk;
+    if (key == skipKey || end - begin <= chunk) return;  // padding, or a run chunk_reduce has added whole
+    for (int c0 = 0; c0 < e; c0 += G) {
+        int c = c0 + gl;
+        if (c >= e) continue;
+        float* dst = dT + (i64) key * e + c;
+        float acc = *dst;
+        // The run starts in chunk k0, so its piece there is that chunk's last; in later chunks, their first.
+        acc = __fadd_rn(acc, partials[(k0 * 2 + 1) * e + c]);
+#pragma unroll 8
+        for (i64 k = k0 + 1; k <= k1; k++) acc = __fadd_rn(acc, partials[(k * 2) * e + c]);
+        *dst = acc;
+    }
+}
+
+// Pass 1, one group of 32 lanes per chunk (grid-stride over the chunks).
+extern "C" __global__ void chunk_reduce(const int* __restrict__ keys, const int* __restrict__ pos, int n, int chunk,
+                                        int skipKey, const float* __restrict__ g, int ldg, int e,
+                                        float* __restrict__ dT, float* __restrict__ partials) {
+    i64 chunks = ((i64) n + chunk - 1) / chunk;
+    i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
+    for (i64 k = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5; k < chunks; k += warps) {
+        chunk_reduce_group<32>(keys, pos, n, chunk, k, skipKey, g, ldg, e, dT, partials, threadIdx.x & 31,
+                               FULL_MASK);
+    }
+}
+
+// Pass 1 for rows of at most 16 columns (the model's E = 16): one half-warp per chunk, each half shuffling among its
+// own 16 lanes, so the halves may walk chunks of different keys.
+extern "C" __global__ void chunk_reduce_half(const int* __restrict__ keys, const int* __restrict__ pos, int n,
+                                             int chunk, int skipKey, const float* __restrict__ g, int ldg, int e,
+                                             float* __restrict__ dT, float* __restrict__ partials) {
     int lane = threadIdx.x & 31;
     int sub = lane >> 4;
-    int hl = lane & 15;
     unsigned mask = sub ? 0xffff0000u : 0x0000ffffu;
-    i64 half = (((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5) * 2 + sub;
+    i64 chunks = ((i64) n + chunk - 1) / chunk;
     i64 halves = (((i64) gridDim.x * blockDim.x) >> 5) * 2;
+    for (i64 k = (((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5) * 2 + sub; k < chunks; k += halves) {
+        chunk_reduce_group<16>(keys, pos, n, chunk, k, skipKey, g, ldg, e, dT, partials, lane & 15, mask);
+    }
+}
+
+// Pass 2, one group of 32 (or, for E <= 16, 16) lanes per segment (grid-stride over *segments, read on the device).
+extern "C" __global__ void long_segments(const int* __restrict__ keys, const int* __restrict__ starts,
+                                         const int* __restrict__ segments, int chunk, int skipKey, int e,
+                                         float* __restrict__ dT, const float* __restrict__ partials) {
     int count = *segments;
-    bool on = hl < e;
-    for (i64 s = half; s < count; s += halves) {
-        int begin = starts[s];
-        int end = starts[s + 1];
-        int key = keys[begin];
-        if (key == skipKey) continue;  // uniform across the half-warp
-        float* dst = dT + (i64) key * e + hl;
-        float acc = on ? *dst : 0.0f;
-        for (int p0 = begin; p0 < end; p0 += 16) {
-            int m = min(16, end - p0);
-            int mine = hl < m ? pos[p0 + hl] : 0;
-            float v[16];
-#pragma unroll
-            for (int j = 0; j < 16; j++) {
-                int p = __shfl_sync(mask, mine, j, 16);
-                v[j] = on && j < m ? g[(i64) p * ldg + hl] : 0.0f;
-            }
-#pragma unroll
-            for (int j = 0; j < 16; j++) {
-                if (j < m) acc = __fadd_rn(acc, v[j]);
-            }
-        }
-        if (on) *dst = acc;
+    i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
+    for (i64 s = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5; s < count; s += warps) {
+        long_segment_group<32>(keys, starts, s, chunk, skipKey, e, dT, partials, threadIdx.x & 31);
+    }
+}
+
+extern "C" __global__ void long_segments_half(const int* __restrict__ keys, const int* __restrict__ starts,
+                                              const int* __restrict__ segments, int chunk, int skipKey, int e,
+                                              float* __restrict__ dT, const float* __restrict__ partials) {
+    int lane = threadIdx.x & 31;
+    int count = *segments;
+    i64 halves = (((i64) gridDim.x * blockDim.x) >> 5) * 2;
+    for (i64 s = (((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5) * 2 + (lane >> 4); s < count; s += halves) {
+        long_segment_group<16>(keys, starts, s, chunk, skipKey, e, dT, partials, lane & 15);
     }
 }

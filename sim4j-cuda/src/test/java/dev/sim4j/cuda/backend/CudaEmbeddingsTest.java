@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The embedding kernels against the scalar reference: gathers exactly, the gradient reductions within a tolerance of
- * the F64 reference and bit for bit equal to the F32 reference (the segments are reduced in the reference's order),
- * plus the radix sort and the scan they are built on, on awkward and model sizes.
+ * the F64 reference and bit for bit equal to {@link #chunkedReduction}, the kernels' order written out in Java (the
+ * F32 reference's serial order for every id with at most one chunk of positions, which is checked too), plus the
+ * radix sort and the scan they are built on, on awkward and model sizes.
  */
 class CudaEmbeddingsTest {
     private final Backend f32 = new ScalarBackend(DType.F32);
@@ -115,9 +116,15 @@ class CudaEmbeddingsTest {
         int[] idv = h.ref.toInts(ids.on(h.ref));
         h.run(be -> be.scatterAddRows(dOut.on(be), ids.on(be), dTable.on(be)));
         h.check(dTable, 1e-6 * Math.sqrt(n), 1e-6 * Math.sqrt(n), what);
-        Tensor want = f32.upload(t0, rows, e);
-        f32.scatterAddRows(f32.upload(g, n, e), f32.upload(idv, idv.length), want);
-        assertBitIdentical(h.gpu.toFloats(dTable.on(h.gpu)), f32.toFloats(want), what + " vs F32 reference");
+        float[] want = t0.clone();
+        chunkedReduction(want, e, idv, -1, g, e, 0);
+        assertBitIdentical(h.gpu.toFloats(dTable.on(h.gpu)), want, what + " vs the chunked order");
+        if (longestRun(idv, -1) <= CudaEmbeddings.REDUCE_CHUNK) {
+            // No run long enough to be cut: the reference's serial sums exactly.
+            Tensor serial = f32.upload(t0, rows, e);
+            f32.scatterAddRows(f32.upload(g, n, e), f32.upload(idv, idv.length), serial);
+            assertBitIdentical(want, f32.toFloats(serial), what + " chunked order vs F32 reference (no long run)");
+        }
     }
 
     @Test
@@ -179,14 +186,33 @@ class CudaEmbeddingsTest {
                 double tol = 1e-6 * Math.sqrt(Math.max(1, b * w));
                 h.check(dItems, tol, tol, what + " dItems");
                 h.check(dCats, tol, tol, what + " dCategories");
-                Tensor wantItems = f32.upload(di0, c[4], e1);
-                Tensor wantCats = f32.upload(dc0, c[5], e2);
-                f32.embedSequenceBackward(f32.upload(g, b, w, e1 + e2),
-                        f32.upload(h.ref.toInts(itemIds.on(h.ref)), b, tt),
-                        f32.upload(h.ref.toInts(catIds.on(h.ref)), b, tt), from, to, wantItems, wantCats);
-                assertBitIdentical(h.gpu.toFloats(dItems.on(h.gpu)), f32.toFloats(wantItems), what + " dItems vs F32");
-                assertBitIdentical(h.gpu.toFloats(dCats.on(h.gpu)), f32.toFloats(wantCats),
-                        what + " dCategories vs F32");
+                int[] ii = h.ref.toInts(itemIds.on(h.ref));
+                int[] ci = h.ref.toInts(catIds.on(h.ref));
+                // Keys per position (b, t - from): items skip the padding id 0; a padding position's category key is
+                // the sentinel C, skipped (its vector is masked to zero).
+                int[] itemKeys = new int[b * w];
+                int[] catKeys = new int[b * w];
+                for (int r = 0; r < b; r++) {
+                    for (int t = from; t < to; t++) {
+                        itemKeys[r * w + t - from] = ii[r * tt + t];
+                        catKeys[r * w + t - from] = ii[r * tt + t] == 0 ? c[5] : ci[r * tt + t];
+                    }
+                }
+                float[] wantItems = di0.clone();
+                float[] wantCats = dc0.clone();
+                chunkedReduction(wantItems, e1, itemKeys, 0, g, e1 + e2, 0);
+                chunkedReduction(wantCats, e2, catKeys, c[5], g, e1 + e2, e1);
+                assertBitIdentical(h.gpu.toFloats(dItems.on(h.gpu)), wantItems, what + " dItems vs the chunked order");
+                assertBitIdentical(h.gpu.toFloats(dCats.on(h.gpu)), wantCats, what + " dCategories vs the chunked order");
+                if (longestRun(itemKeys, 0) <= CudaEmbeddings.REDUCE_CHUNK
+                        && longestRun(catKeys, c[5]) <= CudaEmbeddings.REDUCE_CHUNK) {
+                    Tensor serialItems = f32.upload(di0, c[4], e1);
+                    Tensor serialCats = f32.upload(dc0, c[5], e2);
+                    f32.embedSequenceBackward(f32.upload(g, b, w, e1 + e2), f32.upload(ii, b, tt),
+                            f32.upload(ci, b, tt), from, to, serialItems, serialCats);
+                    assertBitIdentical(wantItems, f32.toFloats(serialItems), what + " chunked vs F32 (no long run)");
+                    assertBitIdentical(wantCats, f32.toFloats(serialCats), what + " chunked vs F32 (no long run)");
+                }
             }
         }
     }
@@ -355,6 +381,67 @@ class CudaEmbeddingsTest {
             f[k] = (float) d[k];
         }
         return f;
+    }
+
+    /** The most positions of one key other than {@code skipKey}. */
+    static int longestRun(int[] keys, int skipKey) {
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        int most = 0;
+        for (int k : keys) {
+            if (k != skipKey) {
+                most = Math.max(most, counts.merge(k, 1, Integer::sum));
+            }
+        }
+        return most;
+    }
+
+    /**
+     * The CUDA gradient reduction's order, in Java: dT[keys[p]] += g[p * ldg + offset, ...e) for every position p
+     * whose key is not skipKey. The (key, p) pairs are sorted by key then p; a key with at most
+     * {@link CudaEmbeddings#REDUCE_CHUNK} positions is added serially onto dT (the reference's order); a longer run is
+     * cut where chunks of that many sorted pairs end, each piece summed from zero, then dT + piece + piece ...; every
+     * add rounded to float.
+     */
+    static void chunkedReduction(float[] dT, int e, int[] keys, int skipKey, float[] g, int ldg, int offset) {
+        int n = keys.length;
+        long[] pairs = new long[n];
+        for (int p = 0; p < n; p++) {
+            pairs[p] = ((long) keys[p] << 32) | p;
+        }
+        java.util.Arrays.sort(pairs);
+        int chunk = CudaEmbeddings.REDUCE_CHUNK;
+        int i = 0;
+        while (i < n) {
+            int key = (int) (pairs[i] >> 32);
+            int j = i;
+            while (j < n && (int) (pairs[j] >> 32) == key) {
+                j++;
+            }
+            if (key != skipKey) {
+                for (int c = 0; c < e; c++) {
+                    float acc = dT[key * e + c];
+                    if (j - i <= chunk) {
+                        for (int q = i; q < j; q++) {
+                            acc += g[(int) pairs[q] * ldg + offset + c];
+                        }
+                    } else {
+                        // Pieces end where chunks of the sorted pairs end.
+                        int q = i;
+                        while (q < j) {
+                            int pieceEnd = Math.min(j, (q / chunk + 1) * chunk);
+                            float piece = 0f;
+                            for (int r = q; r < pieceEnd; r++) {
+                                piece += g[(int) pairs[r] * ldg + offset + c];
+                            }
+                            acc += piece;
+                            q = pieceEnd;
+                        }
+                    }
+                    dT[key * e + c] = acc;
+                }
+            }
+            i = j;
+        }
     }
 
     static void assertBitIdentical(float[] got, float[] want, String what) {

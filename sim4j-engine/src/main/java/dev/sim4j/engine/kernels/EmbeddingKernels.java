@@ -12,7 +12,11 @@ public interface EmbeddingKernels {
     /** out[n, :] = table[ids[n], :], for table [R,E], ids I32 [N], out [N,E]. */
     void gatherRows(Tensor table, Tensor ids, Tensor out);
 
-    /** dTable[ids[n], :] += dOut[n, :]; rows of one id are added in order of n. */
+    /**
+     * dTable[ids[n], :] += dOut[n, :]; rows of one id are added in order of n. (A backend may cut an id's long run of
+     * additions into fixed pieces, each summed in order, the pieces then added in order: still deterministic, the
+     * order fixed by the ids alone; the CUDA backend does so past 512 additions to one row.)
+     */
     void scatterAddRows(Tensor dOut, Tensor ids, Tensor dTable);
 
     /**
@@ -27,7 +31,8 @@ public interface EmbeddingKernels {
     /**
      * The gradient of {@link #embedSequence}: for every non-padding position (b, t) of [from, to),
      * dItems[itemIds[b, from + t]] += dOut[b, t, :E1] and dCategories[categoryIds[b, from + t]] += dOut[b, t, E1:];
-     * each table row gets its additions in order of (b, t). Padding positions add nothing (their vectors are masked
+     * each table row gets its additions in order of (b, t) (pieces of a long run as in {@link #scatterAddRows}).
+     * Padding positions add nothing (their vectors are masked
      * to zero, so their gradient is zero), which spares the padding row the serial sum of half of all positions.
      */
     void embedSequenceBackward(Tensor dOut, Tensor itemIds, Tensor categoryIds, int from, int to, Tensor dItems,
