@@ -57,6 +57,15 @@ public final class ModelEvaluation {
      */
     public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator,
                                      Listener listener, ResidentSequences resident) {
+        return evaluate(model, dataset, mapping, batchSize, evaluator, listener, resident, 1);
+    }
+
+    /**
+     * As {@link #evaluate(CtrModel, Dataset, String, int, Evaluator, Listener, ResidentSequences)}, rows read on the
+     * host by {@code readers} background threads (the same batches, see {@link BatchOptions#readers()}).
+     */
+    public static Evaluator evaluate(CtrModel model, Dataset dataset, String mapping, int batchSize, Evaluator evaluator,
+                                     Listener listener, ResidentSequences resident, int readers) {
         Listener progress = listener != null ? listener : Listener.NONE;
         if (resident != null && resident.holds(mapping)) {
             return evaluateResident(model, resident, mapping, batchSize, evaluator, progress);
@@ -65,7 +74,7 @@ public final class ModelEvaluation {
         Backend backend = model.parameters().all().getFirst().value().backend();
         BatchTensors tensors = new BatchTensors(backend, model.config(), dataset.channels(), source(dataset, mapping));
         try (Scorer scorer = new Scorer(model);
-             BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize))) {
+             BatchPipeline batches = dataset.batches(mapping, BatchOptions.of(batchSize).readers(readers))) {
             while (batches.hasNext()) {
                 Batch batch = batches.next();
                 // One rank, full batches until the last: the batch's first row is index x batch size.

@@ -53,6 +53,8 @@ public final class Trainer {
     private boolean recordSteps = true;
     /** Inputs stepped once (candidates for recording at their next step), newest last. */
     private final List<ModelInput> seenOnce = new ArrayList<>();
+    /** Background threads reading host batches (BatchOptions.readers). */
+    private int hostReaders = 1;
     /** The store batches are built from on the backend, when a mapping is rebuilt from it; else null. */
     private ResidentSequences resident;
     private ResidentSequences.Inputs residentInputs;
@@ -198,6 +200,19 @@ public final class Trainer {
             recordings.clear();
             seenOnce.clear();
         }
+        return this;
+    }
+
+    /**
+     * Reads host batches (mappings the resident store does not hold) on {@code threads} background threads instead of
+     * one (the same batches; see {@link BatchOptions#readers()}): for a GPU, which consumes rows faster than one thread
+     * decodes them.
+     */
+    public Trainer hostReaders(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("reader threads must be at least 1, not " + threads);
+        }
+        hostReaders = threads;
         return this;
     }
 
@@ -441,7 +456,8 @@ public final class Trainer {
                 }
             };
         }
-        BatchPipeline pipeline = dataset.batches(mapping, BatchOptions.of(batchSize).dropRemainder(dropRemainder));
+        BatchPipeline pipeline = dataset.batches(mapping,
+                BatchOptions.of(batchSize).dropRemainder(dropRemainder).readers(hostReaders));
         return new EpochInputs() {
             @Override
             public boolean hasNext() {

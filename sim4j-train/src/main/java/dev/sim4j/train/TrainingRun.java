@@ -69,6 +69,7 @@ public final class TrainingRun {
     private Plan plan;
     private ObjectNode settings;
     private boolean residentInput;
+    private int hostReaders = 1;
     /** Open during {@link #train}, when batches are built on the backend; else null. */
     private ResidentSequences resident;
     /** The last epoch checkpointed by this run or the one it resumed (read by the shutdown hook). */
@@ -140,6 +141,15 @@ public final class TrainingRun {
      */
     public TrainingRun residentInput(boolean on) {
         residentInput = on;
+        return this;
+    }
+
+    /** Reads host batches on {@code threads} background threads (see {@link Trainer#hostReaders}). */
+    public TrainingRun hostReaders(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("reader threads must be at least 1, not " + threads);
+        }
+        hostReaders = threads;
         return this;
     }
 
@@ -324,7 +334,7 @@ public final class TrainingRun {
             });
         }
         mkdirs(options.resultsDir());
-        Trainer trainer = new Trainer(model, optimizer, options.microBatchSize());
+        Trainer trainer = new Trainer(model, optimizer, options.microBatchSize()).hostReaders(hostReaders);
         if (residentInput) {
             Backend be = model.parameters().all().getFirst().value().backend();
             resident = ResidentSequences.open(dataset, be, config, "train", "test").orElse(null);
@@ -584,7 +594,7 @@ public final class TrainingRun {
         Evaluator ev;
         try (EvaluationProgress bar = EvaluationProgress.start(options.progress(), dataset, mapping)) {
             ev = ModelEvaluation.evaluate(model, dataset, mapping, options.evalBatchSize(), new Evaluator(), bar,
-                    resident);
+                    resident, hostReaders);
         }
         Metrics m = ev.metrics();
         log.write(EvaluationRecord.of(epoch, mapping, m, ev.roc()));

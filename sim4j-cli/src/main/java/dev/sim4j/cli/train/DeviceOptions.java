@@ -6,6 +6,7 @@ import dev.sim4j.cuda.CudaUnavailableException;
 import dev.sim4j.cuda.backend.CudaBackend;
 import dev.sim4j.cuda.lib.LibraryLocator;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
+import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import java.io.PrintWriter;
@@ -79,6 +80,18 @@ public final class DeviceOptions {
      */
     boolean residentInput() {
         return cuda() && !hostInput;
+    }
+
+    /**
+     * Background threads that read {@code dataset}'s host batches: on a GPU, for a sequence store (read with
+     * {@code --host-input}), up to four (leaving two cores to the training thread and the JVM), since the device
+     * consumes rows faster than one thread rebuilds them; otherwise one. Row formats gain nothing from more: each
+     * reader would check every columnar shard's checksums again, and TFRecord's skipped rows cost a full parse
+     * (measured in docs/data.md); on the CPU the reading overlaps kernels that use every core.
+     */
+    int hostReaders(Dataset dataset) {
+        boolean rebuilt = dataset.sequenceStore("train").isPresent() || dataset.sequenceStore("test").isPresent();
+        return cuda() && rebuilt ? Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 2)) : 1;
     }
 
     /** The requested thread count, or null for the default (the number of cores). */

@@ -75,7 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             try {
                 for (String m : chosen) {
                     results.put(m, ModelEvaluation.evaluate(model, ds, m, batchSize, new Evaluator(), null,
-                            resident.orElse(null)).metrics());
+                            resident.orElse(null), cpu.hostReaders(ds)).metrics());
                 }
             } finally {
                 resident.ifPresent(ResidentSequences::close);

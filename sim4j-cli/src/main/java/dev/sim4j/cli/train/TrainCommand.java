@@ -235,7 +235,7 @@ public final class TrainCommand implements Callable<Integer> {
                         batchSize > microBatchSize ? " (micro-batches of " + microBatchSize + ")" : "",
                         plan.stepsPerEpoch(), optimizer, lr, epochs);
             }
-            r = c.run().residentInput(cpu.residentInput()).run(net, Optimizers.create(optimizer, lr, weightDecay));
+            r = c.run().residentInput(cpu.residentInput()).hostReaders(cpu.hostReaders(c.dataset())).run(net, Optimizers.create(optimizer, lr, weightDecay));
         } catch (RunInterruptedException e) {
             // The run's shutdown hook has cleaned up and printed how to continue; the JVM is exiting.
             return ExitCode.INTERRUPTED.code();

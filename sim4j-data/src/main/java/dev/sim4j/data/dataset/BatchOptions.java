@@ -8,9 +8,12 @@ package dev.sim4j.data.dataset;
  * @param rank          this process's rank, 0..worldSize-1; row i of the mapping goes to rank i mod worldSize, as in
  *                      the reference ({@code tf.data.Dataset.shard})
  * @param worldSize     number of ranks
- * @param prefetch      batches prepared ahead on the background thread
+ * @param prefetch      batches prepared ahead on the background thread(s)
+ * @param readers       background threads reading the mapping, each with its own reader: thread t prepares batches
+ *                      t, t + readers, ... and skips the rows of the others' (cheap in the columnar format and the
+ *                      sequence store, a full parse in TFRecord and CSV); the batches are the same for any number
  */
-public record BatchOptions(int batchSize, boolean dropRemainder, int rank, int worldSize, int prefetch) {
+public record BatchOptions(int batchSize, boolean dropRemainder, int rank, int worldSize, int prefetch, int readers) {
     public BatchOptions {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
@@ -21,21 +24,29 @@ public record BatchOptions(int batchSize, boolean dropRemainder, int rank, int w
         if (prefetch < 1) {
             throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
         }
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers must be at least 1, got " + readers);
+        }
     }
 
     public static BatchOptions of(int batchSize) {
-        return new BatchOptions(batchSize, false, 0, 1, 2);
+        return new BatchOptions(batchSize, false, 0, 1, 2, 1);
     }
 
     public BatchOptions dropRemainder(boolean drop) {
-        return new BatchOptions(batchSize, drop, rank, worldSize, prefetch);
+        return new BatchOptions(batchSize, drop, rank, worldSize, prefetch, readers);
     }
 
     public BatchOptions shard(int newRank, int newWorldSize) {
-        return new BatchOptions(batchSize, dropRemainder, newRank, newWorldSize, prefetch);
+        return new BatchOptions(batchSize, dropRemainder, newRank, newWorldSize, prefetch, readers);
     }
 
     public BatchOptions prefetch(int batches) {
-        return new BatchOptions(batchSize, dropRemainder, rank, worldSize, batches);
+        return new BatchOptions(batchSize, dropRemainder, rank, worldSize, batches, readers);
+    }
+
+    /** The same batches read by {@code threads} background readers. */
+    public BatchOptions readers(int threads) {
+        return new BatchOptions(batchSize, dropRemainder, rank, worldSize, prefetch, threads);
     }
 }

@@ -11,11 +11,14 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Yields a mapping's rows as {@link Batch}es, in file order, prepared ahead on a background thread. Row i of the
+ * Yields a mapping's rows as {@link Batch}es, in file order, prepared ahead on background threads. Row i of the
  * mapping belongs to rank {@code i mod worldSize} (the reference shards its record stream the same way); each rank
- * batches its own rows. Batch buffers are recycled: a batch stays valid until the next {@link #hasNext()} or
- * {@link #next()} call. A data error on the background thread is rethrown, unchanged, by the consumer's next call
- * (and every call after it). After {@link #close()} there are no more batches.
+ * batches its own rows. With {@link BatchOptions#readers()} threads, thread t reads batches t, t + readers, ... with a
+ * reader of its own (skipping the rows in between) into a queue of its own, and the consumer takes batch k from queue
+ * k mod readers: the batches come out in order and are the same for any number of readers. Batch buffers are
+ * recycled: a batch stays valid until the next {@link #hasNext()} or {@link #next()} call. A data error on a
+ * background thread is rethrown, unchanged, by the consumer's call that reaches its batch (and every call after it).
+ * After {@link #close()} there are no more batches.
  */
 public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
     private static final Object END = new Object();
@@ -31,10 +34,12 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
         final int[][] target;
         final int[][] positive;
         final int[][] negative;
+        final int owner;
         long index;
         int size;
 
-        Buffers(int rows) {
+        Buffers(int rows, int owner) {
+            this.owner = owner;
             for (int f = 0; f < wanted.size(); f++) {
                 columns[f] = new int[rows * wanted.get(f).width()];
             }
@@ -59,11 +64,14 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
     private final BatchOptions options;
     private final ModelChannels channels;
     private final List<FeatureDef> wanted = new ArrayList<>();
-    private final BlockingQueue<Object> ready;
-    private final BlockingQueue<Buffers> free;
-    private final Thread producer;
-    private int buffersMade;
+    /** Per reader thread: its batches in order, and its free buffers. */
+    private final List<BlockingQueue<Object>> ready = new ArrayList<>();
+    private final List<BlockingQueue<Buffers>> free = new ArrayList<>();
+    private final int[] buffersMade;
     private final int maxBuffers;
+    private final List<Thread> producers = new ArrayList<>();
+    /** The index of the batch the consumer takes next. */
+    private long nextIndex;
     private Buffers handedOut;
     private Object peeked;
     private volatile boolean stopped;
@@ -78,13 +86,29 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
         addWanted(channels.targetItem());
         addWanted(channels.positiveHistory());
         addWanted(channels.negativeHistory());
-        this.maxBuffers = options.prefetch() + 2;
-        this.ready = new ArrayBlockingQueue<>(maxBuffers + 1);
-        this.free = new ArrayBlockingQueue<>(maxBuffers);
-        // Open eagerly so a missing mapping or unreadable spec fails here, on the caller's thread.
-        MappingReader reader = dataset.reader(mapping, wanted);
-        this.producer = Thread.ofPlatform().daemon().name("sim4j-batches-" + mapping).unstarted(() -> produce(reader));
-        producer.start();
+        int readers = options.readers();
+        // One reader keeps `prefetch` batches queued; several share the prefetch between them.
+        this.maxBuffers = (options.prefetch() + readers - 1) / readers + 2;
+        this.buffersMade = new int[readers];
+        List<MappingReader> opened = new ArrayList<>();
+        try {
+            for (int t = 0; t < readers; t++) {
+                // Open eagerly so a missing mapping or unreadable spec fails here, on the caller's thread.
+                opened.add(dataset.reader(mapping, wanted));
+                ready.add(new ArrayBlockingQueue<>(maxBuffers + 1));
+                free.add(new ArrayBlockingQueue<>(maxBuffers));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(MappingReader::close);
+            throw e;
+        }
+        for (int t = 0; t < readers; t++) {
+            int thread = t;
+            MappingReader reader = opened.get(t);
+            String name = "sim4j-batches-" + mapping + (readers > 1 ? "-" + t : "");
+            producers.add(Thread.ofPlatform().daemon().name(name).unstarted(() -> produce(thread, reader)));
+        }
+        producers.forEach(Thread::start);
     }
 
     private void addWanted(List<FeatureDef> fs) {
@@ -104,60 +128,83 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
         throw new IllegalStateException(f.name());
     }
 
-    private Buffers takeFree() throws InterruptedException {
-        Buffers b = free.poll();
+    private Buffers takeFree(int thread) throws InterruptedException {
+        Buffers b = free.get(thread).poll();
         if (b != null) {
             return b;
         }
         synchronized (this) {
-            if (buffersMade < maxBuffers) {
-                buffersMade++;
-                return new Buffers(options.batchSize());
+            if (buffersMade[thread] < maxBuffers) {
+                buffersMade[thread]++;
+                return new Buffers(options.batchSize(), thread);
             }
         }
-        return free.take();
+        return free.get(thread).take();
     }
 
-    private void produce(MappingReader reader) {
+    /** Reader thread {@code thread}: batches thread, thread + readers, ..., skipping the rows of the others'. */
+    private void produce(int thread, MappingReader reader) {
         int world = options.worldSize();
         int batchSize = options.batchSize();
-        int[][] span = null;
+        int readers = options.readers();
+        long span = (long) batchSize * world;
+        BlockingQueue<Object> out = ready.get(thread);
+        int[][] spanColumns = null;
         if (world > 1) {
-            span = new int[wanted.size()][];
+            spanColumns = new int[wanted.size()][];
             for (int f = 0; f < wanted.size(); f++) {
-                span[f] = new int[batchSize * world * wanted.get(f).width()];
+                spanColumns[f] = new int[batchSize * world * wanted.get(f).width()];
             }
         }
+        int[][] none = new int[wanted.size()][];
         try (reader) {
-            long index = 0;
-            while (!stopped) {
-                Buffers b = takeFree();
-                int n = world == 1 ? reader.read(b.columns, 0, batchSize) : readShard(reader, span, b.columns);
+            long position = 0;
+            for (long index = thread; !stopped; index += readers) {
+                // The rows of the other readers' batches: read with no columns, which skips their decoding where
+                // the format allows.
+                long skip = index * span - position;
+                while (skip > 0) {
+                    int got = reader.read(none, 0, (int) Math.min(skip, 1 << 16));
+                    if (got == 0) {
+                        break;
+                    }
+                    skip -= got;
+                    position += got;
+                }
+                Buffers b = takeFree(thread);
+                int n;
+                if (world == 1) {
+                    n = reader.read(b.columns, 0, batchSize);
+                    position += n;
+                } else {
+                    int m = reader.read(spanColumns, 0, batchSize * world);
+                    position += m;
+                    n = keepRank(spanColumns, m, b.columns);
+                }
                 if (n == 0 || (n < batchSize && options.dropRemainder())) {
                     break;
                 }
-                b.index = index++;
+                b.index = index;
                 b.size = n;
-                ready.put(b);
+                out.put(b);
                 if (n < batchSize) {
                     break;
                 }
             }
-            ready.put(END);
+            out.put(END);
         } catch (InterruptedException e) {
             // Closed: wake a consumer blocked in hasNext() (ready always has room for one marker).
-            ready.offer(END);
+            out.offer(END);
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            ready.offer(new Failure(t));
+            out.offer(new Failure(t));
         }
     }
 
-    /** Reads one span of batchSize x world rows and keeps this rank's rows (span starts are multiples of world). */
-    private int readShard(MappingReader reader, int[][] span, int[][] dst) {
+    /** This rank's rows of a span of m rows (span starts are multiples of world), into dst; their number. */
+    private int keepRank(int[][] span, int m, int[][] dst) {
         int world = options.worldSize();
         int rank = options.rank();
-        int m = reader.read(span, 0, options.batchSize() * world);
         int n = 0;
         for (int j = rank; j < m; j += world) {
             for (int f = 0; f < wanted.size(); f++) {
@@ -179,11 +226,11 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
         }
         if (peeked == null) {
             if (handedOut != null) {
-                free.offer(handedOut);
+                free.get(handedOut.owner).offer(handedOut);
                 handedOut = null;
             }
             try {
-                peeked = ready.take();
+                peeked = ready.get((int) (nextIndex % options.readers())).take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DataException("interrupted while waiting for the next batch of " + mapping, e);
@@ -209,6 +256,7 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
         }
         handedOut = (Buffers) peeked;
         peeked = null;
+        nextIndex++;
         return handedOut.batch();
     }
 
@@ -220,11 +268,14 @@ public final class BatchPipeline implements Iterator<Batch>, AutoCloseable {
     @Override
     public void close() {
         stopped = true;
-        producer.interrupt();
-        try {
-            producer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        producers.forEach(Thread::interrupt);
+        for (Thread t : producers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

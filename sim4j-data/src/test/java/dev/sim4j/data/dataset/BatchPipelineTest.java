@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The batch pipeline hands out a mapping's rows in file order, cut into batches, sharded row i -> rank i mod world,
- * the same every run; data errors reach the consumer unchanged and close() never hangs.
+ * the same every run and for any number of reader threads; data errors reach the consumer unchanged, after the good
+ * batches before them, and close() never hangs.
  */
 class BatchPipelineTest {
     static final int ROWS = 103;
@@ -80,7 +81,16 @@ class BatchPipelineTest {
     record Copied(long index, List<String> rows) {
     }
 
+    /** Every batch of {@code options}; the same, checked here, with 2, 3 and 5 reader threads. */
     private List<Copied> all(BatchOptions options) {
+        List<Copied> one = read(options.readers(1));
+        for (int readers : new int[] {2, 3, 5}) {
+            assertThat(read(options.readers(readers))).as(readers + " readers, " + options).isEqualTo(one);
+        }
+        return one;
+    }
+
+    private List<Copied> read(BatchOptions options) {
         List<Copied> out = new ArrayList<>();
         try (BatchPipeline p = dataset.batches("train", options)) {
             while (p.hasNext()) {
@@ -207,6 +217,45 @@ class BatchPipelineTest {
                 assertThat(t).isExactlyInstanceOf(DataException.class).hasMessage(message);
                 assertThat(Thread.currentThread()).isSameAs(consumer);
             }
+        });
+    }
+
+    @ParameterizedTest(name = "{0} readers")
+    @ValueSource(ints = {2, 4})
+    void withSeveralReadersADataErrorStillComesAfterEveryGoodBatch(int readers) {
+        String message = corruptRow58();
+        assertTimeoutPreemptively(PROMPTLY, () -> {
+            // Batches of 10: row 57 is in batch 5, read by thread 5 mod readers while the others run ahead.
+            try (BatchPipeline p = dataset.batches("train", BatchOptions.of(10).readers(readers))) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(p.next().index()).isEqualTo(i);
+                }
+                assertThatThrownBy(p::hasNext).isExactlyInstanceOf(DataException.class).hasMessage(message);
+                assertThatThrownBy(p::next).isExactlyInstanceOf(DataException.class).hasMessage(message);
+            }
+            assertThat(producerAlive()).as("reader threads still running after close()").isFalse();
+        });
+    }
+
+    @Test
+    void severalReadersOverTheColumnarFormat() {
+        Path col = dir.resolve("columnar");
+        Map<String, int[]> cols = FormatRoundTripTest.writeRandom(col, ChunkType.SIM4J, ROWS, ROWS_PER_FILE, 1);
+        dataset = Dataset.open(col);
+        expected = IntStream.range(0, ROWS).mapToObj(r -> row(cols, r)).toList();
+        assertThat(rows(all(BatchOptions.of(9)))).containsExactlyElementsOf(expected);
+        assertThat(rows(all(BatchOptions.of(4).shard(2, 3).dropRemainder(true)))).hasSize(32);
+    }
+
+    @Test
+    void closeWithSeveralReadersStopsThemAll() {
+        assertTimeoutPreemptively(PROMPTLY, () -> {
+            BatchPipeline p = dataset.batches("train", BatchOptions.of(1).prefetch(1).readers(3));
+            p.next();
+            Thread.sleep(100);
+            p.close();
+            assertThat(producerAlive()).isFalse();
+            assertThat(p.hasNext()).isFalse();
         });
     }
 
