@@ -11,6 +11,8 @@ import dev.sim4j.serve.store.BehaviourStore;
 import dev.sim4j.train.TrainedModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -49,7 +51,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int port;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads for scoring (default: the cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Scoring lanes, each running whole model passes "
+            + "on one core with a copy of the model (default: the cores).")
     private Integer threads;
 
     @Option(names = "--auth-token-file", paramLabel = "FILE",
@@ -77,14 +80,27 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         Vocabularies v = Vocabularies.read(vocab);
-        try (CpuBackend backend = threads == null ? new CpuBackend() : new CpuBackend(threads);
-             BehaviourStore s = StoreOpener.open(store)) {
-            CtrModel model = TrainedModel.load(checkpoint, backend);
-            CandidateScorer scorer = new CandidateScorer(model, v);
+        int laneCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (laneCount < 1 || laneCount > 256) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--threads: must be between 1 and 256, got " + laneCount);
+        }
+        List<CpuBackend> backends = new ArrayList<>();
+        try (BehaviourStore s = StoreOpener.open(store)) {
+            // One model per lane on a one-thread backend: at serving's batch sizes a pass per core is faster than
+            // one pass forked over the cores (docs/serving.md).
+            List<CandidateScorer> lanes = new ArrayList<>();
+            CtrModel model = null;
+            for (int i = 0; i < laneCount; i++) {
+                CpuBackend backend = new CpuBackend(1);
+                backends.add(backend);
+                model = TrainedModel.load(checkpoint, backend);
+                lanes.add(new CandidateScorer(model, v));
+            }
             ScoringService service;
             try {
                 ServiceConfig config = ServiceConfig.defaults(host, port);
-                service = ScoringService.start(token == null ? config : config.withAuthToken(token), s, scorer);
+                service = ScoringService.start(token == null ? config : config.withAuthToken(token), s, lanes);
             } catch (RuntimeException e) {
                 throw new OutputException("--host " + host + " --port " + port + ": cannot listen: " + e.getMessage()
                         + " (is the port in use? choose another with --port)", e);
@@ -93,8 +109,8 @@ public final class ServeCommand implements Callable<Integer> {
                 err.println("warning: listening on " + host + " beyond this machine without --auth-token-file: "
                         + "anyone who reaches it can append events");
             }
-            err.printf("serving %s on http://%s:%d (store %s, %,d users); Ctrl-C stops%n", model.config().type(),
-                    host, service.port(), store, s.stats().users());
+            err.printf("serving %s on http://%s:%d (store %s, %,d users; %d scoring lane(s)); Ctrl-C stops%n",
+                    model.config().type(), host, service.port(), store, s.stats().users(), laneCount);
             err.flush();
             // Ctrl-C or SIGTERM: the hook wakes this thread and waits (at most 10 s) until the service and the store
             // are closed, since the JVM exits when the hooks end.
@@ -117,6 +133,8 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             s.close();
             closed.countDown();
+        } finally {
+            backends.forEach(CpuBackend::close);
         }
         return 0;
     }

@@ -10,30 +10,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * Micro-batching: score requests that arrive together are scored in one model pass. One scoring thread takes the
- * first waiting request, then gathers others for at most {@code maxDelayNanos} or until {@code maxRows} candidate rows,
- * and runs them as one batch; each request's future gets its own scores. The queue is bounded: a full queue refuses
- * at once (the caller answers 503).
+ * Micro-batching: score requests that arrive together are scored in one model pass. Each scoring lane (a thread with
+ * a model of its own, on a one-thread backend) takes the first waiting request, then gathers others for at most
+ * {@code maxDelayNanos} or until {@code maxRows} candidate rows, and runs them as one batch; each request's future gets
+ * its own scores. Lanes run side by side on the shared queue: at serving's batch sizes one model pass per core beats
+ * one pass split over the cores, whose per-kernel fork and join cost more than the kernels (docs/serving.md). The
+ * queue is bounded: a full queue refuses at once (the caller answers 503).
  */
 final class ScoreBatcher implements AutoCloseable {
     private record Job(CandidateScorer.Prepared request, CompletableFuture<CandidateScorer.Scores> result) {
     }
 
-    private final CandidateScorer scorer;
     private final int maxRows;
     private final long maxDelayNanos;
     private final IntConsumer batchRows;
     private final BlockingQueue<Job> queue;
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    ScoreBatcher(CandidateScorer scorer, int maxRows, long maxDelayNanos, int capacity, IntConsumer batchRows) {
-        this.scorer = scorer;
+    /** One scoring lane per scorer; each scorer's model is used by its lane only. */
+    ScoreBatcher(List<CandidateScorer> lanes, int maxRows, long maxDelayNanos, int capacity, IntConsumer batchRows) {
+        if (lanes.isEmpty()) {
+            throw new IllegalArgumentException("no scoring lanes");
+        }
         this.maxRows = maxRows;
         this.maxDelayNanos = maxDelayNanos;
         this.batchRows = batchRows;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.worker = Thread.ofPlatform().name("sim4j-score-batcher").daemon().start(this::loop);
+        for (int i = 0; i < lanes.size(); i++) {
+            CandidateScorer scorer = lanes.get(i);
+            workers.add(Thread.ofPlatform().name("sim4j-score-lane-" + i).daemon().start(() -> loop(scorer)));
+        }
     }
 
     /** Queues a request; empty when the queue is full. */
@@ -46,7 +53,7 @@ final class ScoreBatcher implements AutoCloseable {
         return queue.size();
     }
 
-    private void loop() {
+    private void loop(CandidateScorer scorer) {
         Job carried = null;
         while (!closed) {
             try {
@@ -72,7 +79,7 @@ final class ScoreBatcher implements AutoCloseable {
                     batch.add(next);
                     rows += next.request().rows();
                 }
-                run(batch, rows);
+                run(scorer, batch, rows);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -80,7 +87,7 @@ final class ScoreBatcher implements AutoCloseable {
         }
     }
 
-    private void run(List<Job> batch, int rows) {
+    private void run(CandidateScorer scorer, List<Job> batch, int rows) {
         try {
             List<CandidateScorer.Prepared> requests = new ArrayList<>(batch.size());
             for (Job j : batch) {
@@ -101,7 +108,7 @@ final class ScoreBatcher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
         for (Job j; (j = queue.poll()) != null; ) {
             j.result().completeExceptionally(new IllegalStateException("the service is stopping"));
         }

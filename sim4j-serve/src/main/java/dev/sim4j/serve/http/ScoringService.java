@@ -43,10 +43,12 @@ public final class ScoringService implements AutoCloseable {
     private final Javalin app;
     private final String openApi;
 
-    private ScoringService(ServiceConfig config, BehaviourStore store, CandidateScorer scorer) {
+    private ScoringService(ServiceConfig config, BehaviourStore store, List<CandidateScorer> lanes) {
         this.config = config;
         this.store = store;
-        this.scorer = scorer;
+        // Requests are prepared (history search, ids) on their own threads with the first lane's scorer, which only
+        // reads its model; the model passes run in the lanes.
+        this.scorer = lanes.getFirst();
         this.candidates = DistributionSummary.builder("sim4j_score_candidates").description("candidates per score "
                 + "request").publishPercentileHistogram().minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) config.maxCandidates()).register(metrics);
@@ -57,7 +59,7 @@ public final class ScoringService implements AutoCloseable {
         this.batchRows = DistributionSummary.builder("sim4j_score_batch_rows").description("candidate rows per "
                 + "model pass (requests batched together)").publishPercentileHistogram().minimumExpectedValue(1.0)
                 .maximumExpectedValue(2048.0).register(metrics);
-        this.batcher = new ScoreBatcher(scorer, 512, 1_000_000L, config.maxInFlight(), batchRows::record);
+        this.batcher = new ScoreBatcher(lanes, 512, 1_000_000L, config.maxInFlight(), batchRows::record);
         io.micrometer.core.instrument.Gauge.builder("sim4j_score_queue_depth", this, s -> s.batcher.queued())
                 .description("score requests waiting for the model").register(metrics);
         io.micrometer.core.instrument.Gauge.builder("sim4j_store_bytes", store, BehaviourStore::approximateBytes)
@@ -97,7 +99,15 @@ public final class ScoringService implements AutoCloseable {
 
     /** Starts a service on {@code config}'s address; close it to stop. */
     public static ScoringService start(ServiceConfig config, BehaviourStore store, CandidateScorer scorer) {
-        ScoringService s = new ScoringService(config, store, scorer);
+        return start(config, store, List.of(scorer));
+    }
+
+    /**
+     * Starts the service with one scoring lane per scorer (each with a model of its own, usually on a one-thread
+     * backend: see {@link ScoreBatcher}); the scorers must hold the same model and vocabularies.
+     */
+    public static ScoringService start(ServiceConfig config, BehaviourStore store, List<CandidateScorer> lanes) {
+        ScoringService s = new ScoringService(config, store, lanes);
         s.app.start();
         return s;
     }

@@ -147,6 +147,11 @@ public final class CandidateScorer {
         int u = vocab.users().id(user);
         int shortN = Math.min(shortLength, events);
         int used = 0;
+        // The history's part of the soft search, once per request (the candidate-independent half of the work).
+        SoftSearch soft = search == Search.SOFT && events - shortN > longLength
+                ? new SoftSearch(evItem, evCat, shortN, embeddings("embedding.item"), embeddings("embedding.category"),
+                        model.config().embeddingDim())
+                : null;
         for (int r = 0; r < b; r++) {
             uid[r] = u;
             item[r] = vocab.items().id(candidates.get(r).item());
@@ -156,7 +161,7 @@ public final class CandidateScorer {
                 histItems[base + l - 1 - k] = evItem[k];
                 histCats[base + l - 1 - k] = evCat[k];
             }
-            int[] picked = longPart(search, evItem, evCat, shortN, longLength, item[r], cat[r]);
+            int[] picked = longPart(search, evItem, evCat, shortN, longLength, item[r], cat[r], soft);
             // picked: indices into the newest-first history, newest first; placed oldest first, right-aligned.
             for (int j = 0; j < picked.length; j++) {
                 int pos = base + longLength - 1 - j;
@@ -247,7 +252,7 @@ public final class CandidateScorer {
      * candidate, newest first, at most {@code longLength}.
      */
     private int[] longPart(Search search, int[] evItem, int[] evCat, int from, int longLength, int candItem,
-                           int candCat) {
+                           int candCat, SoftSearch soft) {
         int older = evItem.length - from;
         switch (search) {
             case RECENT -> {
@@ -270,47 +275,12 @@ public final class CandidateScorer {
             }
             case SOFT -> {
                 if (older <= longLength) {
-                    return longPart(Search.RECENT, evItem, evCat, from, longLength, candItem, candCat);
+                    return longPart(Search.RECENT, evItem, evCat, from, longLength, candItem, candCat, null);
                 }
-                float[] itemTable = embeddings("embedding.item");
-                float[] catTable = embeddings("embedding.category");
-                int e = model.config().embeddingDim();
-                double[] score = new double[older];
-                for (int k = from; k < evItem.length; k++) {
-                    score[k - from] = evItem[k] == 0 ? Double.NEGATIVE_INFINITY
-                            : dot(itemTable, evItem[k], itemTable, candItem, e) + dot(catTable, evCat[k], catTable,
-                            candCat, e);
-                }
-                // The longLength-th largest score; take every event above it, then those equal to it, more recent
-                // (lower index) first: the order of "largest score first, ties to the more recent".
-                double[] sorted = score.clone();
-                java.util.Arrays.sort(sorted);
-                double threshold = sorted[older - longLength];
-                int[] out = new int[longLength];
-                int n = 0;
-                for (int j = 0; j < older; j++) {
-                    if (score[j] > threshold) {
-                        out[n++] = from + j;
-                    }
-                }
-                for (int j = 0; j < older && n < longLength; j++) {
-                    if (score[j] == threshold || (Double.isNaN(threshold) && Double.isNaN(score[j]))) {
-                        out[n++] = from + j;
-                    }
-                }
-                java.util.Arrays.sort(out, 0, n); // back to newest first
-                return java.util.Arrays.copyOf(out, n);
+                return soft.pick(candItem, candCat, longLength);
             }
             default -> throw new IllegalStateException(search.toString());
         }
-    }
-
-    private static double dot(float[] a, int i, float[] b, int j, int e) {
-        double s = 0;
-        for (int d = 0; d < e; d++) {
-            s += (double) a[i * e + d] * b[j * e + d];
-        }
-        return s;
     }
 
     private final java.util.Map<String, float[]> tables = new java.util.concurrent.ConcurrentHashMap<>();
