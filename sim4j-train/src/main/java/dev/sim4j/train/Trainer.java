@@ -368,8 +368,10 @@ public final class Trainer {
         long readSteps = 0;
         try (EpochInputs batches = epochInputs(dataset, mapping, batchSize, dropRemainder)) {
             while (batches.hasNext()) {
+                batches.advance();
+                // Timed from the batch's arrival: its upload (or building on the device) and the step.
                 long t0 = System.nanoTime();
-                ModelInput input = batches.next();
+                ModelInput input = batches.input();
                 int size = input.batch();
                 ModelOutput out = step(input);
                 double ms = (System.nanoTime() - t0) / 1e6;
@@ -420,8 +422,11 @@ public final class Trainer {
     private interface EpochInputs extends AutoCloseable {
         boolean hasNext();
 
-        /** The next batch's input (built or uploaded, queued). */
-        ModelInput next();
+        /** Moves to the next batch (waiting for the data pipeline where there is one). */
+        void advance();
+
+        /** The current batch's input (built or uploaded, queued). */
+        ModelInput input();
 
         @Override
         void close();
@@ -436,18 +441,22 @@ public final class Trainer {
             int rows = resident.rows(mapping);
             int batches = dropRemainder ? rows / batchSize : (rows + batchSize - 1) / batchSize;
             return new EpochInputs() {
-                private int k;
+                private int k = -1;
 
                 @Override
                 public boolean hasNext() {
-                    return k < batches;
+                    return k + 1 < batches;
                 }
 
                 @Override
-                public ModelInput next() {
+                public void advance() {
+                    k++;
+                }
+
+                @Override
+                public ModelInput input() {
                     long first = (long) k * batchSize;
                     int size = (int) Math.min(batchSize, rows - first);
-                    k++;
                     return residentInputs.batch(mapping, first, 1, size);
                 }
 
@@ -459,14 +468,20 @@ public final class Trainer {
         BatchPipeline pipeline = dataset.batches(mapping,
                 BatchOptions.of(batchSize).dropRemainder(dropRemainder).readers(hostReaders));
         return new EpochInputs() {
+            private Batch batch;
+
             @Override
             public boolean hasNext() {
                 return pipeline.hasNext();
             }
 
             @Override
-            public ModelInput next() {
-                Batch batch = pipeline.next();
+            public void advance() {
+                batch = pipeline.next();
+            }
+
+            @Override
+            public ModelInput input() {
                 return tensors.upload(batch);
             }
 
