@@ -1,5 +1,8 @@
 package dev.sim4j.serve.scoring;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Soft search over one request's lifelong history: per candidate, the {@code longLength} events whose embeddings
  * (item and category) have the largest dot product with the candidate's, ties to the more recent. Each event's score
@@ -7,17 +10,20 @@ package dev.sim4j.serve.scoring;
  * rule the brute force and the training-serving tests state). What does not depend on the candidate is laid out once
  * per request: the events' item vectors side by side, and the distinct categories of the history, whose dot products
  * with the candidate's category are computed once per candidate instead of once per event (the same sums, so the
- * same bits). The item dot products run eight events at a time (eight independent sums), and the cut-off is a
+ * same bits). The item dot products run one event per vector lane (the Vector API), and the cut-off is a
  * selection, not a sort.
  */
 final class SoftSearch {
-    private static final int BLOCK = 8;
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
 
     private final int from;
     private final int older;
     private final int e;
-    /** [older][e] item vectors of events from..from+older-1 (zero rows for padding; their score is -infinity). */
-    private final float[] itemVectors;
+    /**
+     * [e][older]: dimension d of the item vector of event from + k at d * older + k, in double (exact), so that one
+     * vector register holds one dimension of several events.
+     */
+    private final double[] itemDims;
     private final boolean[] padding;
     /** The distinct categories of the events, and each event's index into them. */
     private final int[] distinctCats;
@@ -35,14 +41,16 @@ final class SoftSearch {
         this.e = e;
         this.itemTable = itemTable;
         this.catTable = catTable;
-        itemVectors = new float[older * e];
+        itemDims = new double[e * older];
         padding = new boolean[older];
         catSlot = new int[older];
         java.util.Map<Integer, Integer> slots = new java.util.HashMap<>();
         for (int k = 0; k < older; k++) {
             int item = evItem[from + k];
             padding[k] = item == 0;
-            System.arraycopy(itemTable, item * e, itemVectors, k * e, e);
+            for (int d = 0; d < e; d++) {
+                itemDims[d * older + k] = itemTable[item * e + d];
+            }
             catSlot[k] = slots.computeIfAbsent(evCat[from + k], c -> slots.size());
         }
         distinctCats = new int[slots.size()];
@@ -62,45 +70,22 @@ final class SoftSearch {
             }
             catDot[j] = s;
         }
-        double[] c = new double[e];
-        for (int d = 0; d < e; d++) {
-            c[d] = itemTable[candItem * e + d];
-        }
+        // Lanes are events: each lane sums its event's products in dimension order; a float times a float is exact in
+        // double, so each fused multiply-add rounds as s + a * b does, the scalar dot product's rounding.
         int k = 0;
-        for (; k + BLOCK <= older; k += BLOCK) {
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            double s4 = 0;
-            double s5 = 0;
-            double s6 = 0;
-            double s7 = 0;
-            int b = k * e;
+        int lanes = SPECIES.length();
+        for (; k + lanes <= older; k += lanes) {
+            DoubleVector acc = DoubleVector.zero(SPECIES);
             for (int d = 0; d < e; d++) {
-                double cd = c[d];
-                s0 += itemVectors[b + d] * cd;
-                s1 += itemVectors[b + e + d] * cd;
-                s2 += itemVectors[b + 2 * e + d] * cd;
-                s3 += itemVectors[b + 3 * e + d] * cd;
-                s4 += itemVectors[b + 4 * e + d] * cd;
-                s5 += itemVectors[b + 5 * e + d] * cd;
-                s6 += itemVectors[b + 6 * e + d] * cd;
-                s7 += itemVectors[b + 7 * e + d] * cd;
+                acc = DoubleVector.fromArray(SPECIES, itemDims, d * older + k)
+                        .fma(DoubleVector.broadcast(SPECIES, (double) itemTable[candItem * e + d]), acc);
             }
-            score[k] = s0;
-            score[k + 1] = s1;
-            score[k + 2] = s2;
-            score[k + 3] = s3;
-            score[k + 4] = s4;
-            score[k + 5] = s5;
-            score[k + 6] = s6;
-            score[k + 7] = s7;
+            acc.intoArray(score, k);
         }
         for (; k < older; k++) {
             double s = 0;
             for (int d = 0; d < e; d++) {
-                s += itemVectors[k * e + d] * c[d];
+                s = Math.fma(itemDims[d * older + k], (double) itemTable[candItem * e + d], s);
             }
             score[k] = s;
         }
@@ -129,7 +114,7 @@ final class SoftSearch {
     /**
      * The element that would sit at index k of {@code a} sorted by {@link Double#compare}; {@code keys} is scratch of
      * a's length. The doubles become longs that order as Double.compare does (a negative's magnitude bits flipped; NaN is
-     * canonical, above +infinity), and a quickselect over plain long comparisons finds the k-th.
+     * canonical, above +infinity), and a heap of the n - k largest over plain long comparisons finds the k-th.
      */
     static double kthSmallest(double[] a, long[] keys, int k) {
         int n = a.length;
@@ -137,37 +122,40 @@ final class SoftSearch {
             long b = Double.doubleToLongBits(a[i]);
             keys[i] = b ^ ((b >> 63) & Long.MAX_VALUE);
         }
-        int lo = 0;
-        int hi = n - 1;
-        while (lo < hi) {
-            long pivot = keys[(lo + hi) >>> 1];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (keys[i] < pivot) {
-                    i++;
-                }
-                while (keys[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    long t = keys[i];
-                    keys[i] = keys[j];
-                    keys[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                break;
+        // The (n - k) largest keys in a min-heap: its root ends as the k-th smallest. Most keys lose to the root at
+        // once, so this is about one predictable comparison per key.
+        int m = n - k;
+        long[] heap = keys;
+        for (int i = m / 2 - 1; i >= 0; i--) {
+            siftDown(heap, i, m);
+        }
+        for (int i = m; i < n; i++) {
+            if (heap[i] > heap[0]) {
+                heap[0] = heap[i];
+                siftDown(heap, 0, m);
             }
         }
-        long key = keys[k];
+        long key = heap[0];
         long b = key ^ ((key >> 63) & Long.MAX_VALUE);
         return Double.longBitsToDouble(b);
+    }
+
+    private static void siftDown(long[] heap, int i, int m) {
+        long v = heap[i];
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= m) {
+                break;
+            }
+            if (child + 1 < m && heap[child + 1] < heap[child]) {
+                child++;
+            }
+            if (heap[child] >= v) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = v;
     }
 }
