@@ -7,13 +7,13 @@ import dev.sim4j.data.DataException;
 import dev.sim4j.serve.load.LoadGenerator;
 import dev.sim4j.serve.load.LoadPlan;
 import dev.sim4j.serve.load.LoadResult;
-import dev.sim4j.serve.store.Vocabulary;
+import dev.sim4j.serve.scoring.Candidate;
+import dev.sim4j.serve.scoring.ItemCatalogue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,21 +81,12 @@ public final class LoadtestCommand implements Callable<Integer> {
         c.positive("--users", users);
         c.atLeast("--history", history, 0);
         c.oneOf("--search", search, List.of("soft", "hard", "recent"));
-        Vocabulary categories = Vocabulary.read(vocab.resolve("categories.tsv"));
-        List<String> items = new ArrayList<>();
-        List<String> cats = new ArrayList<>();
-        for (String line : Files.readAllLines(vocab.resolve("items.tsv")).subList(1, Files.readAllLines(
-                vocab.resolve("items.tsv")).size())) {
-            String[] f = line.split("\t");
-            if (f.length < 3) {
-                throw new DataException(vocab.resolve("items.tsv") + ": expected 'item<TAB>asin<TAB>category' lines");
-            }
-            items.add(f[1]);
-            cats.add(categories.name(Integer.parseInt(f[2])));
-        }
+        List<Candidate> catalogue = ItemCatalogue.read(vocab);
+        String[] items = catalogue.stream().map(Candidate::item).toArray(String[]::new);
+        String[] cats = catalogue.stream().map(Candidate::category).toArray(String[]::new);
         String token = authTokenFile == null ? null : Files.readString(authTokenFile).strip();
         LoadPlan plan = new LoadPlan(url, rate, duration, candidates, users, history, search,
-                items.toArray(String[]::new), cats.toArray(String[]::new), token, seed);
+                items, cats, token, seed);
         LoadGenerator g = new LoadGenerator(plan);
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
