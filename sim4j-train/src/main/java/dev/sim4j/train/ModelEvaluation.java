@@ -80,18 +80,25 @@ public final class ModelEvaluation {
                 // One rank, full batches until the last: the batch's first row is index x batch size.
                 ModelInput input = tensors.upload(batch, batch.index() * batchSize);
                 float[] logits = backend.toFloats(scorer.score(input));
-                float[] probabilities = new float[logits.length];
                 float[] labels = new float[logits.length];
                 for (int i = 0; i < logits.length; i++) {
-                    probabilities[i] = (float) (1 / (1 + Math.exp(-logits[i])));
                     labels[i] = batch.label()[i];
                 }
-                evaluator.add(logits, probabilities, labels);
+                add(evaluator, logits, labels);
                 scored += logits.length;
                 progress.rowsScored(scored);
             }
         }
         return evaluator;
+    }
+
+    /** Adds a batch's logits, their probabilities and its labels. */
+    private static void add(Evaluator evaluator, float[] logits, float[] labels) {
+        float[] probabilities = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            probabilities[i] = (float) (1 / (1 + Math.exp(-logits[i])));
+        }
+        evaluator.add(logits, probabilities, labels);
     }
 
     private static Evaluator evaluateResident(CtrModel model, ResidentSequences resident, String mapping,
@@ -104,12 +111,7 @@ public final class ModelEvaluation {
                 int size = (int) Math.min(batchSize, rows - first);
                 ModelInput input = inputs.batch(mapping, first, 1, size);
                 float[] logits = backend.toFloats(scorer.score(input));
-                float[] labels = backend.toFloats(input.label());
-                float[] probabilities = new float[logits.length];
-                for (int i = 0; i < logits.length; i++) {
-                    probabilities[i] = (float) (1 / (1 + Math.exp(-logits[i])));
-                }
-                evaluator.add(logits, probabilities, labels);
+                add(evaluator, logits, backend.toFloats(input.label()));
                 scored += logits.length;
                 progress.rowsScored(scored);
             }

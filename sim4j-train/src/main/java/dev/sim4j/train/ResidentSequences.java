@@ -101,13 +101,13 @@ public final class ResidentSequences implements AutoCloseable {
             return Optional.empty();
         }
         SequenceStore read = SequenceStoreFiles.read(store);
+        if (read.maxHistory() != config.historyLength()) {
+            return Optional.empty();
+        }
         for (String m : mappings) {
             if (!read.mappings().containsKey(m)) {
                 throw new DataException(store + ": the sequence store holds no rows for mapping '" + m + "' (it has "
                         + read.mappings().keySet() + ")");
-            }
-            if (read.maxHistory() != config.historyLength()) {
-                return Optional.empty();
             }
         }
         return Optional.of(new ResidentSequences(backend, store, read, config));

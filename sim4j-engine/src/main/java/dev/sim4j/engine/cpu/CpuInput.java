@@ -4,10 +4,12 @@ import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.kernels.InputKernels;
 import dev.sim4j.engine.kernels.RowTensors;
 import dev.sim4j.engine.kernels.SequenceMapping;
+import dev.sim4j.engine.kernels.SequenceRow;
 import dev.sim4j.engine.kernels.SequenceStream;
 import dev.sim4j.engine.kernels.SequenceTables;
 import dev.sim4j.engine.kernels.Shapes;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Rows rebuilt from a resident sequence store on the heap, rows split over the backend's threads (each row depends on
@@ -44,30 +46,19 @@ final class CpuInput implements InputKernels {
         int draws = t.draws();
         int itemCount = (int) t.cumulative().size() - 1;
         int b = (int) out.label().size();
+        IntUnaryOperator drawTable = itemOfDraw == null ? null : itemOfDraw::get;
+        IntUnaryOperator counts = cumulative::get;
         par.forChunks(b, CpuParallel.rowGrain(4L * l), (first, end) -> {
             for (int i = first; i < end; i++) {
                 long row = firstRow + (long) i * rowStride;
-                // The last user starting at or before the row (users without rows share the next one's start).
-                int lo = 0;
-                int hi = users - 1;
-                while (lo < hi) {
-                    int mid = (lo + hi + 1) >>> 1;
-                    if (rowStart.get(mid) <= row) {
-                        lo = mid;
-                    } else {
-                        hi = mid - 1;
-                    }
-                }
-                int u = lo;
-                int start = eventStart.get(u);
-                int n = eventStart.get(u + 1) - start;
-                int k = (int) (row - rowStart.get(u));
-                int half = mapping.test() ? 1 : n - 2;
-                boolean positive = k < half;
-                int target = mapping.test() ? n - 1 : 1 + k % half;
-                int h = Math.min(target, l);
-                int from = start + target - h;
-                int pad = l - h;
+                SequenceRow r = SequenceRow.locate(rowStart::get, eventStart::get, users, row, mapping.test(), l);
+                int u = r.user();
+                int start = r.start();
+                int target = r.target();
+                boolean positive = r.positive();
+                int from = r.from();
+                int h = r.history();
+                int pad = r.pad();
                 SequenceStream stream = new SequenceStream(mapping.streamKey(), row);
                 int item;
                 int cat;
@@ -75,7 +66,7 @@ final class CpuInput implements InputKernels {
                     item = items.get(start + target);
                     cat = cats.get(start + target);
                 } else {
-                    item = draw(stream, draws, itemOfDraw, cumulative, itemCount);
+                    item = SequenceRow.drawItem(stream, draws, drawTable, counts, itemCount);
                     cat = itemCategory.get(item);
                 }
                 label.set(i, positive ? 1 : 0);
@@ -90,7 +81,7 @@ final class CpuInput implements InputKernels {
                 System.arraycopy(items.a, items.offset + from, histItems.i, histItems.offset + at + pad, h);
                 System.arraycopy(cats.a, cats.offset + from, histCats.i, histCats.offset + at + pad, h);
                 for (int p = pad; p < l; p++) {
-                    int negative = draw(stream, draws, itemOfDraw, cumulative, itemCount);
+                    int negative = SequenceRow.drawItem(stream, draws, drawTable, counts, itemCount);
                     negItems.i[negItems.offset + at + p] = negative;
                     negCats.i[negCats.offset + at + p] = itemCategory.get(negative);
                 }
@@ -108,23 +99,5 @@ final class CpuInput implements InputKernels {
         int get(int k) {
             return a[offset + k];
         }
-    }
-
-    private static int draw(SequenceStream stream, int draws, Ints itemOfDraw, Ints cumulative, int items) {
-        int d = stream.nextInt(draws);
-        if (itemOfDraw != null) {
-            return itemOfDraw.get(d);
-        }
-        int lo = 1;
-        int hi = items;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative.get(mid) > d) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
     }
 }

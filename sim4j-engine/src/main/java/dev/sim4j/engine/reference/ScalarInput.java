@@ -4,9 +4,11 @@ import dev.sim4j.engine.cpu.CpuTensor;
 import dev.sim4j.engine.kernels.InputKernels;
 import dev.sim4j.engine.kernels.RowTensors;
 import dev.sim4j.engine.kernels.SequenceMapping;
+import dev.sim4j.engine.kernels.SequenceRow;
 import dev.sim4j.engine.kernels.SequenceStream;
 import dev.sim4j.engine.kernels.SequenceTables;
 import dev.sim4j.engine.kernels.Shapes;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The reference row builder: one row at a time, each row's draws in stream order, written as the rule of
@@ -35,29 +37,17 @@ public final class ScalarInput implements InputKernels {
         CpuTensor histCats = CpuTensor.of(out.historyCategories());
         CpuTensor negItems = CpuTensor.of(out.negativeItems());
         CpuTensor negCats = CpuTensor.of(out.negativeCategories());
+        IntUnaryOperator drawTable = itemOfDraw == null ? null : itemOfDraw::getInt;
+        IntUnaryOperator counts = cumulative::getInt;
         for (int i = 0; i < b; i++) {
             long row = firstRow + (long) i * rowStride;
-            // The user whose rows hold this one: the last u with rowStart[u] <= row (users without rows are skipped).
-            int lo = 0;
-            int hi = users - 1;
-            while (lo < hi) {
-                int mid = (lo + hi + 1) >>> 1;
-                if (rowStart.getInt(mid) <= row) {
-                    lo = mid;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            int u = lo;
-            int start = eventStart.getInt(u);
-            int n = eventStart.getInt(u + 1) - start;
-            int k = (int) (row - rowStart.getInt(u));
-            int half = mapping.test() ? 1 : n - 2;
-            boolean positive = k < half;
-            int target = mapping.test() ? n - 1 : 1 + k % half;
-            int h = Math.min(target, l);
-            int from = start + target - h;
-            int pad = l - h;
+            SequenceRow r = SequenceRow.locate(rowStart::getInt, eventStart::getInt, users, row, mapping.test(), l);
+            int u = r.user();
+            int start = r.start();
+            int target = r.target();
+            boolean positive = r.positive();
+            int from = r.from();
+            int pad = r.pad();
             SequenceStream stream = new SequenceStream(mapping.streamKey(), row);
             int item;
             int cat;
@@ -65,7 +55,7 @@ public final class ScalarInput implements InputKernels {
                 item = items.getInt(start + target);
                 cat = cats.getInt(start + target);
             } else {
-                item = draw(stream, t.draws(), itemOfDraw, cumulative);
+                item = SequenceRow.drawItem(stream, t.draws(), drawTable, counts, cumulative.elements() - 1);
                 cat = itemCategory.getInt(item);
             }
             label.set(i, positive ? 1 : 0);
@@ -82,30 +72,11 @@ public final class ScalarInput implements InputKernels {
                 } else {
                     histItems.set(at, items.getInt(from + p - pad));
                     histCats.set(at, cats.getInt(from + p - pad));
-                    int negative = draw(stream, t.draws(), itemOfDraw, cumulative);
+                    int negative = SequenceRow.drawItem(stream, t.draws(), drawTable, counts, cumulative.elements() - 1);
                     negItems.set(at, negative);
                     negCats.set(at, itemCategory.getInt(negative));
                 }
             }
         }
-    }
-
-    private static int draw(SequenceStream stream, int draws, CpuTensor itemOfDraw, CpuTensor cumulative) {
-        int d = stream.nextInt(draws);
-        if (itemOfDraw != null) {
-            return itemOfDraw.getInt(d);
-        }
-        // The smallest item i with cumulative[i] > d.
-        int lo = 1;
-        int hi = cumulative.elements() - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative.getInt(mid) > d) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
     }
 }

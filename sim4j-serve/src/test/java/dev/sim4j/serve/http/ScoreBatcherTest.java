@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (each its own model on its own backend) share the queue and give the same scores.
  */
 class ScoreBatcherTest {
-    @Test
-    void requestsArrivingTogetherAreScoredInOnePassWithTheirOwnScores(@TempDir Path tmp) throws Exception {
+    /** Three users, 40 items in 3 categories. */
+    private static void writeVocab(Path tmp) throws Exception {
         StringBuilder items = new StringBuilder("item\tasin\tcategory\n");
         for (int i = 1; i <= 40; i++) {
             items.append(i).append("\tI").append(i).append('\t').append(1 + i % 3).append('\n');
@@ -34,6 +34,11 @@ class ScoreBatcherTest {
         Files.writeString(tmp.resolve("items.tsv"), items);
         Files.writeString(tmp.resolve("users.tsv"), "uid\treviewerID\n1\tU1\n2\tU2\n3\tU3\n");
         Files.writeString(tmp.resolve("categories.tsv"), "category\tname\n1\tC1\n2\tC2\n3\tC3\n");
+    }
+
+    @Test
+    void requestsArrivingTogetherAreScoredInOnePassWithTheirOwnScores(@TempDir Path tmp) throws Exception {
+        writeVocab(tmp);
         try (CpuBackend cpu = new CpuBackend(1)) {
             CandidateScorer scorer = new CandidateScorer(Models.create(ModelConfig.defaults(ModelType.SIM, 3, 40, 3),
                     cpu, 2), Vocabularies.read(tmp));
@@ -70,13 +75,7 @@ class ScoreBatcherTest {
 
     @Test
     void twoLanesShareTheQueueAndGiveEachRequestItsOwnScores(@TempDir Path tmp) throws Exception {
-        StringBuilder items = new StringBuilder("item\tasin\tcategory\n");
-        for (int i = 1; i <= 40; i++) {
-            items.append(i).append("\tI").append(i).append('\t').append(1 + i % 3).append('\n');
-        }
-        Files.writeString(tmp.resolve("items.tsv"), items);
-        Files.writeString(tmp.resolve("users.tsv"), "uid\treviewerID\n1\tU1\n2\tU2\n3\tU3\n");
-        Files.writeString(tmp.resolve("categories.tsv"), "category\tname\n1\tC1\n2\tC2\n3\tC3\n");
+        writeVocab(tmp);
         ModelConfig config = ModelConfig.defaults(ModelType.SIM, 3, 40, 3);
         try (CpuBackend a = new CpuBackend(1); CpuBackend b = new CpuBackend(1)) {
             Vocabularies v = Vocabularies.read(tmp);
