@@ -36,7 +36,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Reads a whole Amazon-shaped mapping (8 features, four of them 100-long histories) into batches of 4096 through the
- * public API, {@code Dataset.open(dir).batches("train", BatchOptions.of(4096))}, in each storage format. The score is
+ * public API, {@code Dataset.open(dir).batches("train", BatchOptions.of(4096).readers(r))}, in each storage format. The score is
  * rows per second ({@link OperationsPerInvocation} = {@link #ROWS}).
  *
  * <p>The data is generated once per trial with a fixed seed and written to a temporary folder (removed in the trial
@@ -65,6 +65,10 @@ public class DatasetReadBenchmark {
 
     @Param({"sim4j", "tfrecord", "csv"})
     public String format;
+
+    /** Reader threads of the pipeline ({@code BatchOptions.readers}); e.g. {@code -p readers=1,2,4}. */
+    @Param({"1"})
+    public int readers;
 
     private Path root;
     private Path dir;
@@ -131,7 +135,7 @@ public class DatasetReadBenchmark {
     private long readAll(Blackhole bh) {
         long rows = 0;
         long checksum = 0;
-        try (BatchPipeline batches = Dataset.open(dir).batches("train", BatchOptions.of(BATCH))) {
+        try (BatchPipeline batches = Dataset.open(dir).batches("train", BatchOptions.of(BATCH).readers(readers))) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 int l = b.historyLength();

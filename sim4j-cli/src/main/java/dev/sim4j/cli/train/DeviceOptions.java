@@ -83,15 +83,15 @@ public final class DeviceOptions {
     }
 
     /**
-     * Background threads that read {@code dataset}'s host batches: on a GPU, for a sequence store (read with
-     * {@code --host-input}), up to four (leaving two cores to the training thread and the JVM), since the device
-     * consumes rows faster than one thread rebuilds them; otherwise one. Row formats gain nothing from more: each
-     * reader would check every columnar shard's checksums again, and TFRecord's skipped rows cost a full parse
-     * (measured in docs/data.md); on the CPU the reading overlaps kernels that use every core.
+     * Background threads that read {@code dataset}'s host batches: on a GPU, up to four (leaving two cores to the
+     * training thread and the JVM) when its mappings read in parallel (a sequence store read with
+     * {@code --host-input}, TFRecord, CSV: {@link Dataset#readsInParallel}), since the device consumes rows faster
+     * than one thread decodes them; otherwise one (columnar shards would be checksummed again by every reader; on
+     * the CPU the reading overlaps kernels that use every core). Measured in docs/data.md.
      */
     int hostReaders(Dataset dataset) {
-        boolean rebuilt = dataset.sequenceStore("train").isPresent() || dataset.sequenceStore("test").isPresent();
-        return cuda() && rebuilt ? Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 2)) : 1;
+        boolean parallel = dataset.readsInParallel("train") && dataset.readsInParallel("test");
+        return cuda() && parallel ? Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() - 2)) : 1;
     }
 
     /** The requested thread count, or null for the default (the number of cores). */

@@ -69,6 +69,18 @@ public record Dataset(Path dir, FeatureSpec spec) {
     }
 
     /**
+     * Whether several reader threads speed up reading a mapping (see {@link BatchOptions#readers()}): true when
+     * every chunk skips rows cheaply (the sequence store computes them, TFRecord frames records and reads one
+     * feature's count, CSV finds line ends); false for sim4j columnar shards, whose every reader would check each
+     * shard's checksums again. Vacuously true for a mapping the dataset does not have.
+     */
+    public boolean readsInParallel(String mapping) {
+        List<ChunkSpec> chunks = spec.sources().getOrDefault(mapping, List.of());
+        return chunks.stream().allMatch(c -> c.chunkType() == ChunkType.SIM4J_SEQUENCES
+                || c.chunkType() == ChunkType.TFRECORD || c.chunkType() == ChunkType.CSV);
+    }
+
+    /**
      * The sequence store a mapping's rows are rebuilt from ({@code store.yaml}, resolved inside the folder), when the
      * mapping is exactly one {@code sim4j_sequences} chunk whose eight features are the model channels' in the
      * reference order (label, user, target item and category, positive items and categories, negative items and

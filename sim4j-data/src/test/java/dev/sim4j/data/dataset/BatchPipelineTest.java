@@ -248,6 +248,70 @@ class BatchPipelineTest {
     }
 
     @Test
+    void severalReadersOverPrebatchedTfRecords() {
+        // Four rows per record (a file's last record holds one): skips end inside records as well as between them.
+        Path pre = dir.resolve("prebatched");
+        Map<String, int[]> cols = FormatRoundTripTest.writeRandom(pre, ChunkType.TFRECORD, ROWS, ROWS_PER_FILE, 4);
+        dataset = Dataset.open(pre);
+        expected = IntStream.range(0, ROWS).mapToObj(r -> row(cols, r)).toList();
+        assertThat(rows(all(BatchOptions.of(9)))).containsExactlyElementsOf(expected);
+        assertThat(rows(all(BatchOptions.of(4)))).containsExactlyElementsOf(expected);
+        assertThat(rows(all(BatchOptions.of(3).shard(1, 2)))).hasSize(51);
+    }
+
+    @Test
+    void severalReadersOverCsv() {
+        Path csv = dir.resolve("csv");
+        Map<String, int[]> cols = FormatRoundTripTest.writeRandom(csv, ChunkType.CSV, ROWS, ROWS_PER_FILE, 1);
+        dataset = Dataset.open(csv);
+        expected = IntStream.range(0, ROWS).mapToObj(r -> row(cols, r)).toList();
+        assertThat(rows(all(BatchOptions.of(9)))).containsExactlyElementsOf(expected);
+        assertThat(rows(all(BatchOptions.of(4).shard(2, 3).dropRemainder(true)))).hasSize(32);
+        assertThat(dataset.readsInParallel("train")).isTrue();
+    }
+
+    @Test
+    void theRowFormatsThatSkipCheaplyReadInParallel() {
+        assertThat(dataset.readsInParallel("train")).as("tfrecord").isTrue();
+        Path col = dir.resolve("columnar");
+        FormatRoundTripTest.writeRandom(col, ChunkType.SIM4J, ROWS, ROWS_PER_FILE, 1);
+        assertThat(Dataset.open(col).readsInParallel("train")).as("sim4j columnar").isFalse();
+        assertThat(Dataset.open(col).readsInParallel("no such mapping")).isTrue();
+    }
+
+    /**
+     * A record whose data checksum fails: the readers that skip it do not check it, the one that reads it does, and it
+     * comes first in the batch order, so the consumer gets the single reader's message after the good batches.
+     */
+    @ParameterizedTest(name = "{0} readers")
+    @ValueSource(ints = {1, 2, 4})
+    void aCorruptRecordOtherReadersSkipIsReportedAsOneReaderReportsIt(int readers) throws Exception {
+        // Row 58 is record 8 of part_00002 (rows 50..74); batches of 10 put it in batch 5.
+        Path file = dir.resolve("train/part_00002.tfrecord");
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        long at = 0;
+        for (int record = 1; record < 8; record++) {
+            at += 12 + java.nio.ByteBuffer.wrap(bytes, (int) at, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong() + 4;
+        }
+        long length = java.nio.ByteBuffer.wrap(bytes, (int) at, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        bytes[(int) (at + 12 + length / 2)] ^= 0x10;
+        java.nio.file.Files.write(file, bytes);
+        dataset = Dataset.open(dir);
+        Throwable direct = catchThrowable(() -> FormatRoundTripTest.readAll(dir, "train"));
+        assertThat(direct).isInstanceOf(DataException.class).hasMessageContaining("record 8 at byte " + at)
+                .hasMessageContaining("data checksum (CRC32C) mismatch");
+        assertTimeoutPreemptively(PROMPTLY, () -> {
+            try (BatchPipeline p = dataset.batches("train", BatchOptions.of(10).readers(readers))) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(p.next().index()).isEqualTo(i);
+                }
+                assertThatThrownBy(p::hasNext).isExactlyInstanceOf(DataException.class)
+                        .hasMessage(direct.getMessage());
+            }
+        });
+    }
+
+    @Test
     void closeWithSeveralReadersStopsThemAll() {
         assertTimeoutPreemptively(PROMPTLY, () -> {
             BatchPipeline p = dataset.batches("train", BatchOptions.of(1).prefetch(1).readers(3));

@@ -77,6 +77,9 @@ final class CsvReader implements RowReader {
 
     @Override
     public int read(int[][] columns, int dstRow, int maxRows) {
+        if (wantsNothing(columns)) {
+            return skip(maxRows);
+        }
         int done = 0;
         while (done < maxRows && pos < size) {
             line++;
@@ -147,6 +150,55 @@ final class CsvReader implements RowReader {
             done++;
         }
         return done;
+    }
+
+    private static boolean wantsNothing(int[][] columns) {
+        for (int[] c : columns) {
+            if (c != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Skips up to maxRows lines without parsing them (a pipeline's other reader threads read them; a line that is
+     * not a valid row is reported by the reader that reads it, which comes first in the batch order); how many.
+     */
+    private int skip(int maxRows) {
+        int done = 0;
+        while (done < maxRows && pos < size) {
+            line++;
+            long nl = nextNewline(pos);
+            pos = nl < 0 ? size : nl + 1;
+            done++;
+        }
+        return done;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** The offset of the first '\n' at or after from, or -1: eight bytes at a time (a zero-byte test on v ^ '\n'). */
+    private long nextNewline(long from) {
+        long i = from;
+        while (i + 8 <= size) {
+            long v = data.get(LONG_LE, i) ^ NEWLINES;
+            long hit = (v - ONES) & ~v & HIGHS;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+            i += 8;
+        }
+        for (; i < size; i++) {
+            if (at(i) == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private String snippet(long from) {

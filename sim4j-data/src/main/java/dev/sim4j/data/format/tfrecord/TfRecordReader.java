@@ -28,6 +28,12 @@ final class TfRecordReader implements RowReader {
     private final Arena arena;
     private final MemorySegment data;
     private final ExampleCodec codec;
+    /**
+     * Decodes only the feature that gives a record's row count (the first scalar, else the first), for skipping:
+     * every other feature's bytes are passed over unread.
+     */
+    private final ExampleCodec rowCounter;
+    private final int countedFeature;
     private byte[] buffer = new byte[1 << 16];
     private long offset;
     private long recordOffset;
@@ -40,6 +46,8 @@ final class TfRecordReader implements RowReader {
         this.features = List.copyOf(features);
         this.widths = features.stream().mapToInt(FeatureDef::width).toArray();
         this.codec = new ExampleCodec(features.stream().map(FeatureDef::name).toArray(String[]::new));
+        this.countedFeature = firstScalar();
+        this.rowCounter = new ExampleCodec(new String[] {features.get(countedFeature).name()});
         this.arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             this.data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
@@ -55,6 +63,43 @@ final class TfRecordReader implements RowReader {
 
     /** Reads the next record into the codec; false at a clean end of file. */
     private boolean nextRecord() {
+        if (!frameNext()) {
+            return false;
+        }
+        int len = copyRecord();
+        if (TfRecordFraming.maskedCrc(buffer, 0, len) != data.get(INT_LE, offset + TfRecordFraming.HEADER_BYTES + len)) {
+            throw fail(offset, "data checksum (CRC32C) mismatch: the file is corrupt");
+        }
+        offset = recordEnd(len);
+        try {
+            codec.decode(buffer, 0, len);
+        } catch (ExampleCodec.BadExample e) {
+            throw fail(recordOffset, e.getMessage());
+        }
+        pendingRows = rowsInRecord();
+        pendingFrom = 0;
+        return true;
+    }
+
+    private long recordEnd(int len) {
+        return offset + TfRecordFraming.HEADER_BYTES + len + TfRecordFraming.FOOTER_BYTES;
+    }
+
+    /** Copies the data of the record at offset (framed by {@link #frameNext}) into the buffer; its length. */
+    private int copyRecord() {
+        int len = (int) data.get(LONG_LE, offset);
+        if (buffer.length < len) {
+            buffer = new byte[Math.max(len, buffer.length * 2)];
+        }
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset + TfRecordFraming.HEADER_BYTES, buffer, 0, len);
+        return len;
+    }
+
+    /**
+     * Checks the framing of the record at offset (its header, the length's checksum, that the file holds it) and
+     * makes it the current record, without moving past it; false at a clean end of file.
+     */
+    private boolean frameNext() {
         long size = data.byteSize();
         if (offset == size) {
             return false;
@@ -77,23 +122,58 @@ final class TfRecordReader implements RowReader {
         if (length > Integer.MAX_VALUE - 8) {
             throw fail(offset, "record of " + length + " bytes is too large");
         }
-        int len = (int) length;
-        if (buffer.length < len) {
-            buffer = new byte[Math.max(len, buffer.length * 2)];
-        }
-        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset + TfRecordFraming.HEADER_BYTES, buffer, 0, len);
-        if (TfRecordFraming.maskedCrc(buffer, 0, len) != data.get(INT_LE, offset + TfRecordFraming.HEADER_BYTES + length)) {
-            throw fail(offset, "data checksum (CRC32C) mismatch: the file is corrupt");
-        }
-        offset = end;
-        try {
-            codec.decode(buffer, 0, len);
-        } catch (ExampleCodec.BadExample e) {
-            throw fail(recordOffset, e.getMessage());
-        }
-        pendingRows = rowsInRecord();
-        pendingFrom = 0;
         return true;
+    }
+
+    /**
+     * Skips up to maxRows rows; returns how many. A whole record is only framed and its row count read from one
+     * feature: its data checksum and values are checked by the reader that reads its rows (a pipeline's other reader
+     * threads skip them), so a skip never reports what a read of the same rows would not. A record that the skip ends
+     * inside is read in full, for the rows after the skip. A record whose row count cannot be read this way (the
+     * feature missing, malformed bytes) is read in full too, for the read's exact error.
+     */
+    private int skip(int maxRows) {
+        int done = Math.min(pendingRows, maxRows);
+        pendingFrom += done;
+        pendingRows -= done;
+        while (done < maxRows) {
+            long at = offset;
+            long index = recordIndex;
+            if (!frameNext()) {
+                break;
+            }
+            int len = copyRecord();
+            int rows = countRows(len);
+            if (rows > 0 && rows <= maxRows - done) {
+                offset = recordEnd(len);
+                done += rows;
+                continue;
+            }
+            offset = at;
+            recordIndex = index;
+            if (!nextRecord()) {
+                break;
+            }
+            int n = Math.min(pendingRows, maxRows - done);
+            pendingFrom += n;
+            pendingRows -= n;
+            done += n;
+        }
+        return done;
+    }
+
+    /** The rows of the record in the buffer by {@link #rowsInRecord}'s rule, from the counted feature alone; 0 if unknown. */
+    private int countRows(int len) {
+        try {
+            rowCounter.decode(buffer, 0, len);
+        } catch (ExampleCodec.BadExample e) {
+            return 0;
+        }
+        if (!rowCounter.present[0]) {
+            return 0;
+        }
+        int c = rowCounter.counts[0];
+        return widths[countedFeature] == 1 ? c : Math.max(1, c / widths[countedFeature]);
     }
 
     private int rowsInRecord() {
@@ -140,6 +220,9 @@ final class TfRecordReader implements RowReader {
 
     @Override
     public int read(int[][] columns, int dstRow, int maxRows) {
+        if (wantsNothing(columns)) {
+            return skip(maxRows);
+        }
         int done = 0;
         while (done < maxRows) {
             if (pendingRows == 0 && !nextRecord()) {
@@ -167,6 +250,15 @@ final class TfRecordReader implements RowReader {
             done += n;
         }
         return done;
+    }
+
+    private static boolean wantsNothing(int[][] columns) {
+        for (int[] c : columns) {
+            if (c != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
