@@ -122,6 +122,17 @@ class SequenceRowsTest {
         }
     }
 
+    /** What a pipeline's reader threads do with the others' rows: read with no columns, then go on. */
+    @Test
+    void skippingRowsLeavesTheRowsAfterThemUnchanged() {
+        List<Row> whole = readAll(new SequenceRows(store(), SequenceStore.RowKind.TRAIN), 100);
+        for (int skip = 0; skip <= whole.size(); skip++) {
+            SequenceRows reader = new SequenceRows(store(), SequenceStore.RowKind.TRAIN);
+            assertThat(reader.read(new int[8][], 0, skip)).isEqualTo(skip);
+            assertThat(readAll(reader, 3)).as("after skipping " + skip).isEqualTo(whole.subList(skip, whole.size()));
+        }
+    }
+
     @Test
     void storeFilesRoundTrip(@TempDir Path dir) {
         SequenceStore s = store();
