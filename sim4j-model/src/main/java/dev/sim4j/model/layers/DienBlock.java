@@ -27,7 +27,32 @@ public final class DienBlock {
     }
 
     public Output forward(Tensor target, Tensor shortHistory, Tensor mask) {
-        Tensor h = gru.forward(shortHistory);
+        return evolve(target, gru.forward(shortHistory), mask);
+    }
+
+    /**
+     * {@link #forward} for rows in groups that share the short history (inference only): the GRU runs once per group,
+     * on the group's first row, and each row gets its group's states (rows are independent, so these are the states
+     * its own GRU pass would give).
+     *
+     * @param firstRows  I32 [G], a row of each group
+     * @param groupOfRow I32 [B], each row's group
+     */
+    public Output forwardShared(Tensor target, Tensor shortHistory, Tensor mask, Tensor firstRows, Tensor groupOfRow) {
+        int b = shortHistory.dim(0);
+        int t = shortHistory.dim(1);
+        int g = firstRows.dim(0);
+        Tensor groupHistory = Tensors.empty(be, g, t, shortHistory.dim(2));
+        be.gatherRows(shortHistory.reshape(b, t * shortHistory.dim(2)), firstRows,
+                groupHistory.reshape(g, t * shortHistory.dim(2)));
+        Tensor groupStates = gru.forward(groupHistory);
+        int hid = groupStates.dim(2);
+        Tensor h = Tensors.empty(be, b, t, hid);
+        be.gatherRows(groupStates.reshape(g, t * hid), groupOfRow, h.reshape(b, t * hid));
+        return evolve(target, h, mask);
+    }
+
+    private Output evolve(Tensor target, Tensor h, Tensor mask) {
         Tensor a = attention.forward(target, h, mask);
         Tensor d = augru.forward(h, a);
         return new Output(d, h, a);

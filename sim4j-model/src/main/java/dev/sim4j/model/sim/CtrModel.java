@@ -31,4 +31,13 @@ public interface CtrModel {
 
     /** Inference: the prediction logit [B], no dropout, no losses (the label is not read); reads nothing back. */
     Tensor predict(ModelInput input);
+
+    /**
+     * {@link #predict(ModelInput)} for rows in groups that share the user and the short history ({@code shared}
+     * must describe the input truly): the same logits, with the candidate-independent work done once per group. The
+     * default ignores the groups (a model with nothing to share).
+     */
+    default Tensor predict(ModelInput input, SharedRows shared) {
+        return predict(input);
+    }
 }

@@ -60,11 +60,18 @@ public final class DienModel implements CtrModel {
 
     /** The logit; {@code step} is the dropout step counter when training, null at inference. */
     private Tensor[] logit(ModelInput in, boolean training, Tensor step, long salt) {
+        return logit(in, training, step, salt, null);
+    }
+
+    /** As above; with {@code shared} (inference), the short history's GRU runs once per group. */
+    private Tensor[] logit(ModelInput in, boolean training, Tensor step, long salt, SharedRows shared) {
         int l = config.longLength();
         user = embedding.user(in);
         target = embedding.target(in);
         shortPart = embedding.history(in, l, l + config.shortLength());
-        dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
+        dienOut = shared == null ? dien.forward(target, shortPart.vectors(), shortPart.mask())
+                : dien.forwardShared(target, shortPart.vectors(), shortPart.mask(), shared.firstRows(),
+                        shared.groupOfRow());
         Tensor logit = mlp.forward(Tensors.concat(be, target, dienOut.interest(), user), training, step, salt);
         return new Tensor[] {logit};
     }
@@ -103,5 +110,10 @@ public final class DienModel implements CtrModel {
     @Override
     public Tensor predict(ModelInput in) {
         return logit(in, false, null, 0)[0];
+    }
+
+    @Override
+    public Tensor predict(ModelInput in, SharedRows shared) {
+        return logit(in, false, null, 0, shared)[0];
     }
 }

@@ -108,6 +108,11 @@ public final class SimModel implements CtrModel {
 
     /** Both logits; {@code step} is the dropout step counter when training, null at inference. */
     private Tensor[] logits(ModelInput in, boolean training, Tensor step, long salt) {
+        return logits(in, training, step, salt, null);
+    }
+
+    /** As above; with {@code shared} (inference), the short history's GRU runs once per group. */
+    private Tensor[] logits(ModelInput in, boolean training, Tensor step, long salt, SharedRows shared) {
         int l = config.longLength();
         user = embedding.user(in);
         target = embedding.target(in);
@@ -122,7 +127,9 @@ public final class SimModel implements CtrModel {
         gsuWeights = g.weights();
         DotAttention.Result att = esu.forward(sel.values(), target, sel.mask());
         Tensor avg = mean.forward(sel.values(), sel.mask());
-        dienOut = dien.forward(target, shortPart.vectors(), shortPart.mask());
+        dienOut = shared == null ? dien.forward(target, shortPart.vectors(), shortPart.mask())
+                : dien.forwardShared(target, shortPart.vectors(), shortPart.mask(), shared.firstRows(),
+                        shared.groupOfRow());
         Tensor two = stageTwo.forward(
                 Tensors.concat(be, att.output(), avg, target, dienOut.interest(), user), training, step, salt);
         return new Tensor[] {one, two};
@@ -185,5 +192,10 @@ public final class SimModel implements CtrModel {
     @Override
     public Tensor predict(ModelInput in) {
         return logits(in, false, null, 0)[1];
+    }
+
+    @Override
+    public Tensor predict(ModelInput in, SharedRows shared) {
+        return logits(in, false, null, 0, shared)[1];
     }
 }

@@ -6,8 +6,14 @@ import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.TensorScope;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
+import dev.sim4j.model.sim.SharedRows;
+import dev.sim4j.model.sim.SimModel;
 import dev.sim4j.serve.store.BehaviourEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Scores a user's candidates with a trained model, from raw ids: the user's history (newest first, as the store
@@ -42,7 +48,7 @@ public final class CandidateScorer {
         if (windows.size() != candidates.size()) {
             throw new IllegalArgumentException(windows.size() + " windows for " + candidates.size() + " candidates");
         }
-        List<Prepared> rows = new java.util.ArrayList<>(candidates.size());
+        List<Prepared> rows = new ArrayList<>(candidates.size());
         for (int r = 0; r < candidates.size(); r++) {
             rows.add(prepare(user, windows.get(r), List.of(candidates.get(r)), Search.RECENT));
         }
@@ -118,7 +124,7 @@ public final class CandidateScorer {
 
     /** Whether the model can say which events it selected (SIM, whose GSU picks the top k). */
     public boolean explains() {
-        return model instanceof dev.sim4j.model.sim.SimModel;
+        return model instanceof SimModel;
     }
 
     /** The model rows of one request (see {@link #score(String, List, List, Search)}); thread-safe. */
@@ -205,28 +211,28 @@ public final class CandidateScorer {
             ModelInput in = new ModelInput(backend.upload(uid, b), backend.upload(item, b), backend.upload(cat, b),
                     backend.upload(histItems, b, l), backend.upload(histCats, b, l), backend.zeros(DType.I32, b, l),
                     backend.zeros(DType.I32, b, l), backend.zeros(backend.floatType(), b));
-            Tensor out = model.predict(in);
+            Tensor out = model.predict(in, sharedRows(uid, histItems, histCats, b));
             logits = backend.toFloats(out);
             if (explain) {
-                dev.sim4j.model.sim.SimModel sim = (dev.sim4j.model.sim.SimModel) model;
+                SimModel sim = (SimModel) model;
                 selected = backend.toInts(sim.selectedPositions());
                 weights = backend.toFloats(sim.selectedWeights());
             }
         }
         int k = model.config().topK();
-        List<Scores> out = new java.util.ArrayList<>(requests.size());
+        List<Scores> out = new ArrayList<>(requests.size());
         at = 0;
         for (Prepared p : requests) {
-            float[] lg = java.util.Arrays.copyOfRange(logits, at, at + p.rows());
+            float[] lg = Arrays.copyOfRange(logits, at, at + p.rows());
             float[] pr = new float[p.rows()];
             for (int r = 0; r < p.rows(); r++) {
                 pr[r] = (float) (1 / (1 + Math.exp(-lg[r])));
             }
             List<List<Selected>> why = null;
             if (explain && p.explain()) {
-                why = new java.util.ArrayList<>(p.rows());
+                why = new ArrayList<>(p.rows());
                 for (int r = 0; r < p.rows(); r++) {
-                    List<Selected> rowWhy = new java.util.ArrayList<>();
+                    List<Selected> rowWhy = new ArrayList<>();
                     int row = at + r;
                     for (int j = 0; j < k; j++) {
                         int pos = selected[row * k + j];
@@ -245,6 +251,31 @@ public final class CandidateScorer {
             at += p.rows();
         }
         return out;
+    }
+
+    /**
+     * The groups of rows the model may share work between: a row joins the previous row's group when it has the same
+     * user and the same short history (the last S positions, items and categories), as a request's candidates do
+     * (a hard search through per-candidate windows may give them different ones: then they are groups of their own).
+     */
+    private SharedRows sharedRows(int[] uid, int[] histItems, int[] histCats, int b) {
+        int l = historyLength;
+        int s = model.config().shortLength();
+        int[] groupOfRow = new int[b];
+        int[] first = new int[b];
+        int groups = 0;
+        for (int r = 0; r < b; r++) {
+            int f = groups == 0 ? -1 : first[groups - 1];
+            boolean same = f >= 0 && uid[f] == uid[r]
+                    && Arrays.equals(histItems, f * l + l - s, f * l + l, histItems, r * l + l - s, r * l + l)
+                    && Arrays.equals(histCats, f * l + l - s, f * l + l, histCats, r * l + l - s, r * l + l);
+            if (!same) {
+                first[groups++] = r;
+            }
+            groupOfRow[r] = groups - 1;
+        }
+        return new SharedRows(backend.upload(Arrays.copyOf(first, groups), groups),
+                backend.upload(groupOfRow, b));
     }
 
     /**
@@ -271,7 +302,7 @@ public final class CandidateScorer {
                         out[n++] = k;
                     }
                 }
-                return java.util.Arrays.copyOf(out, n);
+                return Arrays.copyOf(out, n);
             }
             case SOFT -> {
                 if (older <= longLength) {
@@ -283,7 +314,7 @@ public final class CandidateScorer {
         }
     }
 
-    private final java.util.Map<String, float[]> tables = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, float[]> tables = new ConcurrentHashMap<>();
 
     /** An embedding table on the host, read once (soft search scores events against candidates there). */
     private float[] embeddings(String name) {
