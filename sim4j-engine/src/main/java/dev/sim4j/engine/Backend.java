@@ -101,6 +101,80 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
         return java.util.Optional.empty();
     }
 
+    // ---------------------------------------------------------------- fused recurrent steps
+    // The element-wise work of a GRU or AUGRU step between its products, as one op each (ADR 0011): the defaults are
+    // the exact compositions of the family ops (they mix the dense and recurrent families, hence here), so a backend
+    // that overrides one must give the same bits. Shapes: B rows, H units, gate rows [B,3H] (z, r, n) for the GRU and
+    // [B,2H] (r, u) for the AUGRU, a [B].
+
+    /**
+     * A GRU step after its recurrent product gh = h U: gh += bRec (kept, the backward reads it), then the cell.
+     * Equal to {@code addRowVector(gh, bRec); gruCell(gx, gh, hPrev, hOut, cache)}.
+     */
+    default void gruStep(Tensor gx, Tensor gh, Tensor bRec, Tensor hPrev, Tensor hOut, Tensor cache) {
+        addRowVector(gh, bRec);
+        gruCell(gx, gh, hPrev, hOut, cache);
+    }
+
+    /**
+     * A GRU step's backward before its product: dhStep = dh + carry (the step's output gradient plus what the later
+     * steps sent back), then the cell's backward from it. Equal to
+     * {@code add(dh, carry, dhStep); gruCellBackward(gh, hPrev, cache, dhStep, dgx, dgh, dhPrev)}.
+     */
+    default void gruStepBackward(Tensor dh, Tensor carry, Tensor gh, Tensor hPrev, Tensor cache, Tensor dhStep,
+                                 Tensor dgx, Tensor dgh, Tensor dhPrev) {
+        add(dh, carry, dhStep);
+        gruCellBackward(gh, hPrev, cache, dhStep, dgx, dgh, dhPrev);
+    }
+
+    /**
+     * An AUGRU step's gates after the gate product gp: g = sigmoid(gp), r and u its column halves, rs = r * s for the
+     * previous state s. Equal to {@code sigmoid(gp, g); splitColumns(g, [r, u], false); mul(r, s, rs)}.
+     */
+    default void augruGates(Tensor gp, Tensor s, Tensor g, Tensor r, Tensor u, Tensor rs) {
+        sigmoid(gp, g);
+        splitColumns(g, java.util.List.of(r, u), false);
+        mul(r, s, rs);
+    }
+
+    /**
+     * An AUGRU step's candidate after its product cp, then the state update: c = tanh(cp), out = the update of s by
+     * u, c and a. Equal to {@code tanh(cp, c); augruUpdate(u, c, s, a, out, paperForm)}.
+     */
+    default void augruCandidateUpdate(Tensor cp, Tensor u, Tensor s, Tensor a, Tensor c, Tensor out,
+                                      boolean paperForm) {
+        tanh(cp, c);
+        augruUpdate(u, c, s, a, out, paperForm);
+    }
+
+    /**
+     * The backward of {@link #augruCandidateUpdate} for ds = dL/dout: du, dc, da and dcp = dL/dcp overwritten, dsPrev
+     * overwritten with the update's share of dL/ds. Equal to {@code fill(dsPrev, 0); augruUpdateBackward(u, c, s, a,
+     * ds, du, dc, dsPrev, da, paperForm); tanhBackward(c, dc, dcp)}.
+     */
+    default void augruCandidateUpdateBackward(Tensor u, Tensor c, Tensor s, Tensor a, Tensor ds, Tensor du,
+                                              Tensor dc, Tensor da, Tensor dcp, Tensor dsPrev, boolean paperForm) {
+        fill(dsPrev, 0);
+        augruUpdateBackward(u, c, s, a, ds, du, dc, dsPrev, da, paperForm);
+        tanhBackward(c, dc, dcp);
+    }
+
+    /**
+     * The backward of {@link #augruGates} for drs = dL/drs and du: dsPrev += drs * r, dgp = the sigmoid's backward of
+     * [drs * s | du]. Equal to {@code mul(drs, s, dr); mul(drs, r, dsFromR); axpy(1, dsFromR, dsPrev);
+     * concatColumns([dr, du], dg); sigmoidBackward(g, dg, dgp)} with dr, dsFromR, dg temporaries.
+     */
+    default void augruGatesBackward(Tensor drs, Tensor s, Tensor r, Tensor du, Tensor g, Tensor dgp, Tensor dsPrev) {
+        Tensor dr = empty(floatType(), s.shape());
+        Tensor dsFromR = empty(floatType(), s.shape());
+        Tensor dg = empty(floatType(), g.shape());
+        mul(drs, s, dr);
+        mul(drs, r, dsFromR);
+        axpy(1, dsFromR, dsPrev);
+        concatColumns(java.util.List.of(dr, du), dg);
+        sigmoidBackward(g, dg, dgp);
+    }
+
     /** Per-kernel device times where the backend can measure them (empty on the CPU and reference backends). */
     default java.util.Optional<KernelTimes> kernelTimes() {
         return java.util.Optional.empty();

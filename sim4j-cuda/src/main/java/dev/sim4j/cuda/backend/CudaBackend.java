@@ -116,6 +116,41 @@ public final class CudaBackend extends FamilyBackend {
         return profiler;
     }
 
+    // ---------------------------------------------------------------- fused recurrent steps (one kernel each)
+
+    @Override
+    public void gruStep(Tensor gx, Tensor gh, Tensor bRec, Tensor hPrev, Tensor hOut, Tensor cache) {
+        recurrent.gruStep(gx, gh, bRec, hPrev, hOut, cache);
+    }
+
+    @Override
+    public void gruStepBackward(Tensor dh, Tensor carry, Tensor gh, Tensor hPrev, Tensor cache, Tensor dhStep,
+                                Tensor dgx, Tensor dgh, Tensor dhPrev) {
+        recurrent.gruStepBackward(dh, carry, gh, hPrev, cache, dhStep, dgx, dgh, dhPrev);
+    }
+
+    @Override
+    public void augruGates(Tensor gp, Tensor s, Tensor g, Tensor r, Tensor u, Tensor rs) {
+        recurrent.augruGates(gp, s, g, r, u, rs);
+    }
+
+    @Override
+    public void augruCandidateUpdate(Tensor cp, Tensor u, Tensor s, Tensor a, Tensor c, Tensor out,
+                                     boolean paperForm) {
+        recurrent.augruCandidateUpdate(cp, u, s, a, c, out, paperForm);
+    }
+
+    @Override
+    public void augruCandidateUpdateBackward(Tensor u, Tensor c, Tensor s, Tensor a, Tensor ds, Tensor du,
+                                             Tensor dc, Tensor da, Tensor dcp, Tensor dsPrev, boolean paperForm) {
+        recurrent.augruCandidateUpdateBackward(u, c, s, a, ds, du, dc, da, dcp, dsPrev, paperForm);
+    }
+
+    @Override
+    public void augruGatesBackward(Tensor drs, Tensor s, Tensor r, Tensor du, Tensor g, Tensor dgp, Tensor dsPrev) {
+        recurrent.augruGatesBackward(drs, s, r, du, g, dgp, dsPrev);
+    }
+
     @Override
     public java.util.Optional<dev.sim4j.engine.KernelTimes> kernelTimes() {
         return java.util.Optional.of(profiler);

@@ -89,4 +89,78 @@ public final class CudaRecurrent implements RecurrentKernels {
                 .pointer(addr(dOut)).pointer(addr(du)).pointer(addr(dc)).pointer(addr(ds)).pointer(addr(da)).i64(b)
                 .i32(h).i32(paperForm ? 1 : 0).launch(be.stream(), blocks, Launches.THREADS);
     }
+
+    // ---------------------------------------------------------------- fused steps (Backend's defaults, ADR 0011)
+
+    /** Each tensor of {@code ts} holds {@code widths[k]} values per row of B rows. */
+    private static void requireRows(String what, long b, long[] widths, Tensor... ts) {
+        for (int k = 0; k < ts.length; k++) {
+            require(ts[k].size() == b * widths[k], what, ts);
+        }
+    }
+
+    /** gh += bRec, then the GRU cell: one kernel. */
+    void gruStep(Tensor gx, Tensor gh, Tensor bRec, Tensor hPrev, Tensor hOut, Tensor cache) {
+        int h = hPrev.dim(-1);
+        long b = rowsOf(hPrev);
+        requireRows("gruStep", b, new long[] {3L * h, 3L * h, h, 3L * h}, gx, gh, hOut, cache);
+        require(bRec.size() == 3L * h, "gruStep", gh, bRec);
+        launch(kernel("gru_step").pointer(addr(gx)).pointer(addr(gh)).pointer(addr(bRec)).pointer(addr(hPrev))
+                .pointer(addr(hOut)).pointer(addr(cache)).i64(b).i32(h), b * h);
+    }
+
+    /** dhStep = dh + carry, then the GRU cell's backward: one kernel. */
+    void gruStepBackward(Tensor dh, Tensor carry, Tensor gh, Tensor hPrev, Tensor cache, Tensor dhStep, Tensor dgx,
+                         Tensor dgh, Tensor dhPrev) {
+        int h = hPrev.dim(-1);
+        long b = rowsOf(hPrev);
+        requireRows("gruStepBackward", b, new long[] {h, h, 3L * h, 3L * h, h, 3L * h, 3L * h, h},
+                dh, carry, gh, cache, dhStep, dgx, dgh, dhPrev);
+        launch(kernel("gru_step_backward").pointer(addr(dh)).pointer(addr(carry)).pointer(addr(gh))
+                .pointer(addr(hPrev)).pointer(addr(cache)).pointer(addr(dhStep)).pointer(addr(dgx))
+                .pointer(addr(dgh)).pointer(addr(dhPrev)).i64(b).i32(h), b * h);
+    }
+
+    /** The AUGRU gates, their halves and r * s: one kernel. */
+    void augruGates(Tensor gp, Tensor s, Tensor g, Tensor r, Tensor u, Tensor rs) {
+        int h = s.dim(-1);
+        long b = rowsOf(s);
+        requireRows("augruGates", b, new long[] {2L * h, 2L * h, h, h, h}, gp, g, r, u, rs);
+        launch(kernel("augru_gates").pointer(addr(gp)).pointer(addr(s)).pointer(addr(g)).pointer(addr(r))
+                .pointer(addr(u)).pointer(addr(rs)).i64(b).i32(h), b * h);
+    }
+
+    /** tanh of the candidate, then the AUGRU update: one kernel. */
+    void augruCandidateUpdate(Tensor cp, Tensor u, Tensor s, Tensor a, Tensor c, Tensor out, boolean paperForm) {
+        int h = s.dim(-1);
+        long b = rowsOf(s);
+        requireRows("augruCandidateUpdate", b, new long[] {h, h, h, h}, cp, u, c, out);
+        require(a.size() == b, "augruCandidateUpdate", s, a);
+        launch(kernel("augru_candidate_update").pointer(addr(cp)).pointer(addr(u)).pointer(addr(s)).pointer(addr(a))
+                .pointer(addr(c)).pointer(addr(out)).i64(b).i32(h).i32(paperForm ? 1 : 0), b * h);
+    }
+
+    /** The update's backward and the candidate's tanh backward: one warp per row (da sums over the row). */
+    void augruCandidateUpdateBackward(Tensor u, Tensor c, Tensor s, Tensor a, Tensor ds, Tensor du, Tensor dc,
+                                      Tensor da, Tensor dcp, Tensor dsPrev, boolean paperForm) {
+        int h = s.dim(-1);
+        long b = rowsOf(s);
+        requireRows("augruCandidateUpdateBackward", b, new long[] {h, h, h, h, h, h, h}, u, c, ds, du, dc, dcp, dsPrev);
+        require(a.size() == b && da.size() == b, "augruCandidateUpdateBackward", s, a, da);
+        int warpsPerBlock = Launches.THREADS / 32;
+        int blocks = (int) Math.min(Launches.MAX_BLOCKS, (b + warpsPerBlock - 1) / warpsPerBlock);
+        kernel("augru_candidate_update_backward").pointer(addr(u)).pointer(addr(c)).pointer(addr(s))
+                .pointer(addr(a)).pointer(addr(ds)).pointer(addr(du)).pointer(addr(dc)).pointer(addr(da))
+                .pointer(addr(dcp)).pointer(addr(dsPrev)).i64(b).i32(h).i32(paperForm ? 1 : 0)
+                .launch(be.stream(), blocks, Launches.THREADS);
+    }
+
+    /** The gates' backward into dgp and dsPrev: one kernel. */
+    void augruGatesBackward(Tensor drs, Tensor s, Tensor r, Tensor du, Tensor g, Tensor dgp, Tensor dsPrev) {
+        int h = s.dim(-1);
+        long b = rowsOf(s);
+        requireRows("augruGatesBackward", b, new long[] {h, h, h, 2L * h, 2L * h, h}, drs, r, du, g, dgp, dsPrev);
+        launch(kernel("augru_gates_backward").pointer(addr(drs)).pointer(addr(s)).pointer(addr(r)).pointer(addr(du))
+                .pointer(addr(g)).pointer(addr(dgp)).pointer(addr(dsPrev)).i64(b).i32(h), b * h);
+    }
 }

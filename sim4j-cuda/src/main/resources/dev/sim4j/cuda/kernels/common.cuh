@@ -51,3 +51,45 @@ __device__ __forceinline__ double block_sum_d(double v, double* scratch) {
     __syncthreads();
     return v;
 }
+
+// ------------------------------------------------------------------------------------------------- element helpers
+// Shared by the dense kernels and the fused recurrent steps, so a fused kernel rounds exactly as the separate ones.
+
+// A flat index's column and row in rows of n. 64-bit division costs several times a 32-bit one on the GPU, so
+// kernels take the 32-bit path when every index fits in 31 bits (`small`, a launch-wide and so warp-uniform flag);
+// indices are never negative, so both paths give the same values.
+__device__ __forceinline__ bool fits_31_bits(i64 total) {
+    return total <= 0x7fffffffLL;
+}
+
+__device__ __forceinline__ int column_of(i64 i, int n, bool small) {
+    return small ? (int) ((unsigned) i % (unsigned) n) : (int) (i % n);
+}
+
+__device__ __forceinline__ i64 row_of(i64 i, int n, bool small) {
+    return small ? (i64) ((unsigned) i / (unsigned) n) : i / n;
+}
+
+// The reference's sigmoid in double (the branch keeps exp from overflowing), rounded once.
+__device__ __forceinline__ float sigmoid_of(float x) {
+    double v = (double) x;
+    double s = v >= 0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v));
+    return __double2float_rn(s);
+}
+
+// The reference's tanh in double, rounded once.
+__device__ __forceinline__ float tanh_of(float x) {
+    return __double2float_rn(tanh((double) x));
+}
+
+// The reference's sigmoid backward dy * y * (1 - y) in double, rounded once (shared with column_partials' mode 2).
+__device__ __forceinline__ float sigmoid_backward_of(float y, float dy) {
+    double s = (double) y;
+    return __double2float_rn(__dmul_rn(__dmul_rn((double) dy, s), __dsub_rn(1.0, s)));
+}
+
+// The reference's tanh backward dy * (1 - y^2) in double, rounded once.
+__device__ __forceinline__ float tanh_backward_of(float y, float dy) {
+    double s = (double) y;
+    return __double2float_rn(__dmul_rn((double) dy, __dsub_rn(1.0, __dmul_rn(s, s))));
+}

@@ -10,21 +10,6 @@
 
 // ------------------------------------------------------------------------------------------------- element-wise
 
-// A flat index's column and row in rows of n. 64-bit division costs several times a 32-bit one on the GPU, so
-// kernels take the 32-bit path when every index fits in 31 bits (`small`, a launch-wide and so warp-uniform flag);
-// indices are never negative, so both paths give the same values.
-__device__ __forceinline__ bool fits_31_bits(i64 total) {
-    return total <= 0x7fffffffLL;
-}
-
-__device__ __forceinline__ int column_of(i64 i, int n, bool small) {
-    return small ? (int) ((unsigned) i % (unsigned) n) : (int) (i % n);
-}
-
-__device__ __forceinline__ i64 row_of(i64 i, int n, bool small) {
-    return small ? (i64) ((unsigned) i / (unsigned) n) : i / n;
-}
-
 // out = a + b, one thread per element (grid stride); out may alias a or b.
 extern "C" __global__ void add(const float* a, const float* b, float* out, i64 n) {
     GRID_STRIDE(i, n) out[i] = __fadd_rn(a[i], b[i]);
@@ -64,13 +49,6 @@ extern "C" __global__ void mul_rows(const float* x, const float* s, float* out, 
     GRID_STRIDE(i, total) out[i] = __fmul_rn(x[i], s[row_of(i, n, small)]);
 }
 
-// The reference's sigmoid in double (the branch keeps exp from overflowing), rounded once.
-__device__ __forceinline__ float sigmoid_of(float x) {
-    double v = (double) x;
-    double s = v >= 0 ? 1.0 / (1.0 + exp(-v)) : exp(v) / (1.0 + exp(v));
-    return __double2float_rn(s);
-}
-
 // y = sigmoid(x), one thread per element, computed in double; y may alias x.
 extern "C" __global__ void sigmoid(const float* x, float* y, i64 n) {
     GRID_STRIDE(i, n) y[i] = sigmoid_of(x[i]);
@@ -83,12 +61,6 @@ extern "C" __global__ void add_bias_sigmoid(const float* x, const float* bias, f
     GRID_STRIDE(i, total) y[i] = sigmoid_of(__fadd_rn(x[i], bias[column_of(i, n, small)]));
 }
 
-// The reference's sigmoid backward dy * y * (1 - y) in double, rounded once (shared with column_partials' mode 2).
-__device__ __forceinline__ float sigmoid_backward_of(float y, float dy) {
-    double s = (double) y;
-    return __double2float_rn(__dmul_rn(__dmul_rn((double) dy, s), __dsub_rn(1.0, s)));
-}
-
 // dx = (float) (dy * y * (1 - y)) in double, one thread per element.
 extern "C" __global__ void sigmoid_backward(const float* y, const float* dy, float* dx, i64 n) {
     GRID_STRIDE(i, n) dx[i] = sigmoid_backward_of(y[i], dy[i]);
@@ -96,15 +68,12 @@ extern "C" __global__ void sigmoid_backward(const float* y, const float* dy, flo
 
 // y = tanh(x), one thread per element, computed in double.
 extern "C" __global__ void tanh_forward(const float* x, float* y, i64 n) {
-    GRID_STRIDE(i, n) y[i] = __double2float_rn(tanh((double) x[i]));
+    GRID_STRIDE(i, n) y[i] = tanh_of(x[i]);
 }
 
 // dx = (float) (dy * (1 - y^2)) in double, one thread per element.
 extern "C" __global__ void tanh_backward(const float* y, const float* dy, float* dx, i64 n) {
-    GRID_STRIDE(i, n) {
-        double s = (double) y[i];
-        dx[i] = __double2float_rn(__dmul_rn((double) dy[i], __dsub_rn(1.0, __dmul_rn(s, s))));
-    }
+    GRID_STRIDE(i, n) dx[i] = tanh_backward_of(y[i], dy[i]);
 }
 
 // y = x > 0 ? x : alpha[column] * x for x [M,N] flattened, alpha [N]; one thread per element.

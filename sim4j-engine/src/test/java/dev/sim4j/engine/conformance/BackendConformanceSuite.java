@@ -655,6 +655,175 @@ public abstract class BackendConformanceSuite {
         }
     }
 
+    /**
+     * The fused GRU and AUGRU steps (Backend's defaults compose the family ops) against the F64 reference, outputs
+     * NaN-poisoned except where they accumulate; both AUGRU forms.
+     */
+    @Test
+    void fusedRecurrentSteps() {
+        for (int[] s : MATS) {
+            int b = s[0];
+            int hh = s[1];
+            Twins.T gx = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T gh = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T bRec = h.rand(3 * hh);
+            Twins.T hPrev = h.rand(b, hh);
+            Twins.T hOut = h.poisoned(b, hh);
+            Twins.T cache = h.poisoned(b, 3 * hh);
+            h.run(be -> be.gruStep(gx.on(be), gh.on(be), bRec.on(be), hPrev.on(be), hOut.on(be), cache.on(be)));
+            h.check(gh, ELEM, 0, "gruStep gh + bias");
+            // As recurrentCells: the candidate's cancellation turns float gate errors into absolute ones.
+            h.check(hOut, RED, 1e-6, "gruStep h");
+            h.check(cache, ELEM, 1e-6, "gruStep cache");
+            Twins.T dh = h.rand(b, hh);
+            Twins.T carry = h.rand(b, hh);
+            Twins.T gates = h.uniform(0, 1, b, 3 * hh);
+            Twins.T dhStep = h.poisoned(b, hh);
+            Twins.T dgx = h.poisoned(b, 3 * hh);
+            Twins.T dgh = h.poisoned(b, 3 * hh);
+            Twins.T dhPrev = h.poisoned(b, hh);
+            h.run(be -> be.gruStepBackward(dh.on(be), carry.on(be), gh.on(be), hPrev.on(be), gates.on(be),
+                    dhStep.on(be), dgx.on(be), dgh.on(be), dhPrev.on(be)));
+            h.check(dhStep, ELEM, 0, "gruStepBackward dhStep");
+            h.check(dgx, RED, 1e-7, "gruStepBackward dgx");
+            h.check(dgh, RED, 1e-7, "gruStepBackward dgh");
+            h.check(dhPrev, ELEM, 1e-7, "gruStepBackward dhPrev");
+
+            Twins.T gp = h.uniform(-8, 8, b, 2 * hh);
+            Twins.T g = h.poisoned(b, 2 * hh);
+            Twins.T r = h.poisoned(b, hh);
+            Twins.T u = h.poisoned(b, hh);
+            Twins.T rs = h.poisoned(b, hh);
+            h.run(be -> be.augruGates(gp.on(be), hPrev.on(be), g.on(be), r.on(be), u.on(be), rs.on(be)));
+            h.check(g, ELEM, 1e-7, "augruGates g");
+            h.check(r, ELEM, 1e-7, "augruGates r");
+            h.check(u, ELEM, 1e-7, "augruGates u");
+            h.check(rs, ELEM, 1e-7, "augruGates rs");
+            Twins.T a = h.uniform(0, 1, b);
+            Twins.T cp = h.uniform(-3, 3, b, hh);
+            for (boolean paper : new boolean[] {false, true}) {
+                Twins.T c = h.poisoned(b, hh);
+                Twins.T out = h.poisoned(b, hh);
+                h.run(be -> be.augruCandidateUpdate(cp.on(be), u.on(be), hPrev.on(be), a.on(be), c.on(be),
+                        out.on(be), paper));
+                h.check(c, ELEM, 1e-7, "augruCandidateUpdate c paper=" + paper);
+                h.check(out, RED, 1e-7, "augruCandidateUpdate out paper=" + paper);
+                // The backwards get the same inputs on every backend (not each one's forward outputs), so their
+                // checks measure the backwards alone.
+                Twins.T uIn = h.uniform(0, 1, b, hh);
+                Twins.T cIn = h.uniform(-1, 1, b, hh);
+                Twins.T gIn = h.uniform(0, 1, b, 2 * hh);
+                Twins.T rIn = h.uniform(0, 1, b, hh);
+                Twins.T duIn = h.rand(b, hh);
+                Twins.T ds = h.rand(b, hh);
+                Twins.T du = h.poisoned(b, hh);
+                Twins.T dc = h.poisoned(b, hh);
+                Twins.T da = h.poisoned(b);
+                Twins.T dcp = h.poisoned(b, hh);
+                Twins.T dsPrev = h.poisoned(b, hh);
+                h.run(be -> be.augruCandidateUpdateBackward(uIn.on(be), cIn.on(be), hPrev.on(be), a.on(be), ds.on(be),
+                        du.on(be), dc.on(be), da.on(be), dcp.on(be), dsPrev.on(be), paper));
+                h.check(du, RED, 1e-7, "augruCandidateUpdateBackward du");
+                h.check(dc, RED, 1e-7, "augruCandidateUpdateBackward dc");
+                h.check(da, RED, 1e-6, "augruCandidateUpdateBackward da");
+                h.check(dcp, RED, 1e-7, "augruCandidateUpdateBackward dcp");
+                h.check(dsPrev, RED, 1e-7, "augruCandidateUpdateBackward dsPrev");
+                Twins.T drs = h.rand(b, hh);
+                Twins.T dsAcc = h.rand(b, hh);
+                Twins.T dgp = h.poisoned(b, 2 * hh);
+                h.run(be -> be.augruGatesBackward(drs.on(be), hPrev.on(be), rIn.on(be), duIn.on(be), gIn.on(be),
+                        dgp.on(be), dsAcc.on(be)));
+                h.check(dgp, RED, 1e-7, "augruGatesBackward dgp");
+                h.check(dsAcc, RED, 1e-7, "augruGatesBackward dsPrev");
+            }
+        }
+    }
+
+    /**
+     * Each fused recurrent step against the ops it fuses, on the same candidate, raw bits: a model gets the same
+     * numbers whichever a backend runs.
+     */
+    @Test
+    void fusedRecurrentStepsEqualTheirCompositionBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int[] s : MATS) {
+            int b = s[0];
+            int hh = s[1];
+            float[] ghs = values(rnd, b * 3 * hh, 3);
+            float[] dsv = values(rnd, b * hh, 1);
+            Twins.T gx = h.uniform(-3, 3, b, 3 * hh);
+            Twins.T bRec = h.rand(3 * hh);
+            Twins.T hPrev = h.rand(b, hh);
+            Twins.T dh = h.rand(b, hh);
+            Twins.T carry = h.rand(b, hh);
+            Twins.T gp = h.uniform(-8, 8, b, 2 * hh);
+            Twins.T cp = h.uniform(-3, 3, b, hh);
+            Twins.T a = h.uniform(0, 1, b);
+            Twins.T ds = h.rand(b, hh);
+            Twins.T drs = h.rand(b, hh);
+            Twins.T ghA = h.floats(ghs, b, 3 * hh);
+            Twins.T ghB = h.floats(ghs, b, 3 * hh);
+            Twins.T dcpA = h.poisoned(b, hh);
+            Twins.T dcpB = h.poisoned(b, hh);
+            Twins.T[] fused = new Twins.T[17];
+            Twins.T[] composed = new Twins.T[17];
+            int[][] shapes = {{b, hh}, {b, 3 * hh}, {b, hh}, {b, 3 * hh}, {b, 3 * hh}, {b, hh}, {b, 2 * hh},
+                {b, hh}, {b, hh}, {b, hh}, {b, hh}, {b, hh}, {b, hh}, {b, hh}, {b}, {b, hh}, {b, 2 * hh}};
+            for (int k = 0; k < fused.length; k++) {
+                fused[k] = k == 15 ? h.floats(dsv, shapes[k]) : h.poisoned(shapes[k]);
+                composed[k] = k == 15 ? h.floats(dsv, shapes[k]) : h.poisoned(shapes[k]);
+            }
+            for (Backend be : h.candidates) {
+                String at = " " + b + "x" + hh + " on " + be.name();
+                List<Tensor> f = java.util.Arrays.stream(fused).map(t -> t.on(be)).toList();
+                List<Tensor> c = java.util.Arrays.stream(composed).map(t -> t.on(be)).toList();
+                // 0 hOut, 1 cache, 2 dhStep, 3 dgx, 4 dgh, 5 dhPrev, 6 g, 7 r, 8 u, 9 rs, 10 c, 11 out, 12 du,
+                // 13 dc, 14 da, 15 dsPrev (pre-filled: the gates' backward accumulates), 16 dgp
+                be.gruStep(gx.on(be), ghA.on(be), bRec.on(be), hPrev.on(be), f.get(0), f.get(1));
+                be.addRowVector(ghB.on(be), bRec.on(be));
+                be.gruCell(gx.on(be), ghB.on(be), hPrev.on(be), c.get(0), c.get(1));
+                be.gruStepBackward(dh.on(be), carry.on(be), ghA.on(be), hPrev.on(be), f.get(1), f.get(2), f.get(3),
+                        f.get(4), f.get(5));
+                be.add(dh.on(be), carry.on(be), c.get(2));
+                be.gruCellBackward(ghB.on(be), hPrev.on(be), c.get(1), c.get(2), c.get(3), c.get(4), c.get(5));
+                be.augruGates(gp.on(be), hPrev.on(be), f.get(6), f.get(7), f.get(8), f.get(9));
+                be.sigmoid(gp.on(be), c.get(6));
+                be.splitColumns(c.get(6), List.of(c.get(7), c.get(8)), false);
+                be.mul(c.get(7), hPrev.on(be), c.get(9));
+                for (int k = 0; k <= 9; k++) {
+                    sameBits(be, fused[k], composed[k], "fused recurrent output " + k + at);
+                }
+                sameBits(be, ghA, ghB, "gruStep gh" + at);
+                for (boolean paper : new boolean[] {false, true}) {
+                    String form = " paper=" + paper + at;
+                    be.augruCandidateUpdate(cp.on(be), f.get(8), hPrev.on(be), a.on(be), f.get(10), f.get(11), paper);
+                    be.tanh(cp.on(be), c.get(10));
+                    be.augruUpdate(c.get(8), c.get(10), hPrev.on(be), a.on(be), c.get(11), paper);
+                    be.augruCandidateUpdateBackward(f.get(8), f.get(10), hPrev.on(be), a.on(be), ds.on(be), f.get(12),
+                            f.get(13), f.get(14), dcpA.on(be), f.get(15), paper);
+                    be.fill(c.get(15), 0);
+                    be.augruUpdateBackward(c.get(8), c.get(10), hPrev.on(be), a.on(be), ds.on(be), c.get(12),
+                            c.get(13), c.get(15), c.get(14), paper);
+                    be.tanhBackward(c.get(10), c.get(13), dcpB.on(be));
+                    sameBits(be, dcpA, dcpB, "augruCandidateUpdateBackward dcp" + form);
+                    be.augruGatesBackward(drs.on(be), hPrev.on(be), f.get(7), f.get(12), f.get(6), f.get(16),
+                            f.get(15));
+                    Tensor dr = be.zeros(be.floatType(), b, hh);
+                    Tensor dsFromR = be.zeros(be.floatType(), b, hh);
+                    Tensor dg = be.zeros(be.floatType(), b, 2 * hh);
+                    be.mul(drs.on(be), hPrev.on(be), dr);
+                    be.mul(drs.on(be), c.get(7), dsFromR);
+                    be.axpy(1, dsFromR, c.get(15));
+                    be.concatColumns(List.of(dr, c.get(12)), dg);
+                    be.sigmoidBackward(c.get(6), dg, c.get(16));
+                    for (int k = 10; k < fused.length; k++) {
+                        sameBits(be, fused[k], composed[k], "fused recurrent output " + k + form);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void lossesAndSum() {
         for (int n : new int[] {1, 7, 17, 33, 127, 2048, 18432}) {

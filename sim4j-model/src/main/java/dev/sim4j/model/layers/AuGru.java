@@ -4,7 +4,6 @@ import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.model.init.Initializer;
 import dev.sim4j.model.init.ParameterFactory;
-import java.util.List;
 
 /**
  * GRU with attentional update gate (DIEN). Per step, with x_t [B, H] and attention a_t [B]:
@@ -86,18 +85,13 @@ public final class AuGru {
             Tensor s = Tensors.step(states, k);
             Tensor gp = Tensors.step(gatePreT, k);
             be.matmul(s, false, stateHalf(gates.kernel().value()), false, gp, 1);
-            Tensor g = Tensors.step(gatesT, k);
-            be.sigmoid(gp, g);
-            Tensor r = Tensors.step(rT, k);
             Tensor u = Tensors.step(uT, k);
-            be.splitColumns(g, List.of(r, u), false);
             Tensor rs = Tensors.step(rsT, k);
-            be.mul(r, s, rs);
+            be.augruGates(gp, s, Tensors.step(gatesT, k), Tensors.step(rT, k), u, rs);
             Tensor cp = Tensors.step(candPreT, k);
             be.matmul(rs, false, stateHalf(candidate.kernel().value()), false, cp, 1);
-            Tensor c = Tensors.step(cT, k);
-            be.tanh(cp, c);
-            be.augruUpdate(u, c, s, aT.rows(k, k + 1).reshape(b), Tensors.step(states, k + 1), form.paper());
+            be.augruCandidateUpdate(cp, u, s, aT.rows(k, k + 1).reshape(b), Tensors.step(cT, k),
+                    Tensors.step(states, k + 1), form.paper());
         }
         return Tensors.copyOf(be, Tensors.step(states, t));
     }
@@ -115,25 +109,20 @@ public final class AuGru {
         Tensor dc = Tensors.zeros(be, b, h);
         Tensor dsPrev = Tensors.zeros(be, b, h);
         Tensor drs = Tensors.zeros(be, b, h);
-        Tensor dr = Tensors.zeros(be, b, h);
-        Tensor dsFromR = Tensors.zeros(be, b, h);
-        Tensor dg = Tensors.zeros(be, b, 2 * h);
         for (int k = t - 1; k >= 0; k--) {
             Tensor sPrev = Tensors.step(states, k);
-            be.fill(dsPrev, 0);
-            be.augruUpdateBackward(Tensors.step(uT, k), Tensors.step(cT, k), sPrev, aT.rows(k, k + 1).reshape(b), ds,
-                    du, dc, dsPrev, daT.rows(k, k + 1).reshape(b), form.paper());
             Tensor dcp = Tensors.step(dCandPre, k);
-            be.tanhBackward(Tensors.step(cT, k), dc, dcp);
+            be.augruCandidateUpdateBackward(Tensors.step(uT, k), Tensors.step(cT, k), sPrev,
+                    aT.rows(k, k + 1).reshape(b), ds, du, dc, daT.rows(k, k + 1).reshape(b), dcp, dsPrev,
+                    form.paper());
             be.matmul(dcp, false, stateHalf(candidate.kernel().value()), true, drs, 0);
-            be.mul(drs, sPrev, dr);
-            be.mul(drs, Tensors.step(rT, k), dsFromR);
-            be.axpy(1, dsFromR, dsPrev);
-            be.concatColumns(List.of(dr, du), dg);
             Tensor dgp = Tensors.step(dGatePre, k);
-            be.sigmoidBackward(Tensors.step(gatesT, k), dg, dgp);
+            be.augruGatesBackward(drs, sPrev, Tensors.step(rT, k), du, Tensors.step(gatesT, k), dgp, dsPrev);
             be.matmul(dgp, false, stateHalf(gates.kernel().value()), true, dsPrev, 1);
-            be.copy(dsPrev, ds);
+            // dsPrev is the next step's ds; the old ds's buffer is overwritten by the next step's dsPrev.
+            Tensor done = ds;
+            ds = dsPrev;
+            dsPrev = done;
         }
         Tensor dGateAll = dGatePre.reshape(t * b, 2 * h);
         Tensor dCandAll = dCandPre.reshape(t * b, h);

@@ -60,8 +60,8 @@ public final class Gru {
         for (int s = 0; s < t; s++) {
             Tensor gh = Tensors.step(ghT, s);
             be.matmul(hPrev(s), false, recurrentKernel.value(), false, gh, 0);
-            be.addRowVector(gh, biasRow(bias.value(), 1));
-            be.gruCell(Tensors.step(gxT, s), gh, hPrev(s), Tensors.step(hAll, s + 1), Tensors.step(cacheT, s));
+            be.gruStep(Tensors.step(gxT, s), gh, biasRow(bias.value(), 1), hPrev(s), Tensors.step(hAll, s + 1),
+                    Tensors.step(cacheT, s));
         }
         Tensor h = Tensors.empty(be, b, t, hidden);
         be.transpose01(hAll.rows(1, t + 1), h);
@@ -85,12 +85,14 @@ public final class Gru {
         Tensor dhStep = Tensors.zeros(be, b, hidden);
         Tensor dhPrev = Tensors.zeros(be, b, hidden);
         for (int s = t - 1; s >= 0; s--) {
-            be.add(Tensors.step(dhT, s), carry, dhStep);
             Tensor dGh = Tensors.step(dGhT, s);
-            be.gruCellBackward(Tensors.step(ghT, s), hPrev(s), Tensors.step(cacheT, s), dhStep,
-                    Tensors.step(dGxT, s), dGh, dhPrev);
+            be.gruStepBackward(Tensors.step(dhT, s), carry, Tensors.step(ghT, s), hPrev(s), Tensors.step(cacheT, s),
+                    dhStep, Tensors.step(dGxT, s), dGh, dhPrev);
             be.matmul(dGh, false, recurrentKernel.value(), true, dhPrev, 1);
-            be.copy(dhPrev, carry);
+            // dhPrev is the next step's carry; the old carry's buffer is overwritten by the next step's dhPrev.
+            Tensor done = carry;
+            carry = dhPrev;
+            dhPrev = done;
         }
         Tensor dGhAll = dGhT.reshape(t * b, g);
         be.matmul(hAll.rows(0, t).reshape(t * b, hidden), true, dGhAll, false, recurrentKernel.grad(), 1);
