@@ -60,20 +60,57 @@ public final class AuGru {
     public Tensor forward(Tensor x, Tensor a) {
         int b = x.dim(0);
         int t = x.dim(1);
-        batch = b;
-        steps = t;
         int h = hidden;
         xT = Tensors.timeMajor(be, x).reshape(t * b, h);
-        aT = Tensors.timeMajor(be, a.reshape(b, t, 1)).reshape(t, b);
         // Pre-activations, x halves and biases for all steps at once; the state halves are added per step.
         Tensor gatePre = Tensors.empty(be, t * b, 2 * h);
-        be.matmul(xT, false, inputHalf(gates.kernel().value()), false, gatePre, 0);
-        be.addRowVector(gatePre, gates.bias().value());
         Tensor candPre = Tensors.empty(be, t * b, h);
-        be.matmul(xT, false, inputHalf(candidate.kernel().value()), false, candPre, 0);
+        inputPreActivations(xT, gatePre, candPre);
+        return recur(gatePre.reshape(t, b, 2 * h), candPre.reshape(t, b, h), a);
+    }
+
+    /**
+     * {@link #forward} for rows in groups that share the inputs x (inference only: no backward after it): the input
+     * halves of the products run once per group, on {@code groupX} [G, T, H], and each row takes its group's (rows
+     * are independent, so these are the values its own products would give); only the recurrence runs per row.
+     *
+     * @param groupOfRow I32 [B], each row's group in [0, G)
+     */
+    public Tensor forwardShared(Tensor groupX, Tensor groupOfRow, Tensor a) {
+        int g = groupX.dim(0);
+        int t = groupX.dim(1);
+        int b = groupOfRow.dim(0);
+        int h = hidden;
+        Tensor gxT = Tensors.timeMajor(be, groupX).reshape(t * g, h);
+        Tensor groupGatePre = Tensors.empty(be, t * g, 2 * h);
+        Tensor groupCandPre = Tensors.empty(be, t * g, h);
+        inputPreActivations(gxT, groupGatePre, groupCandPre);
+        Tensor gatePreT = Tensors.empty(be, t, b, 2 * h);
+        Tensor candPreT = Tensors.empty(be, t, b, h);
+        for (int k = 0; k < t; k++) {
+            be.gatherRows(groupGatePre.rows(k * g, (k + 1) * g), groupOfRow, Tensors.step(gatePreT, k));
+            be.gatherRows(groupCandPre.rows(k * g, (k + 1) * g), groupOfRow, Tensors.step(candPreT, k));
+        }
+        xT = null;
+        return recur(gatePreT, candPreT, a);
+    }
+
+    /** The input halves of both products and the biases, for time-major inputs [T*B, H]. */
+    private void inputPreActivations(Tensor xRows, Tensor gatePre, Tensor candPre) {
+        be.matmul(xRows, false, inputHalf(gates.kernel().value()), false, gatePre, 0);
+        be.addRowVector(gatePre, gates.bias().value());
+        be.matmul(xRows, false, inputHalf(candidate.kernel().value()), false, candPre, 0);
         be.addRowVector(candPre, candidate.bias().value());
-        Tensor gatePreT = gatePre.reshape(t, b, 2 * h);
-        Tensor candPreT = candPre.reshape(t, b, h);
+    }
+
+    /** The recurrence over the steps from the input pre-activations [T, B, 2H] and [T, B, H]; the final state. */
+    private Tensor recur(Tensor gatePreT, Tensor candPreT, Tensor a) {
+        int t = gatePreT.dim(0);
+        int b = gatePreT.dim(1);
+        int h = hidden;
+        batch = b;
+        steps = t;
+        aT = Tensors.timeMajor(be, a.reshape(b, t, 1)).reshape(t, b);
         states = Tensors.empty(be, t + 1, b, h);
         be.fill(Tensors.step(states, 0), 0);
         gatesT = Tensors.empty(be, t, b, 2 * h);

@@ -31,9 +31,9 @@ public final class DienBlock {
     }
 
     /**
-     * {@link #forward} for rows in groups that share the short history (inference only): the GRU runs once per group,
-     * on the group's first row, and each row gets its group's states (rows are independent, so these are the states
-     * its own GRU pass would give).
+     * {@link #forward} for rows in groups that share the short history (inference only): the GRU and the input
+     * halves of the AUGRU's products run once per group, on the group's first row, and each row gets its group's
+     * values (rows are independent, so these are what its own pass would give).
      *
      * @param firstRows  I32 [G], a row of each group
      * @param groupOfRow I32 [B], each row's group
@@ -49,7 +49,9 @@ public final class DienBlock {
         int hid = groupStates.dim(2);
         Tensor h = Tensors.empty(be, b, t, hid);
         be.gatherRows(groupStates.reshape(g, t * hid), groupOfRow, h.reshape(b, t * hid));
-        return evolve(target, h, mask);
+        Tensor a = attention.forward(target, h, mask);
+        Tensor d = augru.forwardShared(groupStates, groupOfRow, a);
+        return new Output(d, h, a);
     }
 
     private Output evolve(Tensor target, Tensor h, Tensor mask) {

@@ -106,7 +106,10 @@ public final class SimModel implements CtrModel {
         return parameters;
     }
 
-    /** Both logits; {@code step} is the dropout step counter when training, null at inference. */
+    /**
+     * Both logits when training; at inference only stage two's (the first element null). {@code step} is the dropout
+     * step counter when training, null at inference.
+     */
     private Tensor[] logits(ModelInput in, boolean training, Tensor step, long salt) {
         return logits(in, training, step, salt, null);
     }
@@ -120,7 +123,9 @@ public final class SimModel implements CtrModel {
         shortPart = embedding.history(in, l, l + config.shortLength());
         // GSU
         DotAttention.Result g = gsu.forward(longPart.vectors(), target, longPart.mask());
-        Tensor one = stageOne.forward(Tensors.concat(be, target, g.output(), user), training, step, salt);
+        // The GSU's own classifier only trains the search (its loss); inference returns stage two's logit alone.
+        Tensor one = training ? stageOne.forward(Tensors.concat(be, target, g.output(), user), training, step, salt)
+                : null;
         // ESU over the top-K
         TopKSelection.Selection sel = topK.forward(g.weights(), longPart.vectors());
         selected = sel.indices();
