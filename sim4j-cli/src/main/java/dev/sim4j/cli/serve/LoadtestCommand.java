@@ -41,6 +41,11 @@ public final class LoadtestCommand implements Callable<Integer> {
     @Option(names = "--duration", required = true, paramLabel = "S", description = "Seconds of sending.")
     private double duration;
 
+    @Option(names = "--warmup", defaultValue = "5", paramLabel = "S",
+            description = "Seconds of sending first, on the same schedule, not timed (the client's connections and "
+                    + "compiled code, and the service's, warm up). Default: ${DEFAULT-VALUE}.")
+    private double warmup;
+
     @Option(names = "--candidates", defaultValue = "100", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
     private int candidates;
 
@@ -77,6 +82,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         if (!(duration > 0) || duration > 3600) {
             throw c.fail("--duration", "must be between 0 and 3600 seconds, got " + duration);
         }
+        if (!(warmup >= 0) || warmup > 3600) {
+            throw c.fail("--warmup", "must be between 0 and 3600 seconds, got " + warmup);
+        }
         c.positive("--candidates", candidates);
         c.positive("--users", users);
         c.atLeast("--history", history, 0);
@@ -85,7 +93,7 @@ public final class LoadtestCommand implements Callable<Integer> {
         String[] items = catalogue.stream().map(Candidate::item).toArray(String[]::new);
         String[] cats = catalogue.stream().map(Candidate::category).toArray(String[]::new);
         String token = authTokenFile == null ? null : Files.readString(authTokenFile).strip();
-        LoadPlan plan = new LoadPlan(url, rate, duration, candidates, users, history, search,
+        LoadPlan plan = new LoadPlan(url, rate, duration, warmup, candidates, users, history, search,
                 items, cats, token, seed);
         LoadGenerator g = new LoadGenerator(plan);
         PrintWriter err = spec.commandLine().getErr();
@@ -97,8 +105,8 @@ public final class LoadtestCommand implements Callable<Integer> {
                 err.flush();
             }
             g.createUsers();
-            err.printf("sending %,.0f requests/s for %.0f s (%d candidates, %s search)...%n", rate, duration,
-                    candidates, search);
+            err.printf("sending %,.0f requests/s for %.0f s after %.0f s of warm-up (%d candidates, %s search)...%n",
+                    rate, duration, warmup, candidates, search);
             err.flush();
             r = g.run();
         } catch (IOException e) {

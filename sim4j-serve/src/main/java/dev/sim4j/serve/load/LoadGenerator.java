@@ -73,6 +73,7 @@ public final class LoadGenerator {
     public LoadResult run() throws IOException, InterruptedException {
         SplittableRandom rnd = new SplittableRandom(plan.seed() + 1);
         long total = Math.max(1, Math.round(plan.rate() * plan.seconds()));
+        long warm = Math.round(plan.rate() * plan.warmupSeconds());
         // Bodies made before timing, so the sender's own work does not delay the schedule.
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < Math.min(total, 512); i++) {
@@ -90,19 +91,24 @@ public final class LoadGenerator {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         HttpRequest.Builder base = HttpRequest.newBuilder(plan.url().resolve("/v1/score"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30));
-        long start = System.nanoTime() + 20_000_000L;
+        long first = System.nanoTime() + 20_000_000L;
         double interval = 1e9 / plan.rate();
-        for (long i = 0; i < total; i++) {
+        // The warm-up's requests run on the same schedule, so the timed ones find the service in its steady state.
+        long start = first + Math.round(warm * interval);
+        for (long i = -warm; i < total; i++) {
             long due = start + Math.round(i * interval);
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            HttpRequest req = base.copy().POST(HttpRequest.BodyPublishers.ofString(bodies.get((int) (i % bodies.size()))))
-                    .build();
+            String body = bodies.get((int) Math.floorMod(i, (long) bodies.size()));
+            HttpRequest req = base.copy().POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            boolean timed = i >= 0;
             pending.add(http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
-                latency.recordValue(Math.max(0, System.nanoTime() - due));
-                statuses.computeIfAbsent(e != null ? 0 : r.statusCode(), k -> new AtomicLong()).incrementAndGet();
+                if (timed) {
+                    latency.recordValue(Math.max(0, System.nanoTime() - due));
+                    statuses.computeIfAbsent(e != null ? 0 : r.statusCode(), k -> new AtomicLong()).incrementAndGet();
+                }
                 return null;
             }));
         }

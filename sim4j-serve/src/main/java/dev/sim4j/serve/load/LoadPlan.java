@@ -7,7 +7,9 @@ import java.net.URI;
  *
  * @param url          the service's base URL, e.g. http://127.0.0.1:8080
  * @param rate         score requests per second, sent on schedule whatever the answers (open loop)
- * @param seconds      how long to send
+ * @param seconds      how long to send, timed
+ * @param warmupSeconds how long to send first on the same schedule, untimed: the sender's HTTP client, its
+ *                     connections and the service's compiled code warm up before the timed requests
  * @param candidates   candidates per score request
  * @param users        users the requests are spread over (created first, see {@code history})
  * @param history      events each user gets before timing (0: use the store's users as they are)
@@ -17,6 +19,6 @@ import java.net.URI;
  * @param authToken    the bearer token for the set-up writes (null: none)
  * @param seed         seed of every draw
  */
-public record LoadPlan(URI url, double rate, double seconds, int candidates, int users, int history, String search,
+public record LoadPlan(URI url, double rate, double seconds, double warmupSeconds, int candidates, int users, int history, String search,
                        String[] items, String[] categories, String authToken, long seed) {
 }

@@ -46,7 +46,7 @@ class LoadGeneratorTest {
         server.setExecutor(Executors.newSingleThreadExecutor()); // one request at a time
         server.start();
         try {
-            LoadPlan plan = new LoadPlan(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), 100, 1.5, 5,
+            LoadPlan plan = new LoadPlan(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), 100, 1.5, 0, 5,
                     3, 1500, "soft", new String[] {"a", "b"}, new String[] {"x", "y"}, null, 1);
             LoadGenerator g = new LoadGenerator(plan);
             g.createUsers();
@@ -63,6 +63,45 @@ class LoadGeneratorTest {
             assertThat(r.max()).isGreaterThanOrEqualTo(290);
             assertThat(r.p50()).isLessThanOrEqualTo(r.p90());
             assertThat(r.p99()).isLessThanOrEqualTo(r.max() + 1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * The same stub stalling on the first request of a one-second warm-up: the stall and the queue behind it fall in
+     * the untimed part, so the timed 150 requests, and only they, are counted, all fast.
+     */
+    @Test
+    void theWarmUpIsSentOnScheduleButNotTimed() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        AtomicInteger seen = new AtomicInteger();
+        server.createContext("/v1/score", ex -> {
+            if (seen.incrementAndGet() == 1) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            ex.getRequestBody().readAllBytes();
+            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, ok.length);
+            ex.getResponseBody().write(ok);
+            ex.close();
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor());
+        server.start();
+        try {
+            LoadPlan plan = new LoadPlan(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), 100, 1.5, 1,
+                    5, 3, 0, "soft", new String[] {"a", "b"}, new String[] {"x", "y"}, null, 1);
+            LoadResult r = new LoadGenerator(plan).run();
+            System.out.printf("[sim4j] stall in the warm-up: p50 %.1f ms, p99 %.1f, max %.1f%n", r.p50(), r.p99(),
+                    r.max());
+            assertThat(seen.get()).as("100 warm-up and 150 timed requests reached the server").isEqualTo(250);
+            assertThat(r.sent()).isEqualTo(150);
+            assertThat(r.statuses()).containsExactlyEntriesOf(java.util.Map.of(200, 150L));
+            assertThat(r.max()).as("the 300 ms stall is not in the timed part").isLessThan(250);
         } finally {
             server.stop(0);
         }
