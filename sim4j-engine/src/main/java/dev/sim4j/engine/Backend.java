@@ -175,6 +175,13 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
         sigmoidBackward(g, dg, dgp);
     }
 
+    /**
+     * A backend is driven by one thread at a time; a thread other than the one that opened it calls this before its
+     * first call (a serving lane, say). The CPU backends need nothing; a GPU backend binds its device to the thread.
+     */
+    default void useFromThisThread() {
+    }
+
     /** Per-kernel device times where the backend can measure them (empty on the CPU and reference backends). */
     default java.util.Optional<KernelTimes> kernelTimes() {
         return java.util.Optional.empty();

@@ -1,6 +1,8 @@
 package dev.sim4j.cli.serve;
 
+import dev.sim4j.cli.train.DeviceOptions;
 import dev.sim4j.data.OutputException;
+import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.cpu.CpuBackend;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.serve.http.ScoringService;
@@ -52,8 +54,16 @@ public final class ServeCommand implements Callable<Integer> {
     private int port;
 
     @Option(names = "--threads", paramLabel = "N", description = "Scoring lanes, each running whole model passes "
-            + "on one core with a copy of the model (default: the cores).")
+            + "on one core with a copy of the model (default: the cores; with --device cuda one lane, the GPU's).")
     private Integer threads;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
+            description = "cpu, cuda (the first GPU) or cuda:N: where the model passes run; the searches, the store "
+                    + "and the HTTP server stay on the CPU (default: ${DEFAULT-VALUE}).")
+    private String device;
+
+    @Option(names = "--no-tf32", description = "On a GPU, multiply in plain float32 instead of TF32 tensor cores.")
+    private boolean noTf32;
 
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token that writes (POST /v1/events) must carry.")
@@ -79,20 +89,31 @@ public final class ServeCommand implements Callable<Integer> {
                         + "one line of printable ASCII without spaces");
             }
         }
+        int gpu = DeviceOptions.gpuOf(device, spec.commandLine());
+        if (gpu >= 0 && threads != null && threads != 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--threads " + threads + " with --device " + device + ": a GPU serves with one scoring lane "
+                            + "(leave --threads out, or give 1)");
+        }
+        if (gpu < 0 && noTf32) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--no-tf32: only with --device cuda (the CPU multiplies in float32)");
+        }
         Vocabularies v = Vocabularies.read(vocab);
-        int laneCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int laneCount = gpu >= 0 ? 1 : threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (laneCount < 1 || laneCount > 256) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--threads: must be between 1 and 256, got " + laneCount);
         }
-        List<CpuBackend> backends = new ArrayList<>();
+        List<Backend> backends = new ArrayList<>();
         try (BehaviourStore s = StoreOpener.open(store)) {
-            // One model per lane on a one-thread backend: at serving's batch sizes a pass per core is faster than
-            // one pass forked over the cores (docs/serving.md).
+            // On the CPU one model per lane on a one-thread backend: at serving's batch sizes a pass per core is
+            // faster than one pass forked over the cores (docs/serving.md). On a GPU one lane: the device runs a
+            // pass over every waiting request at once. Its passes differ in shape, so they run eagerly (no graphs).
             List<CandidateScorer> lanes = new ArrayList<>();
             CtrModel model = null;
             for (int i = 0; i < laneCount; i++) {
-                CpuBackend backend = new CpuBackend(1);
+                Backend backend = gpu >= 0 ? DeviceOptions.openCuda(gpu, !noTf32, false, err) : new CpuBackend(1);
                 backends.add(backend);
                 model = TrainedModel.load(checkpoint, backend);
                 lanes.add(new CandidateScorer(model, v));
@@ -109,8 +130,8 @@ public final class ServeCommand implements Callable<Integer> {
                 err.println("warning: listening on " + host + " beyond this machine without --auth-token-file: "
                         + "anyone who reaches it can append events");
             }
-            err.printf("serving %s on http://%s:%d (store %s, %,d users; %d scoring lane(s)); Ctrl-C stops%n",
-                    model.config().type(), host, service.port(), store, s.stats().users(), laneCount);
+            err.printf("serving %s on http://%s:%d (store %s, %,d users; %d scoring lane(s) on %s); Ctrl-C stops%n",
+                    model.config().type(), host, service.port(), store, s.stats().users(), laneCount, device);
             err.flush();
             // Ctrl-C or SIGTERM: the hook wakes this thread and waits (at most 10 s) until the service and the store
             // are closed, since the JVM exits when the hooks end.
@@ -134,7 +155,7 @@ public final class ServeCommand implements Callable<Integer> {
             s.close();
             closed.countDown();
         } finally {
-            backends.forEach(CpuBackend::close);
+            backends.forEach(Backend::close);
         }
         return 0;
     }

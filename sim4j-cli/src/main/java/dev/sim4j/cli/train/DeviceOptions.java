@@ -41,16 +41,20 @@ public final class DeviceOptions {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu",
             description = "cpu, cuda (the first GPU) or cuda:N (default: ${DEFAULT-VALUE}).")
     void setDevice(String device) {
+        gpu = gpuOf(device, mixee.commandLine());
+    }
+
+    /** The GPU ordinal a {@code --device} value names, -1 for cpu; a usage error naming the flag otherwise. */
+    public static int gpuOf(String device, CommandLine commandLine) {
         if (device.equals("cpu")) {
-            gpu = -1;
+            return -1;
         } else if (device.equals("cuda")) {
-            gpu = 0;
+            return 0;
         } else if (device.matches("cuda:\\d{1,4}")) {
-            gpu = Integer.parseInt(device.substring(5));
-        } else {
-            throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--device: must be cpu, cuda or cuda:N, got '" + device + "'");
+            return Integer.parseInt(device.substring(5));
         }
+        throw new CommandLine.ParameterException(commandLine,
+                "--device: must be cpu, cuda or cuda:N, got '" + device + "'");
     }
 
     @Option(names = "--no-tf32", description = "On a GPU, multiply in plain float32 instead of TF32 tensor cores "
@@ -112,6 +116,23 @@ public final class DeviceOptions {
             err.flush();
             return cpu;
         }
+        if (tf32 && noTf32) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--tf32 and --no-tf32: give one of them");
+        }
+        if (cudaGraphs && noCudaGraphs) {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--cuda-graphs (--xla) and --no-cuda-graphs: give one of them");
+        }
+        // TF32 products by default, as the reference trains; --no-tf32 for plain float32. Recorded steps by default:
+        // they halve a small batch's step time (docs/gpu.md) and give the eager steps' bits.
+        return openCuda(gpu, !noTf32, !noCudaGraphs, err);
+    }
+
+    /**
+     * A CUDA backend on GPU {@code gpu}, opened; says what it picked on {@code err}. A GPU that cannot be used is a
+     * {@link DeviceUnavailableException} naming {@code --device} (exit 4).
+     */
+    public static CudaBackend openCuda(int gpu, boolean tf32, boolean graphs, PrintWriter err) {
         CudaLibraries libs;
         try {
             libs = CudaLibraries.open(LibraryLocator.fromEnvironment());
@@ -125,23 +146,11 @@ public final class DeviceOptions {
             throw new DeviceUnavailableException("--device cuda:" + gpu + ": this machine has " + n + " GPU(s), "
                     + "cuda:0 to cuda:" + (n - 1));
         }
-        if (tf32 && noTf32) {
-            libs.close();
-            throw new CommandLine.ParameterException(mixee.commandLine(), "--tf32 and --no-tf32: give one of them");
-        }
-        if (cudaGraphs && noCudaGraphs) {
-            libs.close();
-            throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "--cuda-graphs (--xla) and --no-cuda-graphs: give one of them");
-        }
-        // TF32 products by default, as the reference trains; --no-tf32 for plain float32. Recorded steps by default:
-        // they halve a small batch's step time (docs/gpu.md) and give the eager steps' bits.
-        boolean graphs = !noCudaGraphs;
-        CudaBackend be = new CudaBackend(libs, gpu, !noTf32, false, KernelCompiler.defaultCacheDir());
+        CudaBackend be = new CudaBackend(libs, gpu, tf32, false, KernelCompiler.defaultCacheDir());
         be.recordGraphs(graphs);
         err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s products%s)%n", gpu, be.device().name(),
                 be.device().totalMemory() / (double) (1L << 30), be.device().architecture(),
-                noTf32 ? "float32" : "TF32", graphs ? ", CUDA graphs" : "");
+                tf32 ? "TF32" : "float32", graphs ? ", CUDA graphs" : "");
         err.flush();
         return be;
     }

@@ -36,4 +36,29 @@ class ServeCommandTest {
         assertThat(badToken.code()).isEqualTo(3);
         assertThat(badToken.err()).contains("--auth-token-file", "printable ASCII");
     }
+
+    @Test
+    void deviceFlagsAreCheckedAndAMissingGpuIsExitFour(@TempDir Path tmp) throws Exception {
+        Path vocab = Files.createDirectories(tmp.resolve("vocab"));
+        Files.writeString(vocab.resolve("users.tsv"), "uid\treviewerID\n1\tU\n");
+        Files.writeString(vocab.resolve("items.tsv"), "item\tasin\tcategory\n1\tI\t1\n");
+        Files.writeString(vocab.resolve("categories.tsv"), "category\tname\n1\tC\n");
+        String store = tmp.resolve("s").toString();
+        CliRun bad = run("serve", "--checkpoint", "x", "--vocab", vocab.toString(), "--store", store, "--device",
+                "gpu0");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("error: --device: must be cpu, cuda or cuda:N, got 'gpu0'");
+        CliRun lanes = run("serve", "--checkpoint", "x", "--vocab", vocab.toString(), "--store", store, "--device",
+                "cuda", "--threads", "2");
+        assertThat(lanes.code()).isEqualTo(2);
+        assertThat(lanes.err()).contains("--threads 2 with --device cuda", "one scoring lane");
+        CliRun tf32 = run("serve", "--checkpoint", "x", "--vocab", vocab.toString(), "--store", store, "--no-tf32");
+        assertThat(tf32.code()).isEqualTo(2);
+        assertThat(tf32.err()).contains("--no-tf32: only with --device cuda");
+        // cuda:7 is missing here with or without a GPU: one line, exit 4, before the checkpoint is read.
+        CliRun missing = run("serve", "--checkpoint", "x", "--vocab", vocab.toString(), "--store", store, "--device",
+                "cuda:7");
+        assertThat(missing.code()).as(missing.err()).isEqualTo(4);
+        assertThat(missing.err()).startsWith("error: device unavailable: --device cuda:7: ").hasLineCount(1);
+    }
 }

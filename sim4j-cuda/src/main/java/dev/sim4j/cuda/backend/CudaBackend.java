@@ -116,6 +116,12 @@ public final class CudaBackend extends FamilyBackend {
         return profiler;
     }
 
+    /** Makes the device's context current on the calling thread (the driver binds contexts per thread). */
+    @Override
+    public void useFromThisThread() {
+        device.makeCurrent();
+    }
+
     // ---------------------------------------------------------------- fused recurrent steps (one kernel each)
 
     @Override

@@ -54,6 +54,7 @@ final class ScoreBatcher implements AutoCloseable {
     }
 
     private void loop(CandidateScorer scorer) {
+        scorer.useFromThisThread();
         Job carried = null;
         while (!closed) {
             try {

@@ -33,6 +33,16 @@ public final class CandidateScorer {
         this.backend = model.parameters().all().getFirst().value().backend();
         this.vocab = vocab;
         this.historyLength = model.config().historyLength();
+        // The soft search reads the embedding tables on the request threads: copied to the host here, on the thread
+        // that made the model, so that only the scoring lane ever touches the backend.
+        for (String table : new String[] {"embedding.item", "embedding.category"}) {
+            embeddings(table);
+        }
+    }
+
+    /** Called by the thread that will run {@link #scoreAll} when it is not the one that made the model. */
+    public void useFromThisThread() {
+        backend.useFromThisThread();
     }
 
     /** S: the most recent events every window starts with (DIEN's short history). */
