@@ -22,7 +22,7 @@ final class Requests {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A score request. */
-    record Score(String user, List<Candidate> candidates, Search search, boolean explain) {
+    record Score(String user, List<Candidate> candidates, Search search, Integer topK, boolean explain) {
     }
 
     /** An append request. */
@@ -94,7 +94,7 @@ final class Requests {
 
     static Score score(String text, int maxCandidates) {
         JsonNode n = body(text);
-        onlyFields(n, "", Set.of("user", "candidates", "search", "explain"));
+        onlyFields(n, "", Set.of("user", "candidates", "search", "top_k", "explain"));
         String user = id(n, "user", "");
         JsonNode cands = array(n, "candidates", maxCandidates);
         List<Candidate> list = new ArrayList<>(cands.size());
@@ -118,6 +118,14 @@ final class Requests {
                 default -> throw new BadRequest("'search' must be one of soft, hard, recent");
             };
         }
+        Integer topK = null;
+        JsonNode k = n.get("top_k");
+        if (k != null && !k.isNull()) {
+            if (!k.isIntegralNumber() || !k.canConvertToInt() || k.asInt() < 1) {
+                throw new BadRequest("'top_k' must be a positive integer");
+            }
+            topK = k.asInt();
+        }
         boolean explain = false;
         JsonNode x = n.get("explain");
         if (x != null && !x.isNull()) {
@@ -126,7 +134,7 @@ final class Requests {
             }
             explain = x.asBoolean();
         }
-        return new Score(user, list, search, explain);
+        return new Score(user, list, search, topK, explain);
     }
 
     static Events events(String text, int maxEvents) {

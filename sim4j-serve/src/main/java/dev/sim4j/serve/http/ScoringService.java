@@ -174,6 +174,11 @@ public final class ScoringService implements AutoCloseable {
         if (r.explain() && !scorer.explains()) {
             throw new BadRequest("'explain': only SIM selects history events; this service runs another model");
         }
+        int topK = r.topK() == null ? scorer.longLength() : r.topK();
+        if (topK > scorer.longLength()) {
+            throw new BadRequest("'top_k' must be at most " + scorer.longLength() + ", the long part of the model's "
+                    + "history");
+        }
         // The search runs here, on the request's thread; the model pass with whatever else is waiting.
         CandidateScorer.Prepared prepared;
         int read;
@@ -183,13 +188,13 @@ public final class ScoringService implements AutoCloseable {
             List<List<BehaviourEvent>> perCandidate = new ArrayList<>(r.candidates().size());
             for (dev.sim4j.serve.scoring.Candidate c : r.candidates()) {
                 perCandidate.add(windows.computeIfAbsent(c.category(), cat -> store.hardWindow(r.user(), cat,
-                        scorer.shortLength(), scorer.historyLength() - scorer.shortLength())));
+                        scorer.shortLength(), topK)));
             }
             prepared = scorer.prepareEach(r.user(), perCandidate, r.candidates());
             read = windows.values().stream().mapToInt(List::size).sum();
         } else {
             List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
-            prepared = scorer.prepare(r.user(), history, r.candidates(), r.search());
+            prepared = scorer.prepare(r.user(), history, r.candidates(), r.search(), topK);
             read = history.size();
         }
         if (r.explain()) {

@@ -137,9 +137,23 @@ public final class CandidateScorer {
         return model instanceof SimModel;
     }
 
+    /** L - S: the long part of the model's window, which the search fills (at most this many events). */
+    public int longLength() {
+        return historyLength - model.config().shortLength();
+    }
+
     /** The model rows of one request (see {@link #score(String, List, List, Search)}); thread-safe. */
     public Prepared prepare(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates,
                             Search search) {
+        return prepare(user, newestFirst, candidates, search, longLength());
+    }
+
+    /**
+     * As {@link #prepare(String, List, List, Search)}, the search picking at most {@code topK} events for each
+     * candidate's long part (1 to {@link #longLength()}; the rest of it stays padding, as a shorter history's does).
+     */
+    public Prepared prepare(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates,
+                            Search search, int topK) {
         int b = candidates.size();
         if (b == 0) {
             throw new IllegalArgumentException("no candidates to score");
@@ -147,6 +161,9 @@ public final class CandidateScorer {
         int l = historyLength;
         int shortLength = model.config().shortLength();
         int longLength = l - shortLength;
+        if (topK < 1 || topK > longLength) {
+            throw new IllegalArgumentException("top k " + topK + " outside 1.." + longLength);
+        }
         int events = newestFirst.size();
         int[] evItem = new int[events];
         int[] evCat = new int[events];
@@ -164,7 +181,7 @@ public final class CandidateScorer {
         int shortN = Math.min(shortLength, events);
         int used = 0;
         // The history's part of the soft search, once per request (the candidate-independent half of the work).
-        SoftSearch soft = search == Search.SOFT && events - shortN > longLength
+        SoftSearch soft = search == Search.SOFT && events - shortN > topK
                 ? new SoftSearch(evItem, evCat, shortN, embeddings("embedding.item"), embeddings("embedding.category"),
                         model.config().embeddingDim())
                 : null;
@@ -177,7 +194,7 @@ public final class CandidateScorer {
                 histItems[base + l - 1 - k] = evItem[k];
                 histCats[base + l - 1 - k] = evCat[k];
             }
-            int[] picked = longPart(search, evItem, evCat, shortN, longLength, item[r], cat[r], soft);
+            int[] picked = longPart(search, evItem, evCat, shortN, topK, item[r], cat[r], soft);
             // picked: indices into the newest-first history, newest first; placed oldest first, right-aligned.
             for (int j = 0; j < picked.length; j++) {
                 int pos = base + longLength - 1 - j;

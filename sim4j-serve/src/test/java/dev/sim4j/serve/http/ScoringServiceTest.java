@@ -124,6 +124,54 @@ class ScoringServiceTest {
         assertThat(stranger.statusCode()).as("a cold-start user").isEqualTo(200);
     }
 
+    /**
+     * {@code top_k}: every search fills the long part with at most that many events, and the service scores what the
+     * scorer gives for the same top k (hard search through the category index included).
+     */
+    @Test
+    void topKLimitsWhatEverySearchPicks() throws Exception {
+        java.util.List<dev.sim4j.serve.store.BehaviourEvent> many = new java.util.ArrayList<>();
+        for (int k = 0; k < 400; k++) {
+            many.add(new dev.sim4j.serve.store.BehaviourEvent("I" + (1 + (k * 13) % 50), "C" + (1 + (k * 5) % 4),
+                    5000 + k));
+        }
+        store.append("U3", many);
+        java.util.List<dev.sim4j.serve.scoring.Candidate> cands = java.util.List.of(
+                new dev.sim4j.serve.scoring.Candidate("I5", "C2"), new dev.sim4j.serve.scoring.Candidate("I6", "C3"));
+        for (dev.sim4j.serve.scoring.Search search : dev.sim4j.serve.scoring.Search.values()) {
+            String name = search.name().toLowerCase(java.util.Locale.ROOT);
+            JsonNode j = JSON.readTree(send("POST", "/v1/score", "{\"user\":\"U3\",\"search\":\"" + name + "\","
+                    + "\"top_k\":7,\"candidates\":[{\"item\":\"I5\",\"category\":\"C2\"},{\"item\":\"I6\","
+                    + "\"category\":\"C3\"}]}").body());
+            var history = store.history("U3", 100_000);
+            dev.sim4j.serve.scoring.CandidateScorer.Prepared seven = scorerForOthers.prepare("U3", history, cands,
+                    search, 7);
+            dev.sim4j.serve.scoring.CandidateScorer.Prepared all = scorerForOthers.prepare("U3", history, cands,
+                    search);
+            int l = scorerForOthers.historyLength();
+            for (int r = 0; r < cands.size(); r++) {
+                int filled = 0;
+                for (int p = 0; p < scorerForOthers.longLength(); p++) {
+                    filled += seven.histItems()[r * l + p] != 0 ? 1 : 0;
+                }
+                assertThat(filled).as(name + " candidate " + r + ": long part filled").isEqualTo(7);
+                java.util.Set<Integer> pickedAll = new java.util.HashSet<>();
+                for (int p = 0; p < scorerForOthers.longLength(); p++) {
+                    pickedAll.add(all.histItems()[r * l + p]);
+                }
+                for (int p = scorerForOthers.longLength() - 7; p < scorerForOthers.longLength(); p++) {
+                    assertThat(pickedAll).as(name + ": the top 7 are among the top 90").contains(
+                            seven.histItems()[r * l + p]);
+                }
+            }
+            float[] direct = scorerForOthers.scoreAll(java.util.List.of(seven)).getFirst().logits();
+            for (int i = 0; i < cands.size(); i++) {
+                assertThat((float) j.get("scores").get(i).get("logit").asDouble()).as(name + " candidate " + i)
+                        .isEqualTo(direct[i]);
+            }
+        }
+    }
+
     @Test
     void healthMetricsAndTheApiDescription() throws Exception {
         assertThat(send("GET", "/healthz", null).body()).contains("ok");
@@ -152,6 +200,14 @@ class ScoringServiceTest {
                 "unknown field 'k'"},
             {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],"
                 + "\"explain\":\"yes\"}", "'explain' must be true or false"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"top_k\":0}",
+                "'top_k' must be a positive integer"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"top_k\":2.5}",
+                "'top_k' must be a positive integer"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"top_k\":\"9\"}",
+                "'top_k' must be a positive integer"},
+            {"/v1/score", "{\"user\":\"U1\",\"candidates\":[{\"item\":\"I1\",\"category\":\"C1\"}],\"top_k\":91}",
+                "'top_k' must be at most 90"},
             {"/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":-4}]}",
                 "outside 0.."},
             {"/v1/events", "{\"user\":\"U1\",\"events\":[{\"item\":\"I1\",\"category\":\"C1\",\"time\":1.5}]}",
