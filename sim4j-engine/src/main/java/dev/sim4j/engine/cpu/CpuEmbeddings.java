@@ -6,6 +6,7 @@ import static dev.sim4j.engine.cpu.CpuArrays.i32;
 import static dev.sim4j.engine.kernels.Shapes.require;
 
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.cpu.simd.RowAdd;
 import dev.sim4j.engine.kernels.EmbeddingKernels;
 import dev.sim4j.engine.kernels.Shapes;
 import java.util.Arrays;
@@ -89,9 +90,7 @@ final class CpuEmbeddings implements EmbeddingKernels {
             int r = order == null ? q : order[q];
             int dst = o.offset + id.i[id.offset + r] * e;
             int src = g.offset + r * e;
-            for (int j = 0; j < e; j++) {
-                of[dst + j] += gf[src + j];
-            }
+            RowAdd.addInto(of, dst, gf, src, e);
         }
     }
 
@@ -185,9 +184,7 @@ final class CpuEmbeddings implements EmbeddingKernels {
             for (int q = 0; q < n; q++) {
                 int src = g.offset + rowsOfG[q] * gWidth + col;
                 int dst = table.offset + ids[q] * e;
-                for (int j = 0; j < e; j++) {
-                    tf[dst + j] += gf[src + j];
-                }
+                RowAdd.addInto(tf, dst, gf, src, e);
             }
             return;
         }
@@ -209,9 +206,7 @@ final class CpuEmbeddings implements EmbeddingKernels {
                     int q = order[k];
                     int src = g.offset + rowsOfG[q] * gWidth + col;
                     int dst = table.offset + ids[q] * e;
-                    for (int j = 0; j < e; j++) {
-                        tf[dst + j] += gf[src + j];
-                    }
+                    RowAdd.addInto(tf, dst, gf, src, e);
                 }
             }
         });
