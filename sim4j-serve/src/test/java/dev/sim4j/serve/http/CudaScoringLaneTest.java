@@ -14,7 +14,6 @@ import dev.sim4j.serve.scoring.CandidateScorer;
 import dev.sim4j.serve.scoring.Search;
 import dev.sim4j.serve.scoring.Vocabularies;
 import dev.sim4j.serve.store.BehaviourEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +33,7 @@ class CudaScoringLaneTest {
     @EnumSource(ModelType.class)
     void aGpuLaneScoresAsTheCpuLaneDoes(ModelType type, @TempDir Path tmp) throws Exception {
         CudaLibraries libs = GpuTests.librariesOrSkip();
-        StringBuilder items = new StringBuilder("item\tasin\tcategory\n");
-        for (int i = 1; i <= 40; i++) {
-            items.append(i).append("\tI").append(i).append('\t').append(1 + i % 3).append('\n');
-        }
-        Files.writeString(tmp.resolve("items.tsv"), items);
-        Files.writeString(tmp.resolve("users.tsv"), "uid\treviewerID\n1\tU1\n2\tU2\n3\tU3\n");
-        Files.writeString(tmp.resolve("categories.tsv"), "category\tname\n1\tC1\n2\tC2\n3\tC3\n");
+        ScoreBatcherTest.writeVocab(tmp);
         Vocabularies vocab = Vocabularies.read(tmp);
         ModelConfig config = ModelConfig.defaults(type, 3, 40, 3);
         try (CpuBackend cpu = new CpuBackend(1); CudaBackend gpu = new CudaBackend(libs, 0, false, false, null)) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScoreBatcherTest {
     /** Three users, 40 items in 3 categories. */
-    private static void writeVocab(Path tmp) throws Exception {
+    static void writeVocab(Path tmp) throws Exception {
         StringBuilder items = new StringBuilder("item\tasin\tcategory\n");
         for (int i = 1; i <= 40; i++) {
             items.append(i).append("\tI").append(i).append('\t').append(1 + i % 3).append('\n');

@@ -18,33 +18,9 @@ import org.junit.jupiter.api.Test;
 class LoadGeneratorTest {
     @Test
     void latencyCountsFromWhenARequestWasDue() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         AtomicInteger seen = new AtomicInteger();
         AtomicInteger events = new AtomicInteger();
-        server.createContext("/v1/score", ex -> {
-            if (seen.incrementAndGet() == 20) {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            ex.getRequestBody().readAllBytes();
-            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-        });
-        server.createContext("/v1/events", ex -> {
-            events.incrementAndGet();
-            ex.getRequestBody().readAllBytes();
-            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-        });
-        server.setExecutor(Executors.newSingleThreadExecutor()); // one request at a time
-        server.start();
+        HttpServer server = stub(20, seen, events);
         try {
             LoadPlan plan = new LoadPlan(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), 100, 1.5, 0, 5,
                     3, 1500, "soft", new String[] {"a", "b"}, new String[] {"x", "y"}, null, 1);
@@ -74,24 +50,8 @@ class LoadGeneratorTest {
      */
     @Test
     void theWarmUpIsSentOnScheduleButNotTimed() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         AtomicInteger seen = new AtomicInteger();
-        server.createContext("/v1/score", ex -> {
-            if (seen.incrementAndGet() == 1) {
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            ex.getRequestBody().readAllBytes();
-            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-        });
-        server.setExecutor(Executors.newSingleThreadExecutor());
-        server.start();
+        HttpServer server = stub(1, seen, new AtomicInteger());
         try {
             LoadPlan plan = new LoadPlan(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), 100, 1.5, 1,
                     5, 3, 0, "soft", new String[] {"a", "b"}, new String[] {"x", "y"}, null, 1);
@@ -105,5 +65,38 @@ class LoadGeneratorTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    /**
+     * A started stub that answers one request at a time with {@code {}}, counting score requests in {@code seen}
+     * (stalling 300 ms on number {@code stallAt}) and event appends in {@code events}.
+     */
+    private static HttpServer stub(int stallAt, AtomicInteger seen, AtomicInteger events) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        server.createContext("/v1/score", ex -> {
+            if (seen.incrementAndGet() == stallAt) {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            answer(ex);
+        });
+        server.createContext("/v1/events", ex -> {
+            events.incrementAndGet();
+            answer(ex);
+        });
+        server.setExecutor(Executors.newSingleThreadExecutor()); // one request at a time
+        server.start();
+        return server;
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange ex) throws java.io.IOException {
+        ex.getRequestBody().readAllBytes();
+        byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, ok.length);
+        ex.getResponseBody().write(ok);
+        ex.close();
     }
 }

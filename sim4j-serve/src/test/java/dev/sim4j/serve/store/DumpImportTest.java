@@ -22,11 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DumpImportTest {
     @Test
     void importsEveryReviewAndAgreesWithTheDatasetOnKeptUsers(@TempDir Path tmp) throws Exception {
-        SynthConfig d = SynthConfig.defaults();
-        SynthConfig small = new SynthConfig(200, 600, 12, 9L, d.shortShare(), d.shortMean(), d.longMean(),
-                d.maxReviews(), d.itemZipf(), d.categoryZipf(), d.interestGapMin(), d.interestGapMax(), d.driftRun(),
-                d.noise(), d.missingMetaShare(), d.noCategoryShare(), d.unreviewedShare(), 2, 1);
-        new AmazonSynth(small).write(tmp.resolve("raw"), false, (task, done, total) -> { });
+        writeDump(tmp.resolve("raw"), 200, 600, 12, 9L);
         Path reviews = tmp.resolve("raw").resolve(AmazonSynth.REVIEWS_FILE);
         Path meta = tmp.resolve("raw").resolve(AmazonSynth.META_FILE);
         Path ds = tmp.resolve("ds");
@@ -69,11 +65,7 @@ class DumpImportTest {
      */
     @Test
     void partitionsChangeNothingAndAreRemoved(@TempDir Path tmp) throws Exception {
-        SynthConfig d = SynthConfig.defaults();
-        SynthConfig small = new SynthConfig(150, 400, 9, 4L, d.shortShare(), d.shortMean(), d.longMean(),
-                d.maxReviews(), d.itemZipf(), d.categoryZipf(), d.interestGapMin(), d.interestGapMax(), d.driftRun(),
-                d.noise(), d.missingMetaShare(), d.noCategoryShare(), d.unreviewedShare(), 2, 1);
-        new AmazonSynth(small).write(tmp.resolve("raw"), false, (task, done, total) -> { });
+        writeDump(tmp.resolve("raw"), 150, 400, 9, 4L);
         Path reviews = tmp.resolve("raw").resolve(AmazonSynth.REVIEWS_FILE);
         Path meta = tmp.resolve("raw").resolve(AmazonSynth.META_FILE);
         try (BehaviourStore one = BehaviourStore.open(tmp.resolve("one"));
@@ -91,6 +83,15 @@ class DumpImportTest {
             }
         }
         assertThat(spillFolders(tmp)).isEmpty();
+    }
+
+    /** A small synthetic raw dump (the default shape otherwise) in {@code dir}. */
+    private static void writeDump(Path dir, int users, int items, int categories, long seed) throws Exception {
+        SynthConfig d = SynthConfig.defaults();
+        SynthConfig small = new SynthConfig(users, items, categories, seed, d.shortShare(), d.shortMean(),
+                d.longMean(), d.maxReviews(), d.itemZipf(), d.categoryZipf(), d.interestGapMin(), d.interestGapMax(),
+                d.driftRun(), d.noise(), d.missingMetaShare(), d.noCategoryShare(), d.unreviewedShare(), 2, 1);
+        new AmazonSynth(small).write(dir, false, (task, done, total) -> { });
     }
 
     /** The reviewer ids of a gzipped review dump. */
