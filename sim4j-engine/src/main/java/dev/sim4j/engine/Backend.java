@@ -33,6 +33,15 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
     /** The float type this backend computes in; models allocate their float tensors with it. */
     DType floatType();
 
+    /**
+     * The type of the models' activations and of their gradients: {@link #floatType()}, except under mixed
+     * precision, where a GPU backend stores them in {@link DType#BF16} and keeps parameters, their gradients, the
+     * optimizer's state and the losses in float32.
+     */
+    default DType activationType() {
+        return floatType();
+    }
+
     // ---------------------------------------------------------------- memory
 
     /** A new tensor of zeros. */
@@ -53,6 +62,17 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
      */
     default TensorScope openScope() {
         return TensorScope.NONE;
+    }
+
+    /**
+     * dst = src converted to dst's float type (float32 to bfloat16 rounds to nearest even; the other way is exact).
+     * The default copies between tensors of one type and has no other types.
+     */
+    default void convert(Tensor src, Tensor dst) {
+        if (src.dtype() != dst.dtype()) {
+            throw new IllegalArgumentException(name() + " converts no " + src.dtype() + " to " + dst.dtype());
+        }
+        copy(src, dst);
     }
 
     /** A new float tensor of {@link #floatType()} holding {@code values}. */

@@ -1,8 +1,11 @@
 package dev.sim4j.engine;
 
-/** Element types of tensors: float32 and float64 values, int32 ids and indices. Half precision comes with the GPU. */
+/**
+ * Element types of tensors: float32 and float64 values, int32 ids and indices, and bfloat16 (the upper half of a
+ * float32: its range, 8 bits of significand) for the activations of mixed-precision training on a GPU.
+ */
 public enum DType {
-    F32(4), F64(8), I32(4);
+    F32(4), F64(8), I32(4), BF16(2);
 
     private final int bytes;
 

@@ -2,6 +2,7 @@ package dev.sim4j.cuda.backend;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.sim4j.cuda.CudaLibraries;
 import dev.sim4j.cuda.cublas.CublasHandle;
@@ -12,6 +13,7 @@ import dev.sim4j.cuda.driver.PinnedBuffer;
 import dev.sim4j.cuda.driver.Stream;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
 import dev.sim4j.engine.kernels.FamilyBackend;
+import dev.sim4j.engine.BFloat16;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.InputStaging;
 import dev.sim4j.engine.Tensor;
@@ -41,6 +43,7 @@ public final class CudaBackend extends FamilyBackend {
     private final KernelLibrary kernels;
     private final KernelProfiler profiler;
     private final boolean poisonEmpty;
+    private final DType activations;
     private PinnedBuffer staging;
     private CudaInputStaging inputStaging;
     private final java.util.List<CudaGraph> graphs = new java.util.ArrayList<>();
@@ -59,13 +62,22 @@ public final class CudaBackend extends FamilyBackend {
      * (null: none).
      */
     public CudaBackend(CudaLibraries libs, int ordinal, boolean tf32, boolean poisonEmpty, Path kernelCache) {
-        this(libs, ordinal, tf32, poisonEmpty, kernelCache, new CudaDense(), new CudaEmbeddings(), new CudaAttention(),
-                new CudaRecurrent(), new CudaLosses(), new CudaOptimizers(), new CudaInput());
+        this(libs, ordinal, tf32, poisonEmpty, kernelCache, DType.F32);
+    }
+
+    /**
+     * As above, with the models' activations in {@code activations}: {@link DType#F32}, or {@link DType#BF16} for
+     * mixed precision (parameters, their gradients, optimizer state and losses stay float32).
+     */
+    public CudaBackend(CudaLibraries libs, int ordinal, boolean tf32, boolean poisonEmpty, Path kernelCache,
+                       DType activations) {
+        this(libs, ordinal, tf32, poisonEmpty, kernelCache, activations, new CudaDense(), new CudaEmbeddings(),
+                new CudaAttention(), new CudaRecurrent(), new CudaLosses(), new CudaOptimizers(), new CudaInput());
     }
 
     /** The families are made first, then bound to the backend that owns their memory and stream. */
     private CudaBackend(CudaLibraries libs, int ordinal, boolean tf32, boolean poisonEmpty, Path kernelCache,
-                        CudaDense dense, CudaEmbeddings embeddings, CudaAttention attention, CudaRecurrent recurrent,
+                        DType activations, CudaDense dense, CudaEmbeddings embeddings, CudaAttention attention, CudaRecurrent recurrent,
                         CudaLosses losses, CudaOptimizers optimizers, CudaInput input) {
         super(dense, embeddings, attention, recurrent, losses, optimizers, input);
         this.libs = libs;
@@ -78,6 +90,10 @@ public final class CudaBackend extends FamilyBackend {
         this.kernels = new KernelLibrary(libs.driver(),
                 new KernelCompiler(libs.nvrtc(), device.architecture(), kernelCache), profiler);
         this.poisonEmpty = poisonEmpty;
+        if (activations != DType.F32 && activations != DType.BF16) {
+            throw new IllegalArgumentException("activations in F32 or BF16, not " + activations);
+        }
+        this.activations = activations;
         this.dense = dense;
         this.embeddings = embeddings;
         this.attention = attention;
@@ -158,6 +174,11 @@ public final class CudaBackend extends FamilyBackend {
     }
 
     @Override
+    public void convert(Tensor src, Tensor dst) {
+        dense.convert(src, dst);
+    }
+
+    @Override
     public java.util.Optional<dev.sim4j.engine.KernelTimes> kernelTimes() {
         return java.util.Optional.of(profiler);
     }
@@ -195,6 +216,11 @@ public final class CudaBackend extends FamilyBackend {
         return DType.F32;
     }
 
+    @Override
+    public DType activationType() {
+        return activations;
+    }
+
     private CudaTensor allocate(DType dtype, int[] shape) {
         if (dtype == DType.F64) {
             throw new IllegalArgumentException("the CUDA backend computes in float32; F64 tensors are not supported");
@@ -210,7 +236,7 @@ public final class CudaBackend extends FamilyBackend {
     public Tensor zeros(DType dtype, int... shape) {
         CudaTensor t = allocate(dtype, shape);
         profiler.before("memory", "zeros (memset)", stream);
-        driver().memset32(t.address(), 0, t.size(), stream.handle());
+        fillBits(t, 0);
         profiler.after("memory", "zeros (memset)", stream);
         return t;
     }
@@ -219,10 +245,19 @@ public final class CudaBackend extends FamilyBackend {
     public Tensor empty(DType dtype, int... shape) {
         CudaTensor t = allocate(dtype, shape);
         if (poisonEmpty) {
-            driver().memset32(t.address(), dtype == DType.I32 ? Integer.MIN_VALUE : Float.floatToRawIntBits(Float.NaN),
-                    t.size(), stream.handle());
+            fillBits(t, dtype == DType.I32 ? Integer.MIN_VALUE
+                    : dtype == DType.BF16 ? BFloat16.fromFloat(Float.NaN) : Float.floatToRawIntBits(Float.NaN));
         }
         return t;
+    }
+
+    /** Sets every element's bits (the low 16 for a bfloat16 tensor), queued on the stream. */
+    void fillBits(CudaTensor t, int bits) {
+        if (t.dtype().bytes() == 2) {
+            driver().memset16(t.address(), (short) bits, t.size(), stream.handle());
+        } else {
+            driver().memset32(t.address(), bits, t.size(), stream.handle());
+        }
     }
 
     @Override
@@ -299,6 +334,14 @@ public final class CudaBackend extends FamilyBackend {
     @Override
     public float[] toFloats(Tensor t) {
         CudaTensor c = cuda(t);
+        if (c.dtype() == DType.BF16) {
+            short[] bits = fromDevice(c).toArray(JAVA_SHORT);
+            float[] f = new float[bits.length];
+            for (int i = 0; i < bits.length; i++) {
+                f[i] = BFloat16.toFloat(bits[i]);
+            }
+            return f;
+        }
         if (c.dtype() != DType.F32) {
             throw new IllegalArgumentException("toFloats of a " + c.dtype() + " tensor");
         }
@@ -328,6 +371,17 @@ public final class CudaBackend extends FamilyBackend {
     public void write(Tensor t, float[] values) {
         CudaTensor c = cuda(t);
         requireSize(t, values.length, "write");
+        if (c.dtype() == DType.BF16) {
+            short[] bits = new short[Math.toIntExact(c.size())];
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = BFloat16.fromFloat(values[i]);
+            }
+            toDevice(c, MemorySegment.ofArray(bits), 2L * c.size());
+            return;
+        }
+        if (c.dtype() != DType.F32) {
+            throw new IllegalArgumentException("write floats to a " + c.dtype() + " tensor");
+        }
         toDevice(c, MemorySegment.ofArray(values), 4L * c.size());
     }
 

@@ -5,6 +5,7 @@ import dev.sim4j.cuda.driver.CudaModule;
 import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.cuda.driver.LaunchListener;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
+import dev.sim4j.engine.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * The kernels, kept as CUDA C resources by family ({@code dev/sim4j/cuda/kernels/<family>.cu}, each prefixed with the
  * shared {@code common.cuh}), compiled on first use for the device's architecture (cached on disk by the
- * {@link KernelCompiler}) and loaded once per backend.
+ * {@link KernelCompiler}) and loaded once per backend. Each family exists in two builds, by the type of its
+ * activations: float32, and bfloat16 ({@code SIM4J_BF16} defined; see common.cuh).
  */
 public final class KernelLibrary implements AutoCloseable {
     static final String ROOT = "/dev/sim4j/cuda/kernels/";
@@ -35,9 +37,19 @@ public final class KernelLibrary implements AutoCloseable {
         this.listener = listener;
     }
 
-    /** The source of family {@code family}, with the common header in front. */
+    /** The source of family {@code family}, with the common header in front (the float32 build). */
     public static String source(String family) {
-        return resource("common.cuh") + "\n#line 1 \"" + family + ".cu\"\n" + resource(family + ".cu");
+        return source(family, DType.F32);
+    }
+
+    /** The source of family {@code family} for activations of type {@code activations} (F32 or BF16). */
+    public static String source(String family, DType activations) {
+        String variant = switch (activations) {
+            case F32 -> "";
+            case BF16 -> "#define SIM4J_BF16 1\n";
+            default -> throw new IllegalArgumentException("kernels take F32 or BF16 activations, not " + activations);
+        };
+        return variant + resource("common.cuh") + "\n#line 1 \"" + family + ".cu\"\n" + resource(family + ".cu");
     }
 
     private static String resource(String name) {
@@ -52,9 +64,15 @@ public final class KernelLibrary implements AutoCloseable {
     }
 
     /** Kernel {@code name} of family {@code family} (compiling and loading the family on first use). */
-    public synchronized Kernel kernel(String family, String name) {
-        CudaModule m = modules.computeIfAbsent(family,
-                f -> CudaModule.load(driver, compiler.compile(source(f), f), f, listener));
+    public Kernel kernel(String family, String name) {
+        return kernel(family, name, DType.F32);
+    }
+
+    /** Kernel {@code name} of family {@code family}'s build for {@code activations} (F32 or BF16). */
+    public synchronized Kernel kernel(String family, String name, DType activations) {
+        String key = activations == DType.F32 ? family : family + "-" + activations.name().toLowerCase();
+        CudaModule m = modules.computeIfAbsent(key,
+                k -> CudaModule.load(driver, compiler.compile(source(family, activations), k), k, listener));
         return m.kernel(name);
     }
 

@@ -31,6 +31,7 @@ public final class Cublas {
     private final MethodHandle cublasSetWorkspace;
     private final MethodHandle cublasSgemm;
     private final MethodHandle cublasSgemmStridedBatched;
+    private final MethodHandle cublasGemmEx;
     private final MethodHandle cublasGetProperty;
 
     public Cublas(NativeLibrary library) {
@@ -48,6 +49,9 @@ public final class Cublas {
         cublasSgemmStridedBatched = d.find("cublasSgemmStridedBatched", FunctionDescriptor.of(JAVA_INT, ADDRESS,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG,
                 JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+        cublasGemmEx = d.find("cublasGemmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS,
+                JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         cublasGetProperty = d.find("cublasGetProperty", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
 
@@ -145,6 +149,28 @@ public final class Cublas {
             if (rc != 0) {
                 check(rc, "cublasSgemmStridedBatched(op=" + opA + "," + opB + ", m=" + m + ", n=" + n + ", k=" + k
                         + ", batch=" + batch + ")");
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** cudaDataType_t values: CUDA_R_32F, CUDA_R_16BF. */
+    public static final int R_32F = 0;
+    public static final int R_16BF = 14;
+    /** cublasComputeType_t CUBLAS_COMPUTE_32F: float accumulation whatever the inputs. */
+    static final int COMPUTE_32F = 68;
+    /** cublasGemmAlgo_t CUBLAS_GEMM_DEFAULT. */
+    static final int GEMM_DEFAULT = -1;
+
+    void gemmEx(MemorySegment handle, int opA, int opB, int m, int n, int k, MemorySegment alpha, long a, int aType,
+                int lda, long b, int bType, int ldb, MemorySegment beta, long c, int cType, int ldc) {
+        try {
+            int rc = (int) cublasGemmEx.invokeExact(handle, opA, opB, m, n, k, alpha, a, aType, lda, b, bType, ldb,
+                    beta, c, cType, ldc, COMPUTE_32F, GEMM_DEFAULT);
+            if (rc != 0) {
+                check(rc, "cublasGemmEx(op=" + opA + "," + opB + ", m=" + m + ", n=" + n + ", k=" + k + ", types="
+                        + aType + "," + bType + "," + cType + ")");
             }
         } catch (Throwable t) {
             throw rethrow(t);

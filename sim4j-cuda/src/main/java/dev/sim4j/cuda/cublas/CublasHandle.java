@@ -49,6 +49,18 @@ public final class CublasHandle implements AutoCloseable {
         cublas.sgemm(handle, transB ? 1 : 0, transA ? 1 : 0, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc);
     }
 
+    /**
+     * {@link #gemm} with element types per operand ({@link Cublas#R_32F}, {@link Cublas#R_16BF}; A and B of one type),
+     * accumulated in float32: bfloat16 inputs run on the tensor cores, a float32 C takes the exact float results.
+     */
+    public void gemmEx(boolean transA, boolean transB, int m, int n, int k, float alphaValue, long a, int lda, long b,
+                       int ldb, int abType, float betaValue, long c, int ldc, int cType) {
+        alpha.set(JAVA_FLOAT, 0, alphaValue);
+        beta.set(JAVA_FLOAT, 0, betaValue);
+        cublas.gemmEx(handle, transB ? 1 : 0, transA ? 1 : 0, n, m, k, alpha, b, abType, ldb, a, abType, lda, beta, c,
+                cType, ldc);
+    }
+
     /** {@link #gemm} over {@code batch} matrices at fixed element strides. */
     public void gemmBatched(boolean transA, boolean transB, int m, int n, int k, float alphaValue, long a, int lda,
                             long strideA, long b, int ldb, long strideB, float betaValue, long c, int ldc, long strideC,

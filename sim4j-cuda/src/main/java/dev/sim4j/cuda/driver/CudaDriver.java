@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.sim4j.cuda.CudaException;
 import dev.sim4j.cuda.lib.Downcalls;
@@ -48,6 +49,7 @@ public final class CudaDriver {
     private final MethodHandle cuMemcpyDtoHAsync;
     private final MethodHandle cuMemcpyDtoDAsync;
     private final MethodHandle cuMemsetD32Async;
+    private final MethodHandle cuMemsetD16Async;
     private final MethodHandle cuStreamCreate;
     private final MethodHandle cuStreamDestroy;
     private final MethodHandle cuStreamSynchronize;
@@ -101,6 +103,8 @@ public final class CudaDriver {
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
         cuMemsetD32Async = d.find("cuMemsetD32Async",
                 FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS));
+        cuMemsetD16Async = d.find("cuMemsetD16Async",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_SHORT, JAVA_LONG, ADDRESS));
         cuStreamCreate = d.find("cuStreamCreate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         cuStreamDestroy = d.find("cuStreamDestroy_v2", p);
         cuStreamSynchronize = d.find("cuStreamSynchronize", p);
@@ -340,6 +344,15 @@ public final class CudaDriver {
     public void memset32(long dst, int bits, long count, MemorySegment stream) {
         try {
             check((int) cuMemsetD32Async.invokeExact(dst, bits, count, stream), "cuMemsetD32Async(count=" + count + ")");
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Sets {@code count} 16-bit words at {@code dst} to {@code bits} (bfloat16 tensors). */
+    public void memset16(long dst, short bits, long count, MemorySegment stream) {
+        try {
+            check((int) cuMemsetD16Async.invokeExact(dst, bits, count, stream), "cuMemsetD16Async(count=" + count + ")");
         } catch (Throwable t) {
             throw rethrow(t);
         }

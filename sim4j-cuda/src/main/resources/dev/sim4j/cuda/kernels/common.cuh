@@ -5,6 +5,40 @@
 // to run.
 typedef long long i64;
 
+// ------------------------------------------------------------------------------------------------- activations
+// Every family is compiled twice (KernelLibrary): as is, with activations in float32, and with SIM4J_BF16 defined,
+// with activations in bfloat16 (mixed precision; parameters, their gradients, optimizer state and losses stay float).
+// A kernel's activation pointers are `act*`; it reads them through ld() and writes through st(), and computes in
+// float (or double) between: so the bfloat16 build computes exactly what the float32 build computes from the same
+// values and rounds each stored activation once more, to nearest even (the contract CudaMixedPrecisionTest checks).
+// bfloat16 is kept as its 16 bits (no header needed): the upper half of a float32.
+#ifdef SIM4J_BF16
+typedef unsigned short act;
+__device__ __forceinline__ float ld(act v) {
+    return __uint_as_float(((unsigned) v) << 16);
+}
+__device__ __forceinline__ act st(float f) {
+    unsigned u = __float_as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (act) ((u >> 16) | 0x40u);  // NaN stays a (quiet) NaN
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (act) (u >> 16);
+}
+#else
+typedef float act;
+__device__ __forceinline__ float ld(float v) {
+    return v;
+}
+__device__ __forceinline__ float st(float f) {
+    return f;
+}
+#endif
+
+// v as the activation type stores it: what a kernel that stands for a composition (ADR 0011) computes on where the
+// composition would store an intermediate activation and read it back (identity in the float32 build).
+__device__ __forceinline__ float rnd(float v) {
+    return ld(st(v));
+}
+
 #define GRID_STRIDE(i, n) for (i64 i = (i64) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
                                i += (i64) blockDim.x * gridDim.x)
 
