@@ -185,9 +185,9 @@ public interface Backend extends DenseKernels, EmbeddingKernels, AttentionKernel
      * concatColumns([dr, du], dg); sigmoidBackward(g, dg, dgp)} with dr, dsFromR, dg temporaries.
      */
     default void augruGatesBackward(Tensor drs, Tensor s, Tensor r, Tensor du, Tensor g, Tensor dgp, Tensor dsPrev) {
-        Tensor dr = empty(floatType(), s.shape());
-        Tensor dsFromR = empty(floatType(), s.shape());
-        Tensor dg = empty(floatType(), g.shape());
+        Tensor dr = empty(drs.dtype(), s.shape());
+        Tensor dsFromR = empty(drs.dtype(), s.shape());
+        Tensor dg = empty(drs.dtype(), g.shape());
         mul(drs, s, dr);
         mul(drs, r, dsFromR);
         axpy(1, dsFromR, dsPrev);

@@ -8,6 +8,7 @@ import dev.sim4j.cuda.lib.LibraryLocator;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
 import dev.sim4j.data.dataset.Dataset;
 import dev.sim4j.engine.Backend;
+import dev.sim4j.engine.DType;
 import dev.sim4j.engine.cpu.CpuBackend;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -73,6 +74,11 @@ public final class DeviceOptions {
             + "instead of replaying recorded steps (for debugging and profiling single kernels).")
     private boolean noCudaGraphs;
 
+    @Option(names = "--amp", description = "On a GPU, mixed precision: activations and their gradients in "
+            + "bfloat16 (bfloat16 tensor-core products), parameters, optimizer state, the scoring layer and the "
+            + "losses in float32. The reference's --amp.")
+    private boolean amp;
+
     @Option(names = "--host-input", description = "On a GPU, read every batch on the host and upload it, even where "
             + "the dataset is a sequence store whose rows the GPU builds itself (the default there: the same rows, "
             + "without the host's per-row work).")
@@ -108,13 +114,14 @@ public final class DeviceOptions {
         return gpu >= 0;
     }
 
-    /** The backend asked for, opened; the caller closes it. Says what it picked on {@code err}. */
-    Backend backend(PrintWriter err) {
-        if (gpu < 0) {
-            CpuBackend cpu = threads == null ? new CpuBackend() : new CpuBackend(threads);
-            err.printf("device: cpu (%d threads)%n", cpu.threads());
-            err.flush();
-            return cpu;
+    /**
+     * Usage errors among these flags alone (contradictions, a GPU-only flag without a GPU), so a command can refuse
+     * them before it reads or writes anything.
+     */
+    void checkFlags() {
+        if (amp && gpu < 0) {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--amp: mixed precision needs a GPU (--device cuda); the CPU computes in float32");
         }
         if (tf32 && noTf32) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--tf32 and --no-tf32: give one of them");
@@ -123,9 +130,20 @@ public final class DeviceOptions {
             throw new CommandLine.ParameterException(mixee.commandLine(),
                     "--cuda-graphs (--xla) and --no-cuda-graphs: give one of them");
         }
+    }
+
+    /** The backend asked for, opened; the caller closes it. Says what it picked on {@code err}. */
+    Backend backend(PrintWriter err) {
+        checkFlags();
+        if (gpu < 0) {
+            CpuBackend cpu = threads == null ? new CpuBackend() : new CpuBackend(threads);
+            err.printf("device: cpu (%d threads)%n", cpu.threads());
+            err.flush();
+            return cpu;
+        }
         // TF32 products by default, as the reference trains; --no-tf32 for plain float32. Recorded steps by default:
         // they halve a small batch's step time (docs/gpu.md) and give the eager steps' bits.
-        return openCuda(gpu, !noTf32, !noCudaGraphs, err);
+        return openCuda(gpu, !noTf32, !noCudaGraphs, amp ? DType.BF16 : DType.F32, err);
     }
 
     /**
@@ -133,6 +151,11 @@ public final class DeviceOptions {
      * {@link DeviceUnavailableException} naming {@code --device} (exit 4).
      */
     public static CudaBackend openCuda(int gpu, boolean tf32, boolean graphs, PrintWriter err) {
+        return openCuda(gpu, tf32, graphs, DType.F32, err);
+    }
+
+    /** As above, with the models' activations in {@code activations} (BF16: mixed precision). */
+    public static CudaBackend openCuda(int gpu, boolean tf32, boolean graphs, DType activations, PrintWriter err) {
         CudaLibraries libs;
         try {
             libs = CudaLibraries.open(LibraryLocator.fromEnvironment());
@@ -146,11 +169,12 @@ public final class DeviceOptions {
             throw new DeviceUnavailableException("--device cuda:" + gpu + ": this machine has " + n + " GPU(s), "
                     + "cuda:0 to cuda:" + (n - 1));
         }
-        CudaBackend be = new CudaBackend(libs, gpu, tf32, false, KernelCompiler.defaultCacheDir());
+        CudaBackend be = new CudaBackend(libs, gpu, tf32, false, KernelCompiler.defaultCacheDir(), activations);
         be.recordGraphs(graphs);
-        err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s products%s)%n", gpu, be.device().name(),
+        err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s%s)%n", gpu, be.device().name(),
                 be.device().totalMemory() / (double) (1L << 30), be.device().architecture(),
-                tf32 ? "TF32" : "float32", graphs ? ", CUDA graphs" : "");
+                activations == DType.BF16 ? "mixed precision (bfloat16 activations)"
+                        : (tf32 ? "TF32" : "float32") + " products", graphs ? ", CUDA graphs" : "");
         err.flush();
         return be;
     }

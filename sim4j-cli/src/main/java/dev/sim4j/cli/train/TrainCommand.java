@@ -168,8 +168,6 @@ public final class TrainCommand implements Callable<Integer> {
     private String benchmarkWarmupSteps;
     @Option(names = "--log_filename", hidden = true)
     private String logFilename;
-    @Option(names = "--amp", hidden = true)
-    private boolean amp;
     @Option(names = "--affinity", hidden = true)
     private String affinity;
     @Option(names = "--repeat_count", hidden = true)
@@ -251,6 +249,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private Checked validate() {
         OptionChecks c = checks();
+        cpu.checkFlags();
         refuseReferenceOnlyFlags(c);
         c.oneOf("--model", model.toLowerCase(Locale.ROOT), List.of("sim", "dien", "din"));
         c.oneOf("--augru-form", augruForm.toLowerCase(Locale.ROOT), List.of("code", "paper"));
@@ -317,10 +316,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The reference's flags that make no sense for sim4j train: a usage error saying what to use instead. */
     private void refuseReferenceOnlyFlags(OptionChecks c) {
-        if (amp) {
-            throw c.fail("--amp", "not yet: sim4j trains in float32 (TF32 products on a GPU; --no-tf32 for plain "
-                    + "float32)");
-        }
         if (benchmark || benchmarkSteps != null || benchmarkWarmupSteps != null || "inference".equals(mode)) {
             String flag = benchmark ? "--benchmark" : benchmarkSteps != null ? "--benchmark_steps"
                     : benchmarkWarmupSteps != null ? "--benchmark_warmup_steps" : "--mode";

@@ -65,7 +65,7 @@ class TrainOptionChecksTest {
                 Arguments.of(List.of("--augru-form", "x"), "--augru-form: must be one of code, paper"),
                 Arguments.of(List.of("--resume", "--overwrite"), "--overwrite: contradicts --resume"),
                 Arguments.of(List.of("--drop_remainder", "--no-drop-remainder"), "--no-drop-remainder: contradicts --drop_remainder"),
-                Arguments.of(List.of("--amp"), "--amp: not yet: sim4j trains in float32"),
+                Arguments.of(List.of("--amp"), "--amp: mixed precision needs a GPU (--device cuda)"),
                 Arguments.of(List.of("--benchmark", "--benchmark_steps", "10"), "--benchmark: sim4j train only trains; "
                         + "time steps with sim4j benchmark instead: sim4j benchmark --dataset "),
                 Arguments.of(List.of("--benchmark_warmup_steps", "5"), "--benchmark_warmup_steps: sim4j train only trains"),

@@ -52,7 +52,7 @@ public final class Dense {
     /** y [N, out] = x [N, in] W + b. */
     public Tensor forward(Tensor x) {
         this.x = x;
-        Tensor y = Tensors.empty(be, x.dim(0), out());
+        Tensor y = be.empty(x.dtype(), x.dim(0), out());
         be.matmul(x, false, kernel.value(), false, y, 0);
         be.addRowVector(y, bias.value());
         return y;
@@ -64,9 +64,9 @@ public final class Dense {
      */
     public Activated forwardPrelu(Tensor x, Tensor alpha) {
         this.x = x;
-        Tensor z = Tensors.empty(be, x.dim(0), out());
+        Tensor z = be.empty(x.dtype(), x.dim(0), out());
         be.matmul(x, false, kernel.value(), false, z, 0);
-        Tensor y = Tensors.empty(be, z.shape());
+        Tensor y = be.empty(x.dtype(), z.shape());
         be.addBiasPrelu(z, bias.value(), alpha, y);
         return new Activated(z, y);
     }
@@ -77,7 +77,7 @@ public final class Dense {
      */
     public Tensor forwardSigmoid(Tensor x) {
         this.x = x;
-        Tensor y = Tensors.empty(be, x.dim(0), out());
+        Tensor y = be.empty(x.dtype(), x.dim(0), out());
         be.matmul(x, false, kernel.value(), false, y, 0);
         be.addBiasSigmoid(y, bias.value(), y);
         return y;
@@ -88,10 +88,10 @@ public final class Dense {
      * db += sum_n dz in the same pass, then dW += x^T dz; returns dx [N, in] = dz W^T.
      */
     public Tensor backwardSigmoid(Tensor y, Tensor dy) {
-        Tensor dz = Tensors.empty(be, y.shape());
+        Tensor dz = be.empty(y.dtype(), y.shape());
         be.sigmoidBackwardSumRows(y, dy, dz, bias.grad());
         be.matmul(x, true, dz, false, kernel.grad(), 1);
-        Tensor dx = Tensors.empty(be, x.dim(0), in());
+        Tensor dx = be.empty(x.dtype(), x.dim(0), in());
         be.matmul(dz, false, kernel.value(), true, dx, 0);
         return dx;
     }
@@ -100,7 +100,7 @@ public final class Dense {
     public Tensor backward(Tensor dy) {
         be.matmul(x, true, dy, false, kernel.grad(), 1);
         be.sumRows(dy, bias.grad(), 1);
-        Tensor dx = Tensors.empty(be, x.dim(0), in());
+        Tensor dx = be.empty(x.dtype(), x.dim(0), in());
         be.matmul(dy, false, kernel.value(), true, dx, 0);
         return dx;
     }

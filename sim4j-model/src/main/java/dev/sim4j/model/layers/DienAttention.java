@@ -61,7 +61,8 @@ public final class DienAttention {
         be.prelu(qPre, alpha.value(), q);
         Tensor kernel = dense0.kernel().value();
         int width = dense0.out();
-        wq = Tensors.empty(be, hid, width);
+        // Combined weights stay float32 like the weights they come from (products round them as they round weights).
+        wq = be.empty(kernel.dtype(), hid, width);
         be.add(block(kernel, 0), block(kernel, 2), wq);
         wh = Tensors.copyOf(be, block(kernel, 1));
         be.axpy(-1, block(kernel, 2), wh);
@@ -108,7 +109,7 @@ public final class DienAttention {
         // dW0 += q^T dzq; dW1 += h^T dz0; dW2 += q^T dzq - h^T dz0; dW3 += (q * h)^T dz0.
         be.matmul(q, true, dzq, false, block(grad, 0), 1);
         be.matmul(q, true, dzq, false, block(grad, 2), 1);
-        Tensor gh = Tensors.empty(be, hid, width);
+        Tensor gh = be.empty(grad.dtype(), hid, width);
         be.matmul(hFlat, true, dz0, false, gh, 0);
         be.axpy(1, gh, block(grad, 1));
         be.axpy(-1, gh, block(grad, 2));

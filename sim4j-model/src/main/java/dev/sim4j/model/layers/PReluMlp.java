@@ -53,13 +53,14 @@ public final class PReluMlp {
             h = layer.activation();
         }
         h = dropout.forward(h, training, step, salt);
-        Tensor logit = output.forward(h);
+        // The scoring layer runs in float32 whatever the activations (mixed precision keeps logits and losses wide).
+        Tensor logit = output.forward(Tensors.as(be, h, be.floatType()));
         return logit.reshape(logit.dim(0));
     }
 
     /** Accumulates every parameter gradient; returns dx [N, in] for dLogit [N]. */
     public Tensor backward(Tensor dLogit) {
-        Tensor dh = output.backward(dLogit.reshape((int) dLogit.size(), 1));
+        Tensor dh = Tensors.as(be, output.backward(dLogit.reshape((int) dLogit.size(), 1)), be.activationType());
         dh = dropout.backward(dh);
         for (int i = hidden.size() - 1; i >= 0; i--) {
             Tensor pre = preActivations.get(i);

@@ -11,14 +11,32 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** A new float tensor of zeros in the backend's float type. */
+    /**
+     * A new activation tensor of zeros: the backend's activation type (its float type, except bfloat16 under mixed
+     * precision on a GPU).
+     */
     public static Tensor zeros(Backend be, int... shape) {
+        return be.zeros(be.activationType(), shape);
+    }
+
+    /** A new activation tensor with unspecified contents, for an output the next kernel overwrites entirely. */
+    public static Tensor empty(Backend be, int... shape) {
+        return be.empty(be.activationType(), shape);
+    }
+
+    /** A new tensor of zeros in the backend's float type: float32 whatever the activations (losses, statistics). */
+    public static Tensor wideZeros(Backend be, int... shape) {
         return be.zeros(be.floatType(), shape);
     }
 
-    /** A new float tensor with unspecified contents, for an output the next kernel overwrites entirely. */
-    public static Tensor empty(Backend be, int... shape) {
-        return be.empty(be.floatType(), shape);
+    /** x in {@code type}: x itself when it has that type, else a new converted copy. */
+    public static Tensor as(Backend be, Tensor x, dev.sim4j.engine.DType type) {
+        if (x.dtype() == type) {
+            return x;
+        }
+        Tensor out = be.empty(type, x.shape());
+        be.convert(x, out);
+        return out;
     }
 
     /** Number of rows when the last dimension is taken as columns. */
@@ -71,9 +89,9 @@ public final class Tensors {
         return out.reshape(n, a.dim(1) + b.dim(1), d);
     }
 
-    /** A new tensor equal to x. */
+    /** A new tensor equal to x (of x's type). */
     public static Tensor copyOf(Backend be, Tensor x) {
-        Tensor out = empty(be, x.shape());
+        Tensor out = be.empty(x.dtype(), x.shape());
         be.copy(x, out);
         return out;
     }

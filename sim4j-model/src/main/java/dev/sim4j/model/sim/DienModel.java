@@ -45,7 +45,7 @@ public final class DienModel implements CtrModel {
         this.dien = new DienBlock(f, "dien", item, h, config.augruForm());
         this.aux = new AuxiliaryLoss(f, "aux_mlp", h, item, config.auxMlp());
         this.parameters = f.parameters();
-        this.losses = Tensors.zeros(backend, 2);
+        this.losses = Tensors.wideZeros(backend, 2);
     }
 
     @Override
@@ -80,7 +80,7 @@ public final class DienModel implements CtrModel {
     public ModelOutput forward(ModelInput in, ForwardPass pass) {
         input = in;
         Tensor[] out = logit(in, true, pass.step(), pass.microBatch());
-        dLogit = Tensors.zeros(be, in.batch());
+        dLogit = be.zeros(out[0].dtype(), in.batch());
         be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0,
                 losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1), pass.lossWeight(),
                 pass.accumulate());

@@ -39,7 +39,7 @@ public final class DinModel implements CtrModel {
                 config.dropout());
         this.attention = new DotAttention(backend);
         this.parameters = f.parameters();
-        this.losses = Tensors.zeros(backend, 2);
+        this.losses = Tensors.wideZeros(backend, 2);
     }
 
     @Override
@@ -65,7 +65,7 @@ public final class DinModel implements CtrModel {
     public ModelOutput forward(ModelInput in, ForwardPass pass) {
         input = in;
         Tensor logit = logit(in, true, pass.step(), pass.microBatch());
-        dLogit = Tensors.zeros(be, in.batch());
+        dLogit = be.zeros(logit.dtype(), in.batch());
         // DIN has no auxiliary loss: its element stays the 0 it was allocated with.
         be.binaryCrossEntropy(logit, in.label(), dLogit, 1.0,
                 losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1), pass.lossWeight(),

@@ -71,7 +71,7 @@ public final class SimModel implements CtrModel {
         this.esu = new DotAttention(backend);
         this.mean = new MaskedMean(backend);
         this.parameters = f.parameters();
-        this.losses = Tensors.zeros(backend, 2);
+        this.losses = Tensors.wideZeros(backend, 2);
     }
 
     /**
@@ -145,8 +145,8 @@ public final class SimModel implements CtrModel {
         input = in;
         Tensor[] out = logits(in, true, pass.step(), pass.microBatch());
         int b = in.batch();
-        dLogitOne = Tensors.zeros(be, b);
-        dLogitTwo = Tensors.zeros(be, b);
+        dLogitOne = be.zeros(out[0].dtype(), b);
+        dLogitTwo = be.zeros(out[1].dtype(), b);
         // classification = 0.5 (BCE1 + BCE2): the second adds into the first's element.
         Tensor classification = losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1);
         be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5, classification, 0.5 * pass.lossWeight(),
