@@ -289,7 +289,7 @@ class CudaMixedPrecisionEmbeddingsTest {
         return t.gpu.upload(v, b, tt);
     }
 
-    /** The outputs of a sequenceRows call: the given label, the ids NaN-free but poisoned with -7. */
+    /** The outputs of a sequenceRows call: the given label, and int outputs poisoned with -7 (every one is written). */
     private static RowTensors rowTensors(Backend be, Tensor label, int b, int l) {
         return new RowTensors(label, filled(be, b, 1), filled(be, b, 1), filled(be, b, 1), filled(be, b, l),
                 filled(be, b, l), filled(be, b, l), filled(be, b, l));
