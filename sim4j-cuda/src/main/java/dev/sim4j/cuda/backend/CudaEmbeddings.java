@@ -2,6 +2,7 @@ package dev.sim4j.cuda.backend;
 
 import static dev.sim4j.cuda.backend.CudaBackend.cuda;
 
+import dev.sim4j.cuda.driver.Kernel;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.kernels.EmbeddingKernels;
@@ -17,6 +18,10 @@ import java.util.List;
  * the scalar reference's bits (its serial loop); a longer run (a popular item or category, hundreds of thousands of
  * positions in a batch) is cut at fixed chunks of the sorted pairs, each piece summed in order and the pieces added in
  * order: deterministic, as accurate, and without one serial chain as long as the run.
+ *
+ * <p>Under mixed precision the gathered vectors, the mask and the gradients read by the reductions are activations
+ * (F32 or BF16, one type per call), the tables and their gradients float32 parameters; the reductions add in float32
+ * in the same order whichever the activation type.
  */
 public final class CudaEmbeddings implements EmbeddingKernels {
     private static final String FAMILY = "embeddings";
@@ -40,7 +45,15 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         this.be = backend;
     }
 
-    /** out[n, :] = table[ids[n], :], for table [R,E], ids I32 [N] (any shape), out [N,E]. */
+    /** Kernel {@code name} of the build for activations of type {@code act}. */
+    private Kernel kernel(String name, DType act) {
+        return be.kernels().kernel(FAMILY, name, act).begin();
+    }
+
+    /**
+     * out[n, :] = table[ids[n], :], for table [R,E], ids I32 [N] (any shape), out [N,E]. The table is a float32
+     * parameter, or an activation of out's type (hidden states gathered at inference).
+     */
     public void gatherRows(Tensor table, Tensor ids, Tensor out) {
         CudaTensor t = cuda(table);
         CudaTensor i = cuda(ids);
@@ -48,7 +61,16 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         int e = t.dim(-1);
         long n = i.size();
         require(i.dtype() == DType.I32 && o.size() == n * e, "gatherRows", table, ids, out);
-        be.kernels().kernel(FAMILY, "gather_rows").begin().pointer(t.address()).pointer(i.address())
+        DType act = Activations.of("gatherRows", out);
+        String name = "gather_rows";
+        if (t.dtype() == DType.BF16) {
+            // Only an activation is bfloat16: then a copy between two of one type. A float32 table is rounded once.
+            Activations.of("gatherRows", table, out);
+            name = "gather_activation_rows";
+        } else {
+            Activations.parameters("gatherRows", table);
+        }
+        kernel(name, act).pointer(t.address()).pointer(i.address())
                 .pointer(o.address()).i64(n).i32(e).launch(be.stream(), Launches.blocks(n * e), Launches.THREADS);
     }
 
@@ -60,11 +82,13 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         int e = d.dim(-1);
         long n = i.size();
         require(i.dtype() == DType.I32 && g.size() == n * e && e > 0, "scatterAddRows", dOut, ids, dTable);
+        DType act = Activations.of("scatterAddRows", dOut);
+        Activations.parameters("scatterAddRows", dTable);
         if (n == 0) {
             return;
         }
         int rows = Math.toIntExact(d.size() / e);
-        reduceRows(i.address(), checkedCount(n), rows, -1, g.address(), e, e, d.address());
+        reduceRows(act, i.address(), checkedCount(n), rows, -1, g.address(), e, e, d.address());
     }
 
     /**
@@ -87,7 +111,9 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         require(from >= 0 && from <= to && to <= tt && ci.size() == ii.size()
                 && o.size() == (long) b * w * (e1 + e2) && mk.size() == (long) b * w,
                 "embedSequence", itemIds, categoryIds, out, mask);
-        be.kernels().kernel(FAMILY, "embed_sequence").begin().pointer(it.address()).pointer(ct.address())
+        DType act = Activations.of("embedSequence", out, mask);
+        Activations.parameters("embedSequence", items, categories);
+        kernel("embed_sequence", act).pointer(it.address()).pointer(ct.address())
                 .pointer(ii.address()).pointer(ci.address()).i32(b).i32(tt).i32(from).i32(w).i32(e1).i32(e2)
                 .pointer(o.address()).pointer(mk.address())
                 .launch(be.stream(), Launches.blocks((long) b * w * (e1 + e2)), Launches.THREADS);
@@ -112,6 +138,8 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         int w = to - from;
         require(from >= 0 && from <= to && to <= tt && ci.size() == ii.size()
                 && g.size() == (long) b * w * (e1 + e2), "embedSequenceBackward", dOut, itemIds, dItems);
+        DType act = Activations.of("embedSequenceBackward", dOut);
+        Activations.parameters("embedSequenceBackward", dItems, dCategories);
         long n = (long) b * w;
         if (n == 0) {
             return;
@@ -125,10 +153,11 @@ public final class CudaEmbeddings implements EmbeddingKernels {
                     .i32(tt).i32(from).i32(w).i32(catRows).pointer(itemKeys.address()).pointer(catKeys.address())
                     .launch(be.stream(), Launches.blocks(n), Launches.THREADS);
             if (e1 > 0) {
-                reduceRows(itemKeys.address(), (int) n, itemRows, 0, g.address(), e1 + e2, e1, di.address());
+                reduceRows(act, itemKeys.address(), (int) n, itemRows, 0, g.address(), e1 + e2, e1,
+                        di.address());
             }
             if (e2 > 0) {
-                reduceRows(catKeys.address(), (int) n, catRows + 1, catRows, g.address(e1), e1 + e2, e2,
+                reduceRows(act, catKeys.address(), (int) n, catRows + 1, catRows, g.address(e1), e1 + e2, e2,
                         dc.address());
             }
         }
@@ -180,11 +209,12 @@ public final class CudaEmbeddings implements EmbeddingKernels {
     }
 
     /**
-     * dT[key, :] += g[pos, :] for the n keys at {@code keys} (in [0, bound)), pos their index, g rows ldg floats
-     * apart, e columns, dT [bound, e] dense; keys equal to skipKey add nothing. Its temporaries live in a scope of
-     * their own, so a second reduction (the categories after the items) reuses them.
+     * dT[key, :] += g[pos, :] for the n keys at {@code keys} (in [0, bound)), pos their index, g (activations of
+     * type act) rows ldg elements apart, e columns, dT [bound, e] float32 and dense; keys equal to skipKey add
+     * nothing. Its temporaries live in a scope of their own, so a second reduction (the categories after the items)
+     * reuses them.
      */
-    private void reduceRows(long keys, int n, int bound, int skipKey, long g, int ldg, int e, long dT) {
+    private void reduceRows(DType act, long keys, int n, int bound, int skipKey, long g, int ldg, int e, long dT) {
         try (TensorScope scope = be.openScope()) {
             IdSort.Sorted sorted = IdSort.sort(be, keys, n, bound, true);
             IdSort.Segments segments = IdSort.segments(be, sorted.keys().address(), n);
@@ -193,12 +223,12 @@ public final class CudaEmbeddings implements EmbeddingKernels {
             boolean half = e <= 16;
             int groupsPerBlock = REDUCE_WARPS * (half ? 2 : 1);
             int chunkBlocks = (int) Math.min(Launches.MAX_BLOCKS, (chunks + groupsPerBlock - 1) / groupsPerBlock);
-            be.kernels().kernel(FAMILY, half ? "chunk_reduce_half" : "chunk_reduce").begin()
+            kernel(half ? "chunk_reduce_half" : "chunk_reduce", act)
                     .pointer(sorted.keys().address()).pointer(sorted.positions().address()).i32(n).i32(REDUCE_CHUNK)
                     .i32(skipKey).pointer(g).i32(ldg).i32(e).pointer(dT).pointer(partials.address())
                     .launch(be.stream(), chunkBlocks, 32 * REDUCE_WARPS);
             int segmentBlocks = (int) Math.min(Launches.MAX_BLOCKS, ((long) n + groupsPerBlock - 1) / groupsPerBlock);
-            be.kernels().kernel(FAMILY, half ? "long_segments_half" : "long_segments").begin()
+            kernel(half ? "long_segments_half" : "long_segments", act)
                     .pointer(sorted.keys().address()).pointer(segments.starts().address())
                     .pointer(segments.count().address()).i32(REDUCE_CHUNK).i32(skipKey).i32(e).pointer(dT)
                     .pointer(partials.address())

@@ -11,6 +11,8 @@ import java.util.Arrays;
  * The losses (written into device tensors, ADR 0006) and deterministic sums. Kernels in {@code kernels/losses.cu}.
  * Each reduction is two launches: per-block partial sums in double over a grid fixed by the element count, then one
  * block adding the partials in a fixed order and storing the float result; so a loss is bit-identical from run to run.
+ * Under mixed precision the logits, labels, masks and their gradients are activations (F32 or BF16, one type per
+ * call), the loss tensor float32; the sums run in double on the same values whichever the activation type.
  */
 public final class CudaLosses implements LossKernels {
     /** At most this many partial sums (the finishing block adds them; beyond it threads loop over their elements). */
@@ -26,8 +28,9 @@ public final class CudaLosses implements LossKernels {
         this.be = backend;
     }
 
-    private Kernel kernel(String name) {
-        return be.kernels().kernel("losses", name).begin();
+    /** Kernel {@code name} of the build for activations of type {@code act}. */
+    private Kernel kernel(String name, DType act) {
+        return be.kernels().kernel("losses", name, act).begin();
     }
 
     private static long addr(Tensor t) {
@@ -60,8 +63,9 @@ public final class CudaLosses implements LossKernels {
     }
 
     /** out[0] = (accumulate ? out[0] : 0) + weight * (sum of the partials / divisor). */
-    private void finish(Tensor partial, int count, Tensor out, double divisor, double weight, boolean accumulate) {
-        Kernel k = kernel("reduce_finish").pointer(addr(partial)).i32(count).pointer(addr(out));
+    private void finish(DType act, Tensor partial, int count, Tensor out, double divisor, double weight,
+                        boolean accumulate) {
+        Kernel k = kernel("reduce_finish", act).pointer(addr(partial)).i32(count).pointer(addr(out));
         f64(f64(k, divisor), weight).i32(accumulate ? 1 : 0).launch(be.stream(), 1, Launches.THREADS);
         // The partials go back to the pool only once both launches are queued (later users queue behind them).
         Reference.reachabilityFence(partial);
@@ -72,11 +76,13 @@ public final class CudaLosses implements LossKernels {
         long n = logits.size();
         require(labels.size() == n && dLogits.size() == n && loss.size() == 1, "binaryCrossEntropy", logits, labels,
                 dLogits, loss);
+        DType act = Activations.of("binaryCrossEntropy", logits, labels, dLogits);
+        Activations.parameters("binaryCrossEntropy", loss);
         int g = partials(n);
         Tensor partial = partialBuffer(g);
-        Kernel k = kernel("bce_partial").pointer(addr(logits)).pointer(addr(labels)).pointer(addr(dLogits)).i64(n);
+        Kernel k = kernel("bce_partial", act).pointer(addr(logits)).pointer(addr(labels)).pointer(addr(dLogits)).i64(n);
         f64(k, gradScale).pointer(addr(partial)).launch(be.stream(), g, Launches.THREADS);
-        finish(partial, g, loss, n, lossWeight, accumulate);
+        finish(act, partial, g, loss, n, lossWeight, accumulate);
     }
 
     public void auxiliaryLoss(Tensor click, Tensor noClick, Tensor mask, Tensor dClick, Tensor dNoClick,
@@ -84,20 +90,26 @@ public final class CudaLosses implements LossKernels {
         long n = click.size();
         require(noClick.size() == n && mask.size() == n && dClick.size() == n && dNoClick.size() == n
                 && loss.size() == 1, "auxiliaryLoss", click, noClick, mask, dClick, dNoClick, loss);
+        DType act = Activations.of("auxiliaryLoss", click, noClick, mask, dClick, dNoClick);
+        Activations.parameters("auxiliaryLoss", loss);
         int g = partials(n);
         Tensor partial = partialBuffer(g);
-        Kernel k = kernel("auxiliary_partial").pointer(addr(click)).pointer(addr(noClick)).pointer(addr(mask))
+        Kernel k = kernel("auxiliary_partial", act).pointer(addr(click)).pointer(addr(noClick)).pointer(addr(mask))
                 .pointer(addr(dClick)).pointer(addr(dNoClick)).i64(n);
         f64(k, gradScale).pointer(addr(partial)).launch(be.stream(), g, Launches.THREADS);
-        finish(partial, g, loss, n, lossWeight, accumulate);
+        finish(act, partial, g, loss, n, lossWeight, accumulate);
     }
 
+    /** out[0] = the sum of x, of either float type (an activation or a float32 tensor); out float32. */
     public void sum(Tensor x, Tensor out) {
         long n = x.size();
         require(out.size() == 1, "sum into a tensor of one element", x, out);
+        DType act = Activations.of("sum", x);
+        Activations.parameters("sum", out);
         int g = partials(n);
         Tensor partial = partialBuffer(g);
-        kernel("sum_partial").pointer(addr(x)).i64(n).pointer(addr(partial)).launch(be.stream(), g, Launches.THREADS);
-        finish(partial, g, out, 1, 1, false);
+        kernel("sum_partial", act).pointer(addr(x)).i64(n).pointer(addr(partial))
+                .launch(be.stream(), g, Launches.THREADS);
+        finish(act, partial, g, out, 1, 1, false);
     }
 }

@@ -10,9 +10,21 @@
 // ---------------------------------------------------------------- gathers
 
 // out[r, :] = table[ids[r], :] for out [n, e]; one thread per output element (grid-stride), so writes are coalesced
-// and each warp reads whole table rows.
+// and each warp reads whole table rows. The table is a float32 parameter (an embedding table), its values rounded
+// once into the activations.
 extern "C" __global__ void gather_rows(const float* __restrict__ table, const int* __restrict__ ids,
-                                       float* __restrict__ out, i64 n, int e) {
+                                       act* __restrict__ out, i64 n, int e) {
+    GRID_STRIDE(k, n * e) {
+        i64 r = k / e;
+        int j = (int) (k - r * e);
+        out[k] = st(table[(i64) ids[r] * e + j]);
+    }
+}
+
+// gather_rows for a table that is itself an activation (rows of hidden states shared by a group, at inference): the
+// values move unchanged.
+extern "C" __global__ void gather_activation_rows(const act* __restrict__ table, const int* __restrict__ ids,
+                                                  act* __restrict__ out, i64 n, int e) {
     GRID_STRIDE(k, n * e) {
         i64 r = k / e;
         int j = (int) (k - r * e);
@@ -25,7 +37,7 @@ extern "C" __global__ void gather_rows(const float* __restrict__ table, const in
 extern "C" __global__ void embed_sequence(const float* __restrict__ items, const float* __restrict__ cats,
                                           const int* __restrict__ itemIds, const int* __restrict__ catIds,
                                           int b, int tt, int from, int w, int e1, int e2,
-                                          float* __restrict__ out, float* __restrict__ mask) {
+                                          act* __restrict__ out, act* __restrict__ mask) {
     int width = e1 + e2;
     GRID_STRIDE(k, (i64) b * w * width) {
         i64 row = k / width;
@@ -39,8 +51,8 @@ extern "C" __global__ void embed_sequence(const float* __restrict__ items, const
         if (keep) {
             x = j < e1 ? items[(i64) item * e1 + j] : cats[(i64) catIds[src] * e2 + (j - e1)];
         }
-        out[k] = x;
-        if (j == 0) mask[row] = keep ? 1.0f : 0.0f;
+        out[k] = st(x);
+        if (j == 0) mask[row] = st(keep ? 1.0f : 0.0f);
     }
 }
 
@@ -265,8 +277,9 @@ extern "C" __global__ void unique_keys(const int* __restrict__ keys, const int* 
 //     chunk's first, [1] when it is the chunk's last.
 //  2. long_segments: one group per run longer than `chunk` adds, in order, dT[key] + its piece of each chunk.
 // Every add is rounded to float in an order fixed by the sorted pairs alone: deterministic, and the reference's bits
-// for every id with at most `chunk` positions. g rows are ldg floats apart (a column block of a wider gradient),
-// dT [rows, e] dense; segments whose key is skipKey (padding) are left out.
+// for every id with at most `chunk` positions. g (activation gradients, read as floats) rows are ldg elements apart
+// (a column block of a wider gradient), dT [rows, e] float32 and dense; segments whose key is skipKey (padding) are
+// left out.
 __device__ __forceinline__ int lower_bound_key(const int* __restrict__ keys, int n, int key) {
     int lo = 0;
     int hi = n;
@@ -289,7 +302,7 @@ __device__ __forceinline__ int upper_bound_key(const int* __restrict__ keys, int
 
 template <int G>
 __device__ __forceinline__ void chunk_reduce_group(const int* __restrict__ keys, const int* __restrict__ pos, int n,
-                                                   int chunk, i64 k, int skipKey, const float* __restrict__ g, int ldg,
+                                                   int chunk, i64 k, int skipKey, const act* __restrict__ g, int ldg,
                                                    int e, float* __restrict__ dT, float* __restrict__ partials,
                                                    int gl, unsigned mask) {
     int cs = (int) (k * chunk);
@@ -326,7 +339,7 @@ __device__ __forceinline__ void chunk_reduce_group(const int* __restrict__ keys,
                 int p = __shfl_sync(mask, myPos, j, G);
                 kk[j] = __shfl_sync(mask, myKey, j, G);
                 bool wanted = kk[j] != skipKey && !(skipFirst && kk[j] == firstKey);
-                v[j] = on && j < m && wanted ? g[(i64) p * ldg + c] : 0.0f;
+                v[j] = on && j < m && wanted ? ld(g[(i64) p * ldg + c]) : 0.0f;
             }
 #pragma unroll
             for (int j = 0; j < G; j++) {
@@ -377,7 +390,7 @@ __device__ __forceinline__ void long_segment_group(const int* __restrict__ keys,
 
 // Pass 1, one group of 32 lanes per chunk (grid-stride over the chunks).
 extern "C" __global__ void chunk_reduce(const int* __restrict__ keys, const int* __restrict__ pos, int n, int chunk,
-                                        int skipKey, const float* __restrict__ g, int ldg, int e,
+                                        int skipKey, const act* __restrict__ g, int ldg, int e,
                                         float* __restrict__ dT, float* __restrict__ partials) {
     i64 chunks = ((i64) n + chunk - 1) / chunk;
     i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
@@ -390,7 +403,7 @@ extern "C" __global__ void chunk_reduce(const int* __restrict__ keys, const int*
 // Pass 1 for rows of at most 16 columns (the model's E = 16): one half-warp per chunk, each half shuffling among its
 // own 16 lanes, so the halves may walk chunks of different keys.
 extern "C" __global__ void chunk_reduce_half(const int* __restrict__ keys, const int* __restrict__ pos, int n,
-                                             int chunk, int skipKey, const float* __restrict__ g, int ldg, int e,
+                                             int chunk, int skipKey, const act* __restrict__ g, int ldg, int e,
                                              float* __restrict__ dT, float* __restrict__ partials) {
     int lane = threadIdx.x & 31;
     int sub = lane >> 4;

@@ -2,7 +2,8 @@
 // One warp per row. Each row's negatives come from its own SplittableRandom stream (engine: SequenceStream): raw value
 // i of the stream is mix32(s0 + i * GAMMA), a pure function of i, so the warp computes 32 raw values at once, keeps
 // those nextInt(bound) accepts (ballot), and numbers the kept ones in stream order with a prefix count: the same draws
-// as the serial loop, whatever the rejections.
+// as the serial loop, whatever the rejections. The label is an activation (the loss reads it beside the logits); ids
+// stay int.
 
 #define SEQ_GAMMA 0x9E3779B97F4A7C15ULL
 #define SEQ_ROW_SALT 0x632BE59BD9B4E019ULL
@@ -33,7 +34,7 @@ extern "C" __global__ void sequence_rows(const int* row_start, const int* event_
                                          const int* cats, const int* item_category, const int* item_of_draw,
                                          const int* cumulative, int item_count, int users, int draws, int L, int test,
                                          unsigned long long stream_key, i64 first_row, int stride, int B,
-                                         float* label, int* uid, int* target_item, int* target_cat,
+                                         act* label, int* uid, int* target_item, int* target_cat,
                                          int* hist_items, int* hist_cats, int* neg_items, int* neg_cats) {
     int lane = threadIdx.x & 31;
     i64 warps = ((i64) gridDim.x * blockDim.x) >> 5;
@@ -67,7 +68,7 @@ extern "C" __global__ void sequence_rows(const int* row_start, const int* event_
             }
         }
         if (lane == 0) {
-            label[w] = positive ? 1.0f : 0.0f;
+            label[w] = st(positive ? 1.0f : 0.0f);
             uid[w] = u + 1;
             if (positive) {
                 target_item[w] = items[start + target];

@@ -2,7 +2,9 @@
 // Each reduction takes two launches: a *_partial kernel over a grid that depends only on n (each thread sums its
 // grid-stride elements in order, the block combines its threads in block_sum_d's fixed tree, one double per block),
 // then reduce_finish, one block summing those partials in a fixed order. So the result is the same bit for bit on
-// every run, with no atomics. Gradients are computed in double as the reference writes them and stored once.
+// every run, with no atomics. Gradients are computed in double as the reference writes them and stored once (as
+// float, then in the bfloat16 build rounded to the activation type). Logits, labels, masks and their gradients are
+// activations; partials and the loss stay double and float.
 
 // The reference's sigmoid: exp of a non-positive argument only, so neither branch overflows.
 __device__ __forceinline__ double sigmoid_d(double v) {
@@ -11,15 +13,15 @@ __device__ __forceinline__ double sigmoid_d(double v) {
 
 // Binary cross-entropy with logits x and labels y [n]: dx = scale (sigmoid(x) - y) / n; partial[block] = this
 // block's sum of max(x, 0) - x y + log1p(exp(-|x|)).
-extern "C" __global__ void bce_partial(const float* x, const float* y, float* dx, i64 n, double scale,
+extern "C" __global__ void bce_partial(const act* x, const act* y, act* dx, i64 n, double scale,
                                        double* partial) {
     __shared__ double scratch[32];
     double acc = 0;
     GRID_STRIDE(i, n) {
-        double z = x[i];
-        double l = y[i];
+        double z = ld(x[i]);
+        double l = ld(y[i]);
         acc += (z > 0 ? z : 0.0) - z * l + log1p(exp(-fabs(z)));
-        dx[i] = (float) (scale * (sigmoid_d(z) - l) / (double) n);
+        dx[i] = st((float) (scale * (sigmoid_d(z) - l) / (double) n));
     }
     acc = block_sum_d(acc, scratch);
     if (threadIdx.x == 0) partial[blockIdx.x] = acc;
@@ -28,30 +30,30 @@ extern "C" __global__ void bce_partial(const float* x, const float* y, float* dx
 // DIEN auxiliary loss over click, noClick, mask [n]: pc = s(click) + 1e-6, pn = 1 - (s(noClick) + 1e-6);
 // dClick = scale m (-sc (1 - sc) / pc) / n, dNoClick = scale m (sn (1 - sn) / pn) / n; partial[block] = this block's
 // sum of m (-log pc - log pn).
-extern "C" __global__ void auxiliary_partial(const float* click, const float* noClick, const float* mask,
-                                             float* dClick, float* dNoClick, i64 n, double scale, double* partial) {
+extern "C" __global__ void auxiliary_partial(const act* click, const act* noClick, const act* mask,
+                                             act* dClick, act* dNoClick, i64 n, double scale, double* partial) {
     __shared__ double scratch[32];
     double acc = 0;
     GRID_STRIDE(i, n) {
-        double mk = mask[i];
-        double sc = sigmoid_d(click[i]);
-        double sn = sigmoid_d(noClick[i]);
+        double mk = ld(mask[i]);
+        double sc = sigmoid_d(ld(click[i]));
+        double sn = sigmoid_d(ld(noClick[i]));
         double pc = sc + 1e-6;
         double pn = 1 - (sn + 1e-6);
         acc += mk * (-log(pc) - log(pn));
-        dClick[i] = (float) (scale * mk * (-sc * (1 - sc) / pc) / (double) n);
-        dNoClick[i] = (float) (scale * mk * (sn * (1 - sn) / pn) / (double) n);
+        dClick[i] = st((float) (scale * mk * (-sc * (1 - sc) / pc) / (double) n));
+        dNoClick[i] = st((float) (scale * mk * (sn * (1 - sn) / pn) / (double) n));
     }
     acc = block_sum_d(acc, scratch);
     if (threadIdx.x == 0) partial[blockIdx.x] = acc;
 }
 
-// partial[block] = this block's sum of x [n].
-extern "C" __global__ void sum_partial(const float* x, i64 n, double* partial) {
+// partial[block] = this block's sum of x [n], in the build of x's type (an activation, or any float32 tensor).
+extern "C" __global__ void sum_partial(const act* x, i64 n, double* partial) {
     __shared__ double scratch[32];
     double acc = 0;
     GRID_STRIDE(i, n) {
-        acc += (double) x[i];
+        acc += (double) ld(x[i]);
     }
     acc = block_sum_d(acc, scratch);
     if (threadIdx.x == 0) partial[blockIdx.x] = acc;
