@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * Attention and selection: batched dots, weighted sums, masked softmax, top-k, time gathers and the DIEN attention
  * features. Kernels in {@code kernels/attention.cu}; every reduction runs in a fixed order inside one thread, warp or
- * block, so results are bit-identical from run to run.
+ * block, so results are bit-identical from run to run. Every float tensor of these ops is an activation (or its
+ * gradient): an op's float tensors are all F32 or all BF16, which picks the kernel build ({@link Activations});
+ * indices and ids are I32.
  */
 public final class CudaAttention implements AttentionKernels {
     /** Row kernels run one warp per row, this many warps per block. */
@@ -27,8 +29,9 @@ public final class CudaAttention implements AttentionKernels {
         this.be = backend;
     }
 
-    private Kernel kernel(String name) {
-        return be.kernels().kernel("attention", name).begin();
+    /** Kernel {@code name} of the build for activations of type {@code act}. */
+    private Kernel kernel(String name, DType act) {
+        return be.kernels().kernel("attention", name, act).begin();
     }
 
     private static long addr(Tensor t) {
@@ -64,8 +67,9 @@ public final class CudaAttention implements AttentionKernels {
         int t = keys.dim(1);
         int d = keys.dim(2);
         require(query.size() == (long) b * d && out.size() == (long) b * t, "batchedDot", keys, query, out);
-        launch(kernel("batched_dot").pointer(addr(keys)).pointer(addr(query)).pointer(addr(out)).i32(b).i32(t).i32(d),
-                (long) b * t);
+        DType act = Activations.of("batchedDot", keys, query, out);
+        launch(kernel("batched_dot", act).pointer(addr(keys)).pointer(addr(query)).pointer(addr(out)).i32(b).i32(t)
+                .i32(d), (long) b * t);
     }
 
     public void batchedDotBackward(Tensor keys, Tensor query, Tensor dOut, Tensor dKeys, Tensor dQuery) {
@@ -75,7 +79,8 @@ public final class CudaAttention implements AttentionKernels {
         int d = keys.dim(2);
         require(query.size() == (long) b * d && dOut.size() == (long) b * t && dKeys.size() == keys.size()
                 && dQuery.size() == query.size(), "batchedDotBackward", keys, query, dOut, dKeys, dQuery);
-        launch(kernel("batched_dot_backward").pointer(addr(keys)).pointer(addr(query)).pointer(addr(dOut))
+        DType act = Activations.of("batchedDotBackward", keys, query, dOut, dKeys, dQuery);
+        launch(kernel("batched_dot_backward", act).pointer(addr(keys)).pointer(addr(query)).pointer(addr(dOut))
                 .pointer(addr(dKeys)).pointer(addr(dQuery)).i32(b).i32(t).i32(d), (long) b * d + keys.size());
     }
 
@@ -85,8 +90,9 @@ public final class CudaAttention implements AttentionKernels {
         int t = values.dim(1);
         int d = values.dim(2);
         require(weights.size() == (long) b * t && out.size() == (long) b * d, "weightedSum", weights, values, out);
-        launch(kernel("weighted_sum").pointer(addr(weights)).pointer(addr(values)).pointer(addr(out)).i32(b).i32(t)
-                .i32(d), (long) b * d);
+        DType act = Activations.of("weightedSum", weights, values, out);
+        launch(kernel("weighted_sum", act).pointer(addr(weights)).pointer(addr(values)).pointer(addr(out)).i32(b)
+                .i32(t).i32(d), (long) b * d);
     }
 
     public void weightedSumBackward(Tensor weights, Tensor values, Tensor dOut, Tensor dWeights, Tensor dValues) {
@@ -96,7 +102,8 @@ public final class CudaAttention implements AttentionKernels {
         int d = values.dim(2);
         require(weights.size() == (long) b * t && dOut.size() == (long) b * d && dWeights.size() == (long) b * t
                 && dValues.size() == values.size(), "weightedSumBackward", weights, values, dOut, dWeights, dValues);
-        launch(kernel("weighted_sum_backward").pointer(addr(weights)).pointer(addr(values)).pointer(addr(dOut))
+        DType act = Activations.of("weightedSumBackward", weights, values, dOut, dWeights, dValues);
+        launch(kernel("weighted_sum_backward", act).pointer(addr(weights)).pointer(addr(values)).pointer(addr(dOut))
                 .pointer(addr(dWeights)).pointer(addr(dValues)).i32(b).i32(t).i32(d), (long) b * t + values.size());
     }
 
@@ -126,6 +133,7 @@ public final class CudaAttention implements AttentionKernels {
         require(query.size() == (long) b * d && mask.size() == (long) b * t && scores.size() == (long) b * t
                 && weights.size() == (long) b * t && out.size() == (long) b * d, "dotAttention", keys, query, mask,
                 scores, weights, out);
+        DType act = Activations.of("dotAttention", keys, query, mask, scores, weights, out);
         // The forward stages each row's keys (stride d + 1) beside its [t] scores.
         long floats = (long) t * (d + 3);
         int warps = fusedWarps(floats);
@@ -136,7 +144,7 @@ public final class CudaAttention implements AttentionKernels {
         if (b == 0) {
             return;
         }
-        launchFused(kernel("dot_attention").pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
+        launchFused(kernel("dot_attention", act).pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
                 .pointer(addr(scores)).pointer(addr(weights)).pointer(addr(out)).i32(b).i32(t).i32(d), b, warps,
                 floats);
     }
@@ -153,6 +161,8 @@ public final class CudaAttention implements AttentionKernels {
                 && dWeights.size() == bt && dScores.size() == bt && dKeys.size() == keys.size()
                 && dQuery.size() == query.size(), "dotAttentionBackward", keys, query, mask, weights, dOut, dWeights,
                 dScores, dKeys, dQuery);
+        DType act = Activations.of("dotAttentionBackward", keys, query, mask, weights, dOut, dWeights, dScores, dKeys,
+                dQuery);
         // The backward keeps only the rows w and ds [t] in shared memory.
         long floats = 2L * t;
         int warps = fusedWarps(floats);
@@ -164,29 +174,31 @@ public final class CudaAttention implements AttentionKernels {
         if (b == 0) {
             return;
         }
-        launchFused(kernel("dot_attention_backward").pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
+        launchFused(kernel("dot_attention_backward", act).pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
                 .pointer(addr(weights)).pointer(addr(dOut)).pointer(addr(dWeights)).pointer(addr(dScores))
                 .pointer(addr(dKeys)).pointer(addr(dQuery)).i32(b).i32(t).i32(d), b, warps, floats);
     }
 
     public void maskedSoftmax(Tensor scores, Tensor mask, Tensor out) {
         require(scores.size() == mask.size() && scores.size() == out.size(), "maskedSoftmax", scores, mask, out);
+        DType act = Activations.of("maskedSoftmax", scores, mask, out);
         if (scores.size() == 0) {
             return;
         }
         long rows = rowsOf(scores);
-        launchWarpRows(kernel("masked_softmax").pointer(addr(scores)).pointer(addr(mask)).pointer(addr(out)).i64(rows)
-                .i32(scores.dim(-1)), rows);
+        launchWarpRows(kernel("masked_softmax", act).pointer(addr(scores)).pointer(addr(mask)).pointer(addr(out))
+                .i64(rows).i32(scores.dim(-1)), rows);
     }
 
     public void maskedSoftmaxBackward(Tensor p, Tensor dp, Tensor mask, Tensor dScores) {
         require(p.size() == dp.size() && p.size() == mask.size() && p.size() == dScores.size(),
                 "maskedSoftmaxBackward", p, dp, mask, dScores);
+        DType act = Activations.of("maskedSoftmaxBackward", p, dp, mask, dScores);
         if (p.size() == 0) {
             return;
         }
         long rows = rowsOf(p);
-        launchWarpRows(kernel("masked_softmax_backward").pointer(addr(p)).pointer(addr(dp)).pointer(addr(mask))
+        launchWarpRows(kernel("masked_softmax_backward", act).pointer(addr(p)).pointer(addr(dp)).pointer(addr(mask))
                 .pointer(addr(dScores)).i64(rows).i32(p.dim(-1)), rows);
     }
 
@@ -199,12 +211,13 @@ public final class CudaAttention implements AttentionKernels {
         long rows = rowsOf(weights);
         require(k >= 0 && k <= t && indices.size() == rows * k && indices.dtype() == DType.I32,
                 "topK with k = " + k, weights, indices);
+        DType act = Activations.of("topK", weights);
         if (k == 0 || rows == 0) {
             return;
         }
         if (t <= 128) {
-            launchWarpRows(kernel("top_k_warp").pointer(addr(weights)).pointer(addr(indices)).i64(rows).i32(t).i32(k),
-                    rows);
+            launchWarpRows(kernel("top_k_warp", act).pointer(addr(weights)).pointer(addr(indices)).i64(rows).i32(t)
+                    .i32(k), rows);
             return;
         }
         String name;
@@ -224,7 +237,7 @@ public final class CudaAttention implements AttentionKernels {
             name = "top_k_large";
             threads = 1024;
         }
-        kernel(name).pointer(addr(weights)).pointer(addr(indices)).i64(rows).i32(t).i32(k)
+        kernel(name, act).pointer(addr(weights)).pointer(addr(indices)).i64(rows).i32(t).i32(k)
                 .launch(be.stream(), (int) Math.min(rows, MAX_ROW_BLOCKS), threads);
     }
 
@@ -236,8 +249,9 @@ public final class CudaAttention implements AttentionKernels {
         int k = idx.dim(-1);
         require(idx.dtype() == DType.I32 && idx.size() == (long) b * k && out.size() == (long) b * k * d,
                 "gatherTime", x, idx, out);
-        launch(kernel("gather_time").pointer(addr(x)).pointer(addr(idx)).pointer(addr(out)).i32(b).i32(t).i32(k).i32(d),
-                out.size());
+        DType act = Activations.of("gatherTime", x, out);
+        launch(kernel("gather_time", act).pointer(addr(x)).pointer(addr(idx)).pointer(addr(out)).i32(b).i32(t).i32(k)
+                .i32(d), out.size());
     }
 
     public void scatterAddTime(Tensor dOut, Tensor idx, Tensor dX) {
@@ -248,8 +262,9 @@ public final class CudaAttention implements AttentionKernels {
         int k = idx.dim(-1);
         require(idx.dtype() == DType.I32 && idx.size() == (long) b * k && dOut.size() == (long) b * k * d,
                 "scatterAddTime", dOut, idx, dX);
-        launch(kernel("scatter_add_time").pointer(addr(dOut)).pointer(addr(idx)).pointer(addr(dX)).i32(b).i32(t).i32(k)
-                .i32(d), (long) b * d);
+        DType act = Activations.of("scatterAddTime", dOut, dX);
+        launch(kernel("scatter_add_time", act).pointer(addr(dOut)).pointer(addr(idx)).pointer(addr(dX)).i32(b).i32(t)
+                .i32(k).i32(d), (long) b * d);
     }
 
     public void gatherColumns(Tensor x, Tensor idx, Tensor out) {
@@ -258,18 +273,21 @@ public final class CudaAttention implements AttentionKernels {
         int k = idx.dim(-1);
         require(idx.dtype() == DType.I32 && idx.size() == rows * k && out.size() == rows * k, "gatherColumns", x,
                 idx, out);
-        launch(kernel("gather_columns").pointer(addr(x)).pointer(addr(idx)).pointer(addr(out)).i64(rows).i32(t).i32(k),
-                rows * k);
+        DType act = Activations.of("gatherColumns", x, out);
+        launch(kernel("gather_columns", act).pointer(addr(x)).pointer(addr(idx)).pointer(addr(out)).i64(rows).i32(t)
+                .i32(k), rows * k);
     }
 
     public void positive(Tensor x, Tensor out) {
         require(x.size() == out.size(), "positive", x, out);
-        launch(kernel("positive").pointer(addr(x)).pointer(addr(out)).i64(x.size()), x.size());
+        DType act = Activations.of("positive", x, out);
+        launch(kernel("positive", act).pointer(addr(x)).pointer(addr(out)).i64(x.size()), x.size());
     }
 
     public void nonPadding(Tensor ids, Tensor out) {
         require(ids.size() == out.size() && ids.dtype() == DType.I32, "nonPadding", ids, out);
-        launch(kernel("non_padding").pointer(addr(ids)).pointer(addr(out)).i64(ids.size()), ids.size());
+        DType act = Activations.of("nonPadding", out);
+        launch(kernel("non_padding", act).pointer(addr(ids)).pointer(addr(out)).i64(ids.size()), ids.size());
     }
 
     public void attentionFeatures(Tensor q, Tensor h, Tensor out) {
@@ -278,8 +296,9 @@ public final class CudaAttention implements AttentionKernels {
         int t = h.dim(1);
         int d = h.dim(2);
         require(q.size() == (long) b * d && out.size() == 4L * b * t * d, "attentionFeatures", q, h, out);
-        launch(kernel("attention_features").pointer(addr(q)).pointer(addr(h)).pointer(addr(out)).i32(b).i32(t).i32(d),
-                out.size());
+        DType act = Activations.of("attentionFeatures", q, h, out);
+        launch(kernel("attention_features", act).pointer(addr(q)).pointer(addr(h)).pointer(addr(out)).i32(b).i32(t)
+                .i32(d), out.size());
     }
 
     public void attentionFeaturesBackward(Tensor q, Tensor h, Tensor dOut, Tensor dq, Tensor dh) {
@@ -289,7 +308,8 @@ public final class CudaAttention implements AttentionKernels {
         int d = h.dim(2);
         require(q.size() == (long) b * d && dOut.size() == 4L * b * t * d && dq.size() == q.size()
                 && dh.size() == h.size(), "attentionFeaturesBackward", q, h, dOut, dq, dh);
-        launch(kernel("attention_features_backward").pointer(addr(q)).pointer(addr(h)).pointer(addr(dOut))
+        DType act = Activations.of("attentionFeaturesBackward", q, h, dOut, dq, dh);
+        launch(kernel("attention_features_backward", act).pointer(addr(q)).pointer(addr(h)).pointer(addr(dOut))
                 .pointer(addr(dq)).pointer(addr(dh)).i32(b).i32(t).i32(d), (long) b * d + h.size());
     }
 
@@ -299,7 +319,8 @@ public final class CudaAttention implements AttentionKernels {
         int t = h.dim(1);
         int d = h.dim(2);
         require(q.size() == (long) b * d && out.size() == h.size(), "broadcastMul", q, h, out);
-        launch(kernel("broadcast_mul").pointer(addr(q)).pointer(addr(h)).pointer(addr(out)).i32(b).i32(t).i32(d),
+        DType act = Activations.of("broadcastMul", q, h, out);
+        launch(kernel("broadcast_mul", act).pointer(addr(q)).pointer(addr(h)).pointer(addr(out)).i32(b).i32(t).i32(d),
                 h.size());
     }
 
@@ -310,7 +331,8 @@ public final class CudaAttention implements AttentionKernels {
         int d = h.dim(2);
         require(q.size() == (long) b * d && dOut.size() == h.size() && dq.size() == q.size()
                 && dh.size() == h.size(), "broadcastMulBackward", q, h, dOut, dq, dh);
-        launch(kernel("broadcast_mul_backward").pointer(addr(q)).pointer(addr(h)).pointer(addr(dOut)).pointer(addr(dq))
-                .pointer(addr(dh)).i32(b).i32(t).i32(d), (long) b * d + h.size());
+        DType act = Activations.of("broadcastMulBackward", q, h, dOut, dq, dh);
+        launch(kernel("broadcast_mul_backward", act).pointer(addr(q)).pointer(addr(h)).pointer(addr(dOut))
+                .pointer(addr(dq)).pointer(addr(dh)).i32(b).i32(t).i32(d), (long) b * d + h.size());
     }
 }

@@ -3,25 +3,27 @@
 // old float, add in double and store once. Sums over T or D run in increasing index order inside one thread, so they
 // are deterministic and need no atomics; the fused backward kernels give the reduced output the first index range
 // of the grid and the element-wise one the rest, so one launch does both.
+// Mixed precision (common.cuh): every float tensor here is an activation or its gradient (`act`), read through ld()
+// and written through st(); ids and indices stay int, and the arithmetic between is the float32 build's.
 
 typedef unsigned long long u64;
 
 // out[b, t] = sum_d keys[b, t, d] * q[b, d] for keys [B,T,D], q [B,D], out [B,T]: one thread per (b, t).
-extern "C" __global__ void batched_dot(const float* keys, const float* q, float* out, int B, int T, int D) {
+extern "C" __global__ void batched_dot(const act* keys, const act* q, act* out, int B, int T, int D) {
     i64 n = (i64) B * T;
     GRID_STRIDE(i, n) {
-        const float* k = keys + i * D;
-        const float* qq = q + (i / T) * D;
+        const act* k = keys + i * D;
+        const act* qq = q + (i / T) * D;
         double acc = 0;
-        for (int j = 0; j < D; j++) acc += (double) k[j] * (double) qq[j];
-        out[i] = (float) acc;
+        for (int j = 0; j < D; j++) acc += (double) ld(k[j]) * (double) ld(qq[j]);
+        out[i] = st((float) acc);
     }
 }
 
 // dq[b, d] += sum_t g[b, t] * keys[b, t, d] (one thread per (b, d), t in order: indices [0, B*D));
 // dk[b, t, d] += g[b, t] * q[b, d] (one thread per element: the indices after).
-extern "C" __global__ void batched_dot_backward(const float* keys, const float* q, const float* g, float* dk,
-                                                float* dq, int B, int T, int D) {
+extern "C" __global__ void batched_dot_backward(const act* keys, const act* q, const act* g, act* dk, act* dq,
+                                                int B, int T, int D) {
     i64 nq = (i64) B * D;
     i64 n = nq + (i64) B * T * D;
     GRID_STRIDE(i, n) {
@@ -29,49 +31,49 @@ extern "C" __global__ void batched_dot_backward(const float* keys, const float* 
             i64 b = i / D;
             i64 j = i - b * D;
             double acc = 0;
-            for (int s = 0; s < T; s++) acc += (double) g[b * T + s] * (double) keys[(b * T + s) * D + j];
-            dq[i] = (float) ((double) dq[i] + acc);
+            for (int s = 0; s < T; s++) acc += (double) ld(g[b * T + s]) * (double) ld(keys[(b * T + s) * D + j]);
+            dq[i] = st((float) ((double) ld(dq[i]) + acc));
         } else {
             i64 e = i - nq;
             i64 row = e / D;
             i64 j = e - row * D;
             i64 b = row / T;
-            dk[e] = (float) ((double) dk[e] + (double) g[row] * (double) q[b * D + j]);
+            dk[e] = st((float) ((double) ld(dk[e]) + (double) ld(g[row]) * (double) ld(q[b * D + j])));
         }
     }
 }
 
 // out[b, d] = sum_t w[b, t] * v[b, t, d] for w [B,T], v [B,T,D], out [B,D]: one thread per (b, d).
-extern "C" __global__ void weighted_sum(const float* w, const float* v, float* out, int B, int T, int D) {
+extern "C" __global__ void weighted_sum(const act* w, const act* v, act* out, int B, int T, int D) {
     i64 n = (i64) B * D;
     GRID_STRIDE(i, n) {
         i64 b = i / D;
         i64 j = i - b * D;
         double acc = 0;
-        for (int s = 0; s < T; s++) acc += (double) w[b * T + s] * (double) v[(b * T + s) * D + j];
-        out[i] = (float) acc;
+        for (int s = 0; s < T; s++) acc += (double) ld(w[b * T + s]) * (double) ld(v[(b * T + s) * D + j]);
+        out[i] = st((float) acc);
     }
 }
 
 // dw[b, t] = sum_d g[b, d] * v[b, t, d] (overwritten; one thread per (b, t): indices [0, B*T));
 // dv[b, t, d] += w[b, t] * g[b, d] (one thread per element: the indices after).
-extern "C" __global__ void weighted_sum_backward(const float* w, const float* v, const float* g, float* dw,
-                                                 float* dv, int B, int T, int D) {
+extern "C" __global__ void weighted_sum_backward(const act* w, const act* v, const act* g, act* dw, act* dv,
+                                                 int B, int T, int D) {
     i64 nw = (i64) B * T;
     i64 n = nw + (i64) B * T * D;
     GRID_STRIDE(i, n) {
         if (i < nw) {
-            const float* vv = v + i * D;
-            const float* gg = g + (i / T) * D;
+            const act* vv = v + i * D;
+            const act* gg = g + (i / T) * D;
             double acc = 0;
-            for (int j = 0; j < D; j++) acc += (double) gg[j] * (double) vv[j];
-            dw[i] = (float) acc;
+            for (int j = 0; j < D; j++) acc += (double) ld(gg[j]) * (double) ld(vv[j]);
+            dw[i] = st((float) acc);
         } else {
             i64 e = i - nw;
             i64 row = e / D;
             i64 j = e - row * D;
             i64 b = row / T;
-            dv[e] = (float) ((double) dv[e] + (double) w[row] * (double) g[b * D + j]);
+            dv[e] = st((float) ((double) ld(dv[e]) + (double) ld(w[row]) * (double) ld(g[b * D + j])));
         }
     }
 }
@@ -84,51 +86,51 @@ extern "C" __global__ void weighted_sum_backward(const float* w, const float* v,
 // 1/T everywhere (the reference replaces masked scores by the lowest value, so such a row is uniform). The maximum
 // of the unmasked scores is subtracted before exp, as the reference does. One warp per row: lanes take positions
 // lane, lane + 32, ...; the partial sums of exp are combined in the fixed butterfly order.
-extern "C" __global__ void masked_softmax(const float* s, const float* m, float* out, i64 rows, int T) {
+extern "C" __global__ void masked_softmax(const act* s, const act* m, act* out, i64 rows, int T) {
     int lane = threadIdx.x & 31;
     WARP_ROWS(r, rows) {
-        const float* sr = s + r * T;
-        const float* mr = m + r * T;
-        float* o = out + r * T;
+        const act* sr = s + r * T;
+        const act* mr = m + r * T;
+        act* o = out + r * T;
         float mx = __int_as_float(0xff800000); // -infinity
         int live = 0;
         for (int k = lane; k < T; k += 32) {
-            if (mr[k] != 0.0f) {
-                mx = fmaxf(mx, sr[k]);
+            if (ld(mr[k]) != 0.0f) {
+                mx = fmaxf(mx, ld(sr[k]));
                 live = 1;
             }
         }
         mx = warp_max(mx);
         if (!__any_sync(0xffffffffu, live)) {
             float u = (float) (1.0 / T);
-            for (int k = lane; k < T; k += 32) o[k] = u;
+            for (int k = lane; k < T; k += 32) o[k] = st(u);
             continue;
         }
         double z = 0;
         for (int k = lane; k < T; k += 32) {
-            if (mr[k] != 0.0f) z += exp((double) sr[k] - (double) mx);
+            if (ld(mr[k]) != 0.0f) z += exp((double) ld(sr[k]) - (double) mx);
         }
         z = warp_sum_d(z);
         for (int k = lane; k < T; k += 32) {
-            o[k] = mr[k] != 0.0f ? (float) (exp((double) sr[k] - (double) mx) / z) : 0.0f;
+            o[k] = st(ld(mr[k]) != 0.0f ? (float) (exp((double) ld(sr[k]) - (double) mx) / z) : 0.0f);
         }
     }
 }
 
 // dScores = mask != 0 ? p * (dp - sum_t p * dp) : 0, the sum over the whole row (as the reference). One warp per row.
-extern "C" __global__ void masked_softmax_backward(const float* p, const float* dp, const float* m, float* ds,
-                                                   i64 rows, int T) {
+extern "C" __global__ void masked_softmax_backward(const act* p, const act* dp, const act* m, act* ds, i64 rows,
+                                                   int T) {
     int lane = threadIdx.x & 31;
     WARP_ROWS(r, rows) {
-        const float* pr = p + r * T;
-        const float* gr = dp + r * T;
-        const float* mr = m + r * T;
-        float* o = ds + r * T;
+        const act* pr = p + r * T;
+        const act* gr = dp + r * T;
+        const act* mr = m + r * T;
+        act* o = ds + r * T;
         double dot = 0;
-        for (int k = lane; k < T; k += 32) dot += (double) pr[k] * (double) gr[k];
+        for (int k = lane; k < T; k += 32) dot += (double) ld(pr[k]) * (double) ld(gr[k]);
         dot = warp_sum_d(dot);
         for (int k = lane; k < T; k += 32) {
-            o[k] = mr[k] != 0.0f ? (float) ((double) pr[k] * ((double) gr[k] - dot)) : 0.0f;
+            o[k] = st(ld(mr[k]) != 0.0f ? (float) ((double) ld(pr[k]) * ((double) ld(gr[k]) - dot)) : 0.0f);
         }
     }
 }
@@ -138,20 +140,23 @@ extern "C" __global__ void masked_softmax_backward(const float* p, const float* 
 // warp-strided). The forward stages the row's keys once in shared memory with a row stride of D + 1 floats (the lanes'
 // reads of one column, and of one row, then fall in distinct banks): T (D + 3) floats per warp. Every value is computed
 // by the same lane, in the same order and with the same roundings as in the separate kernels above, so the results
-// are theirs bit for bit.
+// are theirs bit for bit. Shared memory holds floats in both builds (keys staged through ld(), so the arithmetic is
+// the float32 build's); a value the separate kernels would store as an activation and read back (scores, weights,
+// dWeights, dScores, the first += of dKeys) is kept as rnd() of it, so in bfloat16 too the fused kernels give the
+// composition's bits.
 
 // Stages keys[b] [T,D] into ks (stride D + 1). Coalesced reads, 16 per lane issued before any store: a row is only a
 // few KB, so without that batching each warp waits out one memory latency per 128 bytes (the first version of these
 // kernels ran at a quarter of the memory bandwidth).
 #define STAGE_BATCH 16
-__device__ __forceinline__ void stage_keys(const float* __restrict__ kb, float* ks, int T, int D, int lane) {
+__device__ __forceinline__ void stage_keys(const act* __restrict__ kb, float* ks, int T, int D, int lane) {
     int n = T * D;
     for (int base = lane; base < n; base += 32 * STAGE_BATCH) {
         float v[STAGE_BATCH];
 #pragma unroll
         for (int u = 0; u < STAGE_BATCH; u++) {
             int e = base + u * 32;
-            v[u] = e < n ? __ldg(kb + e) : 0.0f;
+            v[u] = e < n ? ld(__ldg(kb + e)) : 0.0f;
         }
 #pragma unroll
         for (int u = 0; u < STAGE_BATCH; u++) {
@@ -165,12 +170,12 @@ __device__ __forceinline__ void stage_keys(const float* __restrict__ kb, float* 
 }
 
 // The softmax of masked_softmax over row ws [T] (scores in, weights out, in place: lane k reads and writes only its
-// own positions k, k + 32, ...); mr the row's mask.
-__device__ __forceinline__ void masked_softmax_row(float* ws, const float* mr, int T, int lane) {
+// own positions k, k + 32, ...); mr the row's mask. The weights are left as masked_softmax stores them (rnd).
+__device__ __forceinline__ void masked_softmax_row(float* ws, const act* mr, int T, int lane) {
     float mx = __int_as_float(0xff800000); // -infinity
     int live = 0;
     for (int k = lane; k < T; k += 32) {
-        if (mr[k] != 0.0f) {
+        if (ld(mr[k]) != 0.0f) {
             mx = fmaxf(mx, ws[k]);
             live = 1;
         }
@@ -178,22 +183,22 @@ __device__ __forceinline__ void masked_softmax_row(float* ws, const float* mr, i
     mx = warp_max(mx);
     if (!__any_sync(0xffffffffu, live)) {
         float u = (float) (1.0 / T);
-        for (int k = lane; k < T; k += 32) ws[k] = u;
+        for (int k = lane; k < T; k += 32) ws[k] = rnd(u);
         return;
     }
     double z = 0;
     for (int k = lane; k < T; k += 32) {
-        if (mr[k] != 0.0f) z += exp((double) ws[k] - (double) mx);
+        if (ld(mr[k]) != 0.0f) z += exp((double) ws[k] - (double) mx);
     }
     z = warp_sum_d(z);
     for (int k = lane; k < T; k += 32) {
-        ws[k] = mr[k] != 0.0f ? (float) (exp((double) ws[k] - (double) mx) / z) : 0.0f;
+        ws[k] = rnd(ld(mr[k]) != 0.0f ? (float) (exp((double) ws[k] - (double) mx) / z) : 0.0f);
     }
 }
 
 // scores [B,T] = <keys_t, q>, w [B,T] = masked softmax of the scores, out [B,D] = sum_t w_t keys_t.
-extern "C" __global__ void dot_attention(const float* keys, const float* q, const float* m, float* scores, float* w,
-                                         float* out, int B, int T, int D) {
+extern "C" __global__ void dot_attention(const act* keys, const act* q, const act* m, act* scores, act* w, act* out,
+                                         int B, int T, int D) {
     extern __shared__ float smem[];
     int lane = threadIdx.x & 31;
     int warp = threadIdx.x >> 5;
@@ -204,22 +209,22 @@ extern "C" __global__ void dot_attention(const float* keys, const float* q, cons
     for (i64 b = (i64) blockIdx.x * warps + warp; b < B; b += (i64) gridDim.x * warps) {
         stage_keys(keys + b * T * D, ks, T, D, lane);
         __syncwarp();
-        const float* qb = q + b * D;
+        const act* qb = q + b * D;
         for (int t = lane; t < T; t += 32) {
             const float* k = ks + t * stride;
             double acc = 0;
-            for (int j = 0; j < D; j++) acc += (double) k[j] * (double) qb[j];
+            for (int j = 0; j < D; j++) acc += (double) k[j] * (double) ld(qb[j]);
             float s = (float) acc;
-            scores[b * T + t] = s;
-            ws[t] = s;
+            scores[b * T + t] = st(s);
+            ws[t] = rnd(s);
         }
         masked_softmax_row(ws, m + b * T, T, lane);
         __syncwarp();
-        for (int t = lane; t < T; t += 32) w[b * T + t] = ws[t];
+        for (int t = lane; t < T; t += 32) w[b * T + t] = st(ws[t]);
         for (int j = lane; j < D; j += 32) {
             double acc = 0;
             for (int s = 0; s < T; s++) acc += (double) ws[s] * (double) ks[s * stride + j];
-            out[b * D + j] = (float) acc;
+            out[b * D + j] = st((float) acc);
         }
         __syncwarp(); // the next row overwrites ks and ws
     }
@@ -232,10 +237,10 @@ extern "C" __global__ void dot_attention(const float* keys, const float* q, cons
 // dots), and the column sums read them again (from L2: the warp has just read them); only the rows w and ds [T] live
 // in shared memory (2 T floats per warp), so shared memory does not cap occupancy. Measured on the H200 (SIM, batch
 // 131,072): 3.7 ms per step against 4.8 staged; the forward, whose dots dominate, is faster staged (2.2 against 2.6).
-extern "C" __global__ void dot_attention_backward(const float* __restrict__ keys, const float* __restrict__ q,
-                                                  const float* __restrict__ m, const float* __restrict__ w,
-                                                  const float* __restrict__ g, float* dw, float* ds, float* dk,
-                                                  float* dq, int B, int T, int D) {
+extern "C" __global__ void dot_attention_backward(const act* __restrict__ keys, const act* __restrict__ q,
+                                                  const act* __restrict__ m, const act* __restrict__ w,
+                                                  const act* __restrict__ g, act* dw, act* ds, act* dk, act* dq,
+                                                  int B, int T, int D) {
     extern __shared__ float smem[];
     int lane = threadIdx.x & 31;
     int warp = threadIdx.x >> 5;
@@ -243,38 +248,39 @@ extern "C" __global__ void dot_attention_backward(const float* __restrict__ keys
     float* wsh = smem + (size_t) warp * 2 * T;
     float* dss = wsh + T;
     for (i64 b = (i64) blockIdx.x * warps + warp; b < B; b += (i64) gridDim.x * warps) {
-        const float* kb = keys + b * T * D;
-        const float* gb = g + b * D;
-        const float* qb = q + b * D;
-        const float* mr = m + b * T;
+        const act* kb = keys + b * T * D;
+        const act* gb = g + b * D;
+        const act* qb = q + b * D;
+        const act* mr = m + b * T;
         double dot = 0;
         for (int t = lane; t < T; t += 32) {
-            const float* k = kb + (i64) t * D;
+            const act* k = kb + (i64) t * D;
             double acc = 0;
 #pragma unroll 8
-            for (int j = 0; j < D; j++) acc += (double) __ldg(gb + j) * (double) __ldg(k + j);
+            for (int j = 0; j < D; j++) acc += (double) ld(__ldg(gb + j)) * (double) ld(__ldg(k + j));
             float dwt = (float) acc;
-            float p = w[b * T + t];
-            dw[b * T + t] = dwt;
+            float p = ld(w[b * T + t]);
+            dw[b * T + t] = st(dwt);
             wsh[t] = p;
+            dwt = rnd(dwt);
             dss[t] = dwt;
             dot += (double) p * (double) dwt;
         }
         dot = warp_sum_d(dot);
         for (int t = lane; t < T; t += 32) {
-            float d = mr[t] != 0.0f ? (float) ((double) wsh[t] * ((double) dss[t] - dot)) : 0.0f;
+            float d = rnd(ld(mr[t]) != 0.0f ? (float) ((double) wsh[t] * ((double) dss[t] - dot)) : 0.0f);
             dss[t] = d;
-            ds[b * T + t] = d;
+            ds[b * T + t] = st(d);
         }
         __syncwarp();
-        float* dkb = dk + b * T * D;
+        act* dkb = dk + b * T * D;
         int n = T * D;
         for (int base = lane; base < n; base += 32 * STAGE_BATCH) {
             float old[STAGE_BATCH];
 #pragma unroll
             for (int u = 0; u < STAGE_BATCH; u++) {
                 int e = base + u * 32;
-                old[u] = e < n ? dkb[e] : 0.0f;
+                old[u] = e < n ? ld(dkb[e]) : 0.0f;
             }
 #pragma unroll
             for (int u = 0; u < STAGE_BATCH; u++) {
@@ -282,16 +288,16 @@ extern "C" __global__ void dot_attention_backward(const float* __restrict__ keys
                 if (e < n) {
                     int t = e / D;
                     int j = e - t * D;
-                    float v = (float) ((double) old[u] + (double) wsh[t] * (double) gb[j]);
-                    dkb[e] = (float) ((double) v + (double) dss[t] * (double) qb[j]);
+                    float v = rnd((float) ((double) old[u] + (double) wsh[t] * (double) ld(gb[j])));
+                    dkb[e] = st((float) ((double) v + (double) dss[t] * (double) ld(qb[j])));
                 }
             }
         }
         for (int j = lane; j < D; j += 32) {
             double acc = 0;
 #pragma unroll 8
-            for (int s = 0; s < T; s++) acc += (double) dss[s] * (double) __ldg(kb + (i64) s * D + j);
-            dq[b * D + j] = (float) ((double) dq[b * D + j] + acc);
+            for (int s = 0; s < T; s++) acc += (double) dss[s] * (double) ld(__ldg(kb + (i64) s * D + j));
+            dq[b * D + j] = st((float) ((double) ld(dq[b * D + j]) + acc));
         }
         __syncwarp();
     }
@@ -332,15 +338,15 @@ __device__ __forceinline__ u64 block_min_u64(u64 v, u64* partial) {
 // registers; k rounds, each taking the block's smallest remaining key and retiring it (keys are distinct, so exactly
 // one thread holds the winner).
 template <int ITEMS>
-__device__ __forceinline__ void top_k_rows(const float* w, int* idx, i64 rows, int T, int k) {
+__device__ __forceinline__ void top_k_rows(const act* w, int* idx, i64 rows, int T, int k) {
     __shared__ u64 partial[2][32];
     for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
-        const float* wr = w + r * T;
+        const act* wr = w + r * T;
         u64 keys[ITEMS];
 #pragma unroll
         for (int q = 0; q < ITEMS; q++) {
             int pos = threadIdx.x + q * blockDim.x;
-            keys[q] = pos < T ? top_k_key(wr[pos], pos) : TOP_K_NONE;
+            keys[q] = pos < T ? top_k_key(ld(wr[pos]), pos) : TOP_K_NONE;
         }
         for (int j = 0; j < k; j++) {
             u64 mine = keys[0];
@@ -357,30 +363,30 @@ __device__ __forceinline__ void top_k_rows(const float* w, int* idx, i64 rows, i
     }
 }
 
-extern "C" __global__ void top_k_1(const float* w, int* idx, i64 rows, int T, int k) {
+extern "C" __global__ void top_k_1(const act* w, int* idx, i64 rows, int T, int k) {
     top_k_rows<1>(w, idx, rows, T, k);
 }
 
-extern "C" __global__ void top_k_4(const float* w, int* idx, i64 rows, int T, int k) {
+extern "C" __global__ void top_k_4(const act* w, int* idx, i64 rows, int T, int k) {
     top_k_rows<4>(w, idx, rows, T, k);
 }
 
-extern "C" __global__ void top_k_16(const float* w, int* idx, i64 rows, int T, int k) {
+extern "C" __global__ void top_k_16(const act* w, int* idx, i64 rows, int T, int k) {
     top_k_rows<16>(w, idx, rows, T, k);
 }
 
 // Top-k of rows of at most 128 positions with one warp per row instead of a block: lane l holds the keys of positions
 // l, l + 32, l + 64, l + 96, and each of the k rounds is a warp minimum (shuffles, no barrier). The same winners in
 // the same order as top_k_rows (keys are distinct), at a fraction of the cost: a block-wide round needs two barriers.
-extern "C" __global__ void top_k_warp(const float* w, int* idx, i64 rows, int T, int k) {
+extern "C" __global__ void top_k_warp(const act* w, int* idx, i64 rows, int T, int k) {
     int lane = threadIdx.x & 31;
     WARP_ROWS(r, rows) {
-        const float* wr = w + r * T;
+        const act* wr = w + r * T;
         u64 keys[4];
 #pragma unroll
         for (int q = 0; q < 4; q++) {
             int pos = lane + 32 * q;
-            keys[q] = pos < T ? top_k_key(wr[pos], pos) : TOP_K_NONE;
+            keys[q] = pos < T ? top_k_key(ld(wr[pos]), pos) : TOP_K_NONE;
         }
         for (int j = 0; j < k; j++) {
             u64 best = u64_min(u64_min(keys[0], keys[1]), u64_min(keys[2], keys[3]));
@@ -396,15 +402,15 @@ extern "C" __global__ void top_k_warp(const float* w, int* idx, i64 rows, int T,
 
 // Top-k for rows too long for registers: the same k rounds, each thread rescanning its positions (threadIdx.x,
 // + blockDim.x, ...) for its smallest key above the previous winner. One block per row.
-extern "C" __global__ void top_k_large(const float* w, int* idx, i64 rows, int T, int k) {
+extern "C" __global__ void top_k_large(const act* w, int* idx, i64 rows, int T, int k) {
     __shared__ u64 partial[2][32];
     for (i64 r = blockIdx.x; r < rows; r += gridDim.x) {
-        const float* wr = w + r * T;
+        const act* wr = w + r * T;
         u64 last = 0;
         for (int j = 0; j < k; j++) {
             u64 mine = TOP_K_NONE;
             for (int pos = threadIdx.x; pos < T; pos += blockDim.x) {
-                u64 key = top_k_key(wr[pos], pos);
+                u64 key = top_k_key(ld(wr[pos]), pos);
                 if ((j == 0 || key > last) && key < mine) mine = key;
             }
             last = block_min_u64(mine, partial[j & 1]);
@@ -414,8 +420,9 @@ extern "C" __global__ void top_k_large(const float* w, int* idx, i64 rows, int T
     }
 }
 
-// out[b, j, :] = x[b, idx[b, j], :] for x [B,T,D], idx [B,K], out [B,K,D]: one thread per output element.
-extern "C" __global__ void gather_time(const float* x, const int* idx, float* out, int B, int T, int K, int D) {
+// out[b, j, :] = x[b, idx[b, j], :] for x [B,T,D], idx [B,K], out [B,K,D]: one thread per output element (the
+// stored value moved as it is, in either build).
+extern "C" __global__ void gather_time(const act* x, const int* idx, act* out, int B, int T, int K, int D) {
     i64 n = (i64) B * K * D;
     GRID_STRIDE(i, n) {
         i64 row = i / D; // b * K + j
@@ -427,20 +434,22 @@ extern "C" __global__ void gather_time(const float* x, const int* idx, float* ou
 
 // dX[b, idx[b, j], :] += dOut[b, j, :] in order of j, for dOut [B,K,D], idx [B,K], dX [B,T,D]: one thread per
 // (b, d) walks j in order, so repeated positions add in the reference's order and no two threads share an element.
-extern "C" __global__ void scatter_add_time(const float* g, const int* idx, float* dx, int B, int T, int K, int D) {
+// Each add is stored, so with bfloat16 activations a repeated position's later adds read the earlier sum rounded to
+// bfloat16 (positions from top-k, the models' only indices, are distinct: then the result is the float32 one rounded).
+extern "C" __global__ void scatter_add_time(const act* g, const int* idx, act* dx, int B, int T, int K, int D) {
     i64 n = (i64) B * D;
     GRID_STRIDE(i, n) {
         i64 b = i / D;
         i64 c = i - b * D;
         for (int j = 0; j < K; j++) {
             i64 at = (b * T + idx[b * K + j]) * D + c;
-            dx[at] = (float) ((double) dx[at] + (double) g[(b * K + j) * D + c]);
+            dx[at] = st((float) ((double) ld(dx[at]) + (double) ld(g[(b * K + j) * D + c])));
         }
     }
 }
 
-// out[r, j] = x[r, idx[r, j]] for x [rows, T], idx [rows, K]: one thread per output element.
-extern "C" __global__ void gather_columns(const float* x, const int* idx, float* out, i64 rows, int T, int K) {
+// out[r, j] = x[r, idx[r, j]] for x [rows, T], idx [rows, K]: one thread per output element (the value moved as is).
+extern "C" __global__ void gather_columns(const act* x, const int* idx, act* out, i64 rows, int T, int K) {
     i64 n = rows * K;
     GRID_STRIDE(i, n) {
         out[i] = x[(i / K) * T + idx[i]];
@@ -448,21 +457,21 @@ extern "C" __global__ void gather_columns(const float* x, const int* idx, float*
 }
 
 // out = x > 0 ? 1 : 0 (NaN gives 0), element-wise.
-extern "C" __global__ void positive(const float* x, float* out, i64 n) {
+extern "C" __global__ void positive(const act* x, act* out, i64 n) {
     GRID_STRIDE(i, n) {
-        out[i] = x[i] > 0.0f ? 1.0f : 0.0f;
+        out[i] = st(ld(x[i]) > 0.0f ? 1.0f : 0.0f);
     }
 }
 
 // out = ids > 0 ? 1 : 0 (the padding mask), element-wise.
-extern "C" __global__ void non_padding(const int* ids, float* out, i64 n) {
+extern "C" __global__ void non_padding(const int* ids, act* out, i64 n) {
     GRID_STRIDE(i, n) {
-        out[i] = ids[i] > 0 ? 1.0f : 0.0f;
+        out[i] = st(ids[i] > 0 ? 1.0f : 0.0f);
     }
 }
 
 // out[b, t, :] = [q, h_t, q - h_t, q * h_t] for q [B,D], h [B,T,D], out [B,T,4D]: one thread per output element.
-extern "C" __global__ void attention_features(const float* q, const float* h, float* out, int B, int T, int D) {
+extern "C" __global__ void attention_features(const act* q, const act* h, act* out, int B, int T, int D) {
     i64 n = (i64) B * T * 4 * D;
     i64 w = 4 * (i64) D;
     GRID_STRIDE(i, n) {
@@ -470,17 +479,17 @@ extern "C" __global__ void attention_features(const float* q, const float* h, fl
         i64 rem = i - row * w;
         int part = (int) (rem / D);
         i64 j = rem - (i64) part * D;
-        double qv = q[(row / T) * D + j];
-        double hv = h[row * D + j];
+        double qv = ld(q[(row / T) * D + j]);
+        double hv = ld(h[row * D + j]);
         double v = part == 0 ? qv : part == 1 ? hv : part == 2 ? qv - hv : qv * hv;
-        out[i] = (float) v;
+        out[i] = st((float) v);
     }
 }
 
 // dq[b, d] += sum_t (g0 + g2 + g3 h) (one thread per (b, d), t in order: indices [0, B*D));
 // dh[b, t, d] += g1 - g2 + g3 q (one thread per element: the indices after), with g0..g3 the four parts of dOut.
-extern "C" __global__ void attention_features_backward(const float* q, const float* h, const float* g, float* dq,
-                                                       float* dh, int B, int T, int D) {
+extern "C" __global__ void attention_features_backward(const act* q, const act* h, const act* g, act* dq, act* dh,
+                                                       int B, int T, int D) {
     i64 nq = (i64) B * D;
     i64 n = nq + (i64) B * T * D;
     GRID_STRIDE(i, n) {
@@ -490,36 +499,37 @@ extern "C" __global__ void attention_features_backward(const float* q, const flo
             double acc = 0;
             for (int s = 0; s < T; s++) {
                 i64 row = b * T + s;
-                const float* gr = g + row * 4 * D + j;
-                double hv = h[row * D + j];
-                acc += (double) gr[0] + (double) gr[2 * D] + (double) gr[3 * D] * hv;
+                const act* gr = g + row * 4 * D + j;
+                double hv = ld(h[row * D + j]);
+                acc += (double) ld(gr[0]) + (double) ld(gr[2 * D]) + (double) ld(gr[3 * D]) * hv;
             }
-            dq[i] = (float) ((double) dq[i] + acc);
+            dq[i] = st((float) ((double) ld(dq[i]) + acc));
         } else {
             i64 e = i - nq;
             i64 row = e / D;
             i64 j = e - row * D;
-            const float* gr = g + row * 4 * D + j;
-            double qv = q[(row / T) * D + j];
-            dh[e] = (float) ((double) dh[e] + (double) gr[D] - (double) gr[2 * D] + (double) gr[3 * D] * qv);
+            const act* gr = g + row * 4 * D + j;
+            double qv = ld(q[(row / T) * D + j]);
+            dh[e] = st((float) ((double) ld(dh[e]) + (double) ld(gr[D]) - (double) ld(gr[2 * D])
+                                + (double) ld(gr[3 * D]) * qv));
         }
     }
 }
 
 // out[b, t, :] = q[b, :] * h[b, t, :] for q [B,D], h [B,T,D]: one thread per element.
-extern "C" __global__ void broadcast_mul(const float* q, const float* h, float* out, int B, int T, int D) {
+extern "C" __global__ void broadcast_mul(const act* q, const act* h, act* out, int B, int T, int D) {
     i64 n = (i64) B * T * D;
     GRID_STRIDE(i, n) {
         i64 row = i / D;
         i64 j = i - row * D;
-        out[i] = (float) ((double) q[(row / T) * D + j] * (double) h[i]);
+        out[i] = st((float) ((double) ld(q[(row / T) * D + j]) * (double) ld(h[i])));
     }
 }
 
 // dq[b, d] += sum_t g[b, t, d] h[b, t, d] (one thread per (b, d), t in order: indices [0, B*D));
 // dh[b, t, d] += g[b, t, d] q[b, d] (one thread per element: the indices after).
-extern "C" __global__ void broadcast_mul_backward(const float* q, const float* h, const float* g, float* dq,
-                                                  float* dh, int B, int T, int D) {
+extern "C" __global__ void broadcast_mul_backward(const act* q, const act* h, const act* g, act* dq, act* dh,
+                                                  int B, int T, int D) {
     i64 nq = (i64) B * D;
     i64 n = nq + (i64) B * T * D;
     GRID_STRIDE(i, n) {
@@ -529,14 +539,14 @@ extern "C" __global__ void broadcast_mul_backward(const float* q, const float* h
             double acc = 0;
             for (int s = 0; s < T; s++) {
                 i64 at = (b * T + s) * D + j;
-                acc += (double) g[at] * (double) h[at];
+                acc += (double) ld(g[at]) * (double) ld(h[at]);
             }
-            dq[i] = (float) ((double) dq[i] + acc);
+            dq[i] = st((float) ((double) ld(dq[i]) + acc));
         } else {
             i64 e = i - nq;
             i64 row = e / D;
             i64 j = e - row * D;
-            dh[e] = (float) ((double) dh[e] + (double) g[e] * (double) q[(row / T) * D + j]);
+            dh[e] = st((float) ((double) ld(dh[e]) + (double) ld(g[e]) * (double) ld(q[(row / T) * D + j])));
         }
     }
 }
