@@ -33,6 +33,17 @@ __device__ __forceinline__ float st(float f) {
 }
 #endif
 
+// The type of the element-wise math between loads and stores: double in the float32 build (the scalar reference's
+// single rounding of a double result, bit for bit), float in the bfloat16 build, where the result keeps 8 bits of
+// significand and double arithmetic, not memory, was what bounded the element-wise kernels (docs/gpu.md). So the
+// bfloat16 build's transcendental kernels give the float32 build's results rounded to bfloat16 except where float
+// math lands on the other side of a rounding boundary (then one bfloat16 ulp apart; CudaMixedPrecision*Test).
+#ifdef SIM4J_BF16
+typedef float real;
+#else
+typedef double real;
+#endif
+
 // v as the activation type stores it: what a kernel that stands for a composition (ADR 0011) computes on where the
 // composition would store an intermediate activation and read it back (identity in the float32 build).
 __device__ __forceinline__ float rnd(float v) {
@@ -104,6 +115,7 @@ __device__ __forceinline__ i64 row_of(i64 i, int n, bool small) {
     return small ? (i64) ((unsigned) i / (unsigned) n) : i / n;
 }
 
+#ifndef SIM4J_BF16
 // The reference's sigmoid in double (the branch keeps exp from overflowing), rounded once.
 __device__ __forceinline__ float sigmoid_of(float x) {
     double v = (double) x;
@@ -127,3 +139,21 @@ __device__ __forceinline__ float tanh_backward_of(float y, float dy) {
     double s = (double) y;
     return __double2float_rn(__dmul_rn((double) dy, __dsub_rn(1.0, __dmul_rn(s, s))));
 }
+#else
+// The bfloat16 build's versions: the same formulas in float (CUDA's expf and tanhf, a few ulps of float).
+__device__ __forceinline__ float sigmoid_of(float v) {
+    return v >= 0 ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v));
+}
+
+__device__ __forceinline__ float tanh_of(float x) {
+    return tanhf(x);
+}
+
+__device__ __forceinline__ float sigmoid_backward_of(float y, float dy) {
+    return __fmul_rn(__fmul_rn(dy, y), __fsub_rn(1.0f, y));
+}
+
+__device__ __forceinline__ float tanh_backward_of(float y, float dy) {
+    return __fmul_rn(dy, __fsub_rn(1.0f, __fmul_rn(y, y)));
+}
+#endif

@@ -1,9 +1,9 @@
 // The GRU cell and the AUGRU update, forward and backward.
-// As the scalar reference: every intermediate in double, each output rounded to float once. Gates of a row of
+// As the scalar reference: every intermediate in real, each output rounded to float once. Gates of a row of
 // [B,3H] lie as the reference lays them: z at [0, H), r at [H, 2H), n at [2H, 3H); the cache has the same layout.
 
 // The reference's sigmoid: exp of a non-positive argument only, so neither branch overflows.
-__device__ __forceinline__ double sigmoid_d(double v) {
+__device__ __forceinline__ real sigmoid_d(real v) {
     return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
 }
 
@@ -12,10 +12,10 @@ __device__ __forceinline__ double sigmoid_d(double v) {
 // results (in bfloat16 rounded once more, from these floats).
 __device__ __forceinline__ void gru_cell_at(float gxz, float gxr, float gxn, float ghz, float ghr, float ghn,
                                             float hPrev, float& h, float& zOut, float& rOut, float& nOut) {
-    double z = sigmoid_d((double) gxz + (double) ghz);
-    double r = sigmoid_d((double) gxr + (double) ghr);
-    double c = tanh((double) gxn + r * (double) ghn);
-    double hp = hPrev;
+    real z = sigmoid_d((real) gxz + (real) ghz);
+    real r = sigmoid_d((real) gxr + (real) ghr);
+    real c = tanh((real) gxn + r * (real) ghn);
+    real hp = hPrev;
     h = (float) (z * hp + (1 - z) * c);
     zOut = (float) z;
     rOut = (float) r;
@@ -51,14 +51,14 @@ extern "C" __global__ void gru_cell(const act* gx, const act* gh, const act* hPr
 // and dhPrev = dh z. Shared by gru_cell_backward and gru_step_backward.
 __device__ __forceinline__ void gru_cell_backward_at(float ghn, float hPrev, float zc, float rc, float nc,
                                                      float dhOut, float* dgx, float* dgh, float& dhPrev) {
-    double z = zc;
-    double r = rc;
-    double c = nc;
-    double hp = hPrev;
-    double d = dhOut;
-    double dz = d * (hp - c) * z * (1 - z);
-    double dnPre = d * (1 - z) * (1 - c * c);
-    double drPre = dnPre * (double) ghn * r * (1 - r);
+    real z = zc;
+    real r = rc;
+    real c = nc;
+    real hp = hPrev;
+    real d = dhOut;
+    real dz = d * (hp - c) * z * (1 - z);
+    real dnPre = d * (1 - z) * (1 - c * c);
+    real drPre = dnPre * (real) ghn * r * (1 - r);
     dgx[0] = (float) dz;
     dgh[0] = (float) dz;
     dgx[1] = (float) drPre;
@@ -97,14 +97,14 @@ extern "C" __global__ void gru_cell_backward(const act* gh, const act* hPrev, co
 
 // The AUGRU update at one element (see augru_update); shared with augru_candidate_update.
 __device__ __forceinline__ float augru_update_at(float u, float c, float s, float a, int paper) {
-    double at = a;
-    double v;
+    real at = a;
+    real v;
     if (paper) {
-        double u2 = at * (double) u;
-        v = (1 - u2) * (double) s + u2 * (double) c;
+        real u2 = at * (real) u;
+        v = (1 - u2) * (real) s + u2 * (real) c;
     } else {
-        double u2 = (1 - at) * (double) u;
-        v = u2 * (double) s + (1 - u2) * (double) c;
+        real u2 = (1 - at) * (real) u;
+        v = u2 * (real) s + (1 - u2) * (real) c;
     }
     return (float) v;
 }
@@ -120,27 +120,27 @@ extern "C" __global__ void augru_update(const act* u, const act* c, const act* s
 
 // augru_update_backward at one element: du, dc, and ds = dsOld + the update's share; a's share added to acc.
 // Shared with augru_candidate_update_backward (which passes dsOld = 0, as the zero-filled ds the composition has).
-__device__ __forceinline__ void augru_update_backward_at(double at, float dOut, float u, float s, float c,
+__device__ __forceinline__ void augru_update_backward_at(real at, float dOut, float u, float s, float c,
                                                          float dsOld, int paper, float& du, float& dc, float& ds,
                                                          double& acc) {
-    double d = dOut;
-    double uv = u;
-    double sv = s;
-    double cv = c;
+    real d = dOut;
+    real uv = u;
+    real sv = s;
+    real cv = c;
     if (paper) {
-        double u2 = at * uv;
-        double dU2 = d * (cv - sv);
+        real u2 = at * uv;
+        real dU2 = d * (cv - sv);
         du = (float) (dU2 * at);
         acc += dU2 * uv;
         dc = (float) (d * u2);
-        ds = (float) ((double) dsOld + d * (1 - u2));
+        ds = (float) ((real) dsOld + d * (1 - u2));
     } else {
-        double u2 = (1 - at) * uv;
-        double dU2 = d * (sv - cv);
+        real u2 = (1 - at) * uv;
+        real dU2 = d * (sv - cv);
         du = (float) (dU2 * (1 - at));
         acc -= dU2 * uv;
         dc = (float) (d * (1 - u2));
-        ds = (float) ((double) dsOld + d * u2);
+        ds = (float) ((real) dsOld + d * u2);
     }
 }
 
@@ -152,7 +152,7 @@ extern "C" __global__ void augru_update_backward(const act* u, const act* c, con
     int lane = threadIdx.x & 31;
     for (i64 b = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5; b < B;
          b += ((i64) gridDim.x * blockDim.x) >> 5) {
-        double at = ld(a[b]);
+        real at = ld(a[b]);
         double acc = 0;
         for (int j = lane; j < H; j += 32) {
             i64 k = b * H + j;
@@ -248,7 +248,7 @@ extern "C" __global__ void augru_candidate_update_backward(const act* u, const a
     int lane = threadIdx.x & 31;
     for (i64 b = ((i64) blockIdx.x * blockDim.x + threadIdx.x) >> 5; b < B;
          b += ((i64) gridDim.x * blockDim.x) >> 5) {
-        double at = ld(a[b]);
+        real at = ld(a[b]);
         double acc = 0;
         for (int j = lane; j < H; j += 32) {
             i64 k = b * H + j;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dense family's bfloat16 build against its float32 build (the contract of {@link MixedPrecisionTwins}: each
- * bfloat16 output is the float32 output rounded, bit for bit), the fused epilogues against their compositions in
+ * bfloat16 output is the float32 output rounded, bit for bit; within one bfloat16 rounding for the activations and
+ * their backwards, which the bfloat16 build computes in float), the fused epilogues against their compositions in
  * bfloat16, conversions against {@link BFloat16}, and products with bfloat16 operands within their tolerance.
  */
 class CudaMixedPrecisionDenseTest {
@@ -52,7 +53,11 @@ class CudaMixedPrecisionDenseTest {
                         default -> t.gpu.tanhBackward(x, y, o);
                     }
                 });
-                t.check(out, op);
+                if (op.endsWith("Backward")) {
+                    t.checkClose(out, op);
+                } else {
+                    t.check(out, op);
+                }
             }
             for (String op : List.of("sigmoid", "tanh")) {
                 Pair out = t.actOutput(s);
@@ -63,7 +68,7 @@ class CudaMixedPrecisionDenseTest {
                         t.gpu.tanh(a.on(side), out.on(side));
                     }
                 });
-                t.check(out, op);
+                t.checkClose(out, op);
             }
             Pair y = t.act(s);
             t.run(side -> t.gpu.axpy(-0.37, a.on(side), y.on(side)));

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recurrent family's bfloat16 build against its float32 build (the contract of {@link MixedPrecisionTwins}: each
- * bfloat16 output is the float32 output rounded, bit for bit), and each fused step against its composition in
- * bfloat16, bit for bit: the composition is {@link Backend}'s default body, run on the same backend (written out for
- * augruGatesBackward, whose default has float32 temporaries).
+ * The recurrent family's bfloat16 build against its float32 build (the cells compute in float in the bfloat16 build:
+ * {@link MixedPrecisionTwins#checkClose}, one bfloat16 rounding of the float32 results), and each fused step against
+ * its composition in bfloat16, bit for bit: the composition is {@link Backend}'s default body, run on the same
+ * backend.
  */
 class CudaMixedPrecisionRecurrentTest {
     static final int[] ROWS = {1, 7, 1021, 4096};
@@ -97,8 +97,8 @@ class CudaMixedPrecisionRecurrentTest {
                 Pair cache = t.actOutput(b, 3 * h);
                 t.run(side -> t.gpu.gruCell(gx.on(side), gh.on(side), hPrev.on(side), hOut.on(side),
                         cache.on(side)));
-                t.check(hOut, "gruCell h" + at);
-                t.check(cache, "gruCell cache" + at);
+                t.checkClose(hOut, "gruCell h" + at);
+                t.checkClose(cache, "gruCell cache" + at);
                 // The backward from a cache both runs share (the forward's caches differ by the rounding).
                 Pair zrn = gates(b, h, 3, true);
                 Pair dh = t.act(b, h);
@@ -107,9 +107,9 @@ class CudaMixedPrecisionRecurrentTest {
                 Pair dhPrev = t.actOutput(b, h);
                 t.run(side -> t.gpu.gruCellBackward(gh.on(side), hPrev.on(side), zrn.on(side), dh.on(side),
                         dgx.on(side), dgh.on(side), dhPrev.on(side)));
-                t.check(dgx, "gruCellBackward dgx" + at);
-                t.check(dgh, "gruCellBackward dgh" + at);
-                t.check(dhPrev, "gruCellBackward dhPrev" + at);
+                t.checkClose(dgx, "gruCellBackward dgx" + at);
+                t.checkClose(dgh, "gruCellBackward dgh" + at);
+                t.checkClose(dhPrev, "gruCellBackward dhPrev" + at);
             }
         }
     }
@@ -128,17 +128,17 @@ class CudaMixedPrecisionRecurrentTest {
                     Pair out = t.actOutput(b, h);
                     t.run(side -> t.gpu.augruUpdate(u.on(side), c.on(side), s.on(side), a.on(side), out.on(side),
                             paper));
-                    t.check(out, "augruUpdate" + at);
+                    t.checkClose(out, "augruUpdate" + at);
                     Pair du = t.actOutput(b, h);
                     Pair dc = t.actOutput(b, h);
                     Pair ds = t.act(b, h);
                     Pair da = t.actOutput(b);
                     t.run(side -> t.gpu.augruUpdateBackward(u.on(side), c.on(side), s.on(side), a.on(side),
                             dOut.on(side), du.on(side), dc.on(side), ds.on(side), da.on(side), paper));
-                    t.check(du, "augruUpdateBackward du" + at);
-                    t.check(dc, "augruUpdateBackward dc" + at);
-                    t.check(ds, "augruUpdateBackward ds (accumulated)" + at);
-                    t.check(da, "augruUpdateBackward da" + at);
+                    t.checkClose(du, "augruUpdateBackward du" + at);
+                    t.checkClose(dc, "augruUpdateBackward dc" + at);
+                    t.checkClose(ds, "augruUpdateBackward ds (accumulated)" + at);
+                    t.checkClose(da, "augruUpdateBackward da" + at);
                 }
             }
         }

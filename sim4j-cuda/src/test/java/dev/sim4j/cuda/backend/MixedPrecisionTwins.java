@@ -151,6 +151,35 @@ public final class MixedPrecisionTwins implements AutoCloseable {
         }
     }
 
+    /**
+     * The contract of the kernels whose element math the bfloat16 build does in float instead of double (the
+     * activations and their backwards, the recurrent cells; common.cuh): each bfloat16 output is within one
+     * bfloat16 rounding (2^-8 relative) of the float32 run's output plus {@code 1e-6} of the tensor's largest
+     * magnitude (float's own error where terms cancel), guards intact.
+     */
+    public void checkClose(Pair out, String what) {
+        float[] wide = gpu.toFloats(out.whole[Side.F32.ordinal()]);
+        float[] narrow = gpu.toFloats(out.whole[Side.BF16.ordinal()]);
+        for (float[] w : new float[][] {wide, narrow}) {
+            assertThat(w[0]).as(what + " guard").isEqualTo(99f);
+            assertThat(w[1]).as(what + " guard").isEqualTo(-99f);
+            assertThat(w[out.length + 2]).as(what + " guard").isEqualTo(77f);
+        }
+        double scale = 0;
+        for (int k = 0; k < out.length; k++) {
+            scale = Math.max(scale, Math.abs(wide[k + 2]));
+        }
+        for (int k = 0; k < out.length; k++) {
+            double want = wide[k + 2];
+            double got = narrow[k + 2];
+            double allowed = 0x1p-8 * Math.abs(want) + 1e-6 * scale;
+            if (!(Math.abs(got - want) <= allowed)) {
+                fail("%s %s: element %d of the bfloat16 run is %s, the float32 run's %s (allowed %s)", what,
+                        Arrays.toString(out.shape()), k, got, want, allowed);
+            }
+        }
+    }
+
     /** The bfloat16 runs of two pairs hold the same bits (a fused op against its composition). */
     public void sameBits(Pair a, Pair b, String what) {
         float[] x = gpu.toFloats(a.on(Side.BF16));
