@@ -1,5 +1,6 @@
 // Attention and selection: batched dots, weighted sums, masked softmax, top-k, time gathers and the DIEN attention features.
-// As the scalar reference: every product and sum in double, each output rounded to float once; `+=` outputs read the
+// As the scalar reference: every product and sum in double (`real`: float in the bfloat16 build, common.cuh), each
+// output rounded to float once; `+=` outputs read the
 // old float, add in double and store once. Sums over T or D run in increasing index order inside one thread, so they
 // are deterministic and need no atomics; the fused backward kernels give the reduced output the first index range
 // of the grid and the element-wise one the rest, so one launch does both.
@@ -14,8 +15,8 @@ extern "C" __global__ void batched_dot(const act* keys, const act* q, act* out, 
     GRID_STRIDE(i, n) {
         const act* k = keys + i * D;
         const act* qq = q + (i / T) * D;
-        double acc = 0;
-        for (int j = 0; j < D; j++) acc += (double) ld(k[j]) * (double) ld(qq[j]);
+        real acc = 0;
+        for (int j = 0; j < D; j++) acc += (real) ld(k[j]) * (real) ld(qq[j]);
         out[i] = st((float) acc);
     }
 }
@@ -30,15 +31,15 @@ extern "C" __global__ void batched_dot_backward(const act* keys, const act* q, c
         if (i < nq) {
             i64 b = i / D;
             i64 j = i - b * D;
-            double acc = 0;
-            for (int s = 0; s < T; s++) acc += (double) ld(g[b * T + s]) * (double) ld(keys[(b * T + s) * D + j]);
-            dq[i] = st((float) ((double) ld(dq[i]) + acc));
+            real acc = 0;
+            for (int s = 0; s < T; s++) acc += (real) ld(g[b * T + s]) * (real) ld(keys[(b * T + s) * D + j]);
+            dq[i] = st((float) ((real) ld(dq[i]) + acc));
         } else {
             i64 e = i - nq;
             i64 row = e / D;
             i64 j = e - row * D;
             i64 b = row / T;
-            dk[e] = st((float) ((double) ld(dk[e]) + (double) ld(g[row]) * (double) ld(q[b * D + j])));
+            dk[e] = st((float) ((real) ld(dk[e]) + (real) ld(g[row]) * (real) ld(q[b * D + j])));
         }
     }
 }
@@ -49,8 +50,8 @@ extern "C" __global__ void weighted_sum(const act* w, const act* v, act* out, in
     GRID_STRIDE(i, n) {
         i64 b = i / D;
         i64 j = i - b * D;
-        double acc = 0;
-        for (int s = 0; s < T; s++) acc += (double) ld(w[b * T + s]) * (double) ld(v[(b * T + s) * D + j]);
+        real acc = 0;
+        for (int s = 0; s < T; s++) acc += (real) ld(w[b * T + s]) * (real) ld(v[(b * T + s) * D + j]);
         out[i] = st((float) acc);
     }
 }
@@ -65,15 +66,15 @@ extern "C" __global__ void weighted_sum_backward(const act* w, const act* v, con
         if (i < nw) {
             const act* vv = v + i * D;
             const act* gg = g + (i / T) * D;
-            double acc = 0;
-            for (int j = 0; j < D; j++) acc += (double) ld(gg[j]) * (double) ld(vv[j]);
+            real acc = 0;
+            for (int j = 0; j < D; j++) acc += (real) ld(gg[j]) * (real) ld(vv[j]);
             dw[i] = st((float) acc);
         } else {
             i64 e = i - nw;
             i64 row = e / D;
             i64 j = e - row * D;
             i64 b = row / T;
-            dv[e] = st((float) ((double) ld(dv[e]) + (double) ld(w[row]) * (double) ld(g[b * D + j])));
+            dv[e] = st((float) ((real) ld(dv[e]) + (real) ld(w[row]) * (real) ld(g[b * D + j])));
         }
     }
 }
@@ -106,13 +107,13 @@ extern "C" __global__ void masked_softmax(const act* s, const act* m, act* out, 
             for (int k = lane; k < T; k += 32) o[k] = st(u);
             continue;
         }
-        double z = 0;
+        real z = 0;
         for (int k = lane; k < T; k += 32) {
-            if (ld(mr[k]) != 0.0f) z += exp((double) ld(sr[k]) - (double) mx);
+            if (ld(mr[k]) != 0.0f) z += exp((real) ld(sr[k]) - (real) mx);
         }
         z = warp_sum_d(z);
         for (int k = lane; k < T; k += 32) {
-            o[k] = st(ld(mr[k]) != 0.0f ? (float) (exp((double) ld(sr[k]) - (double) mx) / z) : 0.0f);
+            o[k] = st(ld(mr[k]) != 0.0f ? (float) (exp((real) ld(sr[k]) - (real) mx) / z) : 0.0f);
         }
     }
 }
@@ -126,11 +127,11 @@ extern "C" __global__ void masked_softmax_backward(const act* p, const act* dp, 
         const act* gr = dp + r * T;
         const act* mr = m + r * T;
         act* o = ds + r * T;
-        double dot = 0;
-        for (int k = lane; k < T; k += 32) dot += (double) ld(pr[k]) * (double) ld(gr[k]);
+        real dot = 0;
+        for (int k = lane; k < T; k += 32) dot += (real) ld(pr[k]) * (real) ld(gr[k]);
         dot = warp_sum_d(dot);
         for (int k = lane; k < T; k += 32) {
-            o[k] = st(ld(mr[k]) != 0.0f ? (float) ((double) ld(pr[k]) * ((double) ld(gr[k]) - dot)) : 0.0f);
+            o[k] = st(ld(mr[k]) != 0.0f ? (float) ((real) ld(pr[k]) * ((real) ld(gr[k]) - dot)) : 0.0f);
         }
     }
 }
@@ -186,13 +187,13 @@ __device__ __forceinline__ void masked_softmax_row(float* ws, const act* mr, int
         for (int k = lane; k < T; k += 32) ws[k] = rnd(u);
         return;
     }
-    double z = 0;
+    real z = 0;
     for (int k = lane; k < T; k += 32) {
-        if (ld(mr[k]) != 0.0f) z += exp((double) ws[k] - (double) mx);
+        if (ld(mr[k]) != 0.0f) z += exp((real) ws[k] - (real) mx);
     }
     z = warp_sum_d(z);
     for (int k = lane; k < T; k += 32) {
-        ws[k] = rnd(ld(mr[k]) != 0.0f ? (float) (exp((double) ws[k] - (double) mx) / z) : 0.0f);
+        ws[k] = rnd(ld(mr[k]) != 0.0f ? (float) (exp((real) ws[k] - (real) mx) / z) : 0.0f);
     }
 }
 
@@ -212,8 +213,8 @@ extern "C" __global__ void dot_attention(const act* keys, const act* q, const ac
         const act* qb = q + b * D;
         for (int t = lane; t < T; t += 32) {
             const float* k = ks + t * stride;
-            double acc = 0;
-            for (int j = 0; j < D; j++) acc += (double) k[j] * (double) ld(qb[j]);
+            real acc = 0;
+            for (int j = 0; j < D; j++) acc += (real) k[j] * (real) ld(qb[j]);
             float s = (float) acc;
             scores[b * T + t] = st(s);
             ws[t] = rnd(s);
@@ -222,8 +223,8 @@ extern "C" __global__ void dot_attention(const act* keys, const act* q, const ac
         __syncwarp();
         for (int t = lane; t < T; t += 32) w[b * T + t] = st(ws[t]);
         for (int j = lane; j < D; j += 32) {
-            double acc = 0;
-            for (int s = 0; s < T; s++) acc += (double) ws[s] * (double) ks[s * stride + j];
+            real acc = 0;
+            for (int s = 0; s < T; s++) acc += (real) ws[s] * (real) ks[s * stride + j];
             out[b * D + j] = st((float) acc);
         }
         __syncwarp(); // the next row overwrites ks and ws
@@ -252,23 +253,23 @@ extern "C" __global__ void dot_attention_backward(const act* __restrict__ keys, 
         const act* gb = g + b * D;
         const act* qb = q + b * D;
         const act* mr = m + b * T;
-        double dot = 0;
+        real dot = 0;
         for (int t = lane; t < T; t += 32) {
             const act* k = kb + (i64) t * D;
-            double acc = 0;
+            real acc = 0;
 #pragma unroll 8
-            for (int j = 0; j < D; j++) acc += (double) ld(__ldg(gb + j)) * (double) ld(__ldg(k + j));
+            for (int j = 0; j < D; j++) acc += (real) ld(__ldg(gb + j)) * (real) ld(__ldg(k + j));
             float dwt = (float) acc;
             float p = ld(w[b * T + t]);
             dw[b * T + t] = st(dwt);
             wsh[t] = p;
             dwt = rnd(dwt);
             dss[t] = dwt;
-            dot += (double) p * (double) dwt;
+            dot += (real) p * (real) dwt;
         }
         dot = warp_sum_d(dot);
         for (int t = lane; t < T; t += 32) {
-            float d = rnd(ld(mr[t]) != 0.0f ? (float) ((double) wsh[t] * ((double) dss[t] - dot)) : 0.0f);
+            float d = rnd(ld(mr[t]) != 0.0f ? (float) ((real) wsh[t] * ((real) dss[t] - dot)) : 0.0f);
             dss[t] = d;
             ds[b * T + t] = st(d);
         }
@@ -288,16 +289,16 @@ extern "C" __global__ void dot_attention_backward(const act* __restrict__ keys, 
                 if (e < n) {
                     int t = e / D;
                     int j = e - t * D;
-                    float v = rnd((float) ((double) old[u] + (double) wsh[t] * (double) ld(gb[j])));
-                    dkb[e] = st((float) ((double) v + (double) dss[t] * (double) ld(qb[j])));
+                    float v = rnd((float) ((real) old[u] + (real) wsh[t] * (real) ld(gb[j])));
+                    dkb[e] = st((float) ((real) v + (real) dss[t] * (real) ld(qb[j])));
                 }
             }
         }
         for (int j = lane; j < D; j += 32) {
-            double acc = 0;
+            real acc = 0;
 #pragma unroll 8
-            for (int s = 0; s < T; s++) acc += (double) dss[s] * (double) ld(__ldg(kb + (i64) s * D + j));
-            dq[b * D + j] = st((float) ((double) ld(dq[b * D + j]) + acc));
+            for (int s = 0; s < T; s++) acc += (real) dss[s] * (real) ld(__ldg(kb + (i64) s * D + j));
+            dq[b * D + j] = st((float) ((real) ld(dq[b * D + j]) + acc));
         }
         __syncwarp();
     }
@@ -443,7 +444,7 @@ extern "C" __global__ void scatter_add_time(const act* g, const int* idx, act* d
         i64 c = i - b * D;
         for (int j = 0; j < K; j++) {
             i64 at = (b * T + idx[b * K + j]) * D + c;
-            dx[at] = st((float) ((double) ld(dx[at]) + (double) ld(g[(b * K + j) * D + c])));
+            dx[at] = st((float) ((real) ld(dx[at]) + (real) ld(g[(b * K + j) * D + c])));
         }
     }
 }
@@ -479,9 +480,9 @@ extern "C" __global__ void attention_features(const act* q, const act* h, act* o
         i64 rem = i - row * w;
         int part = (int) (rem / D);
         i64 j = rem - (i64) part * D;
-        double qv = ld(q[(row / T) * D + j]);
-        double hv = ld(h[row * D + j]);
-        double v = part == 0 ? qv : part == 1 ? hv : part == 2 ? qv - hv : qv * hv;
+        real qv = ld(q[(row / T) * D + j]);
+        real hv = ld(h[row * D + j]);
+        real v = part == 0 ? qv : part == 1 ? hv : part == 2 ? qv - hv : qv * hv;
         out[i] = st((float) v);
     }
 }
@@ -496,22 +497,22 @@ extern "C" __global__ void attention_features_backward(const act* q, const act* 
         if (i < nq) {
             i64 b = i / D;
             i64 j = i - b * D;
-            double acc = 0;
+            real acc = 0;
             for (int s = 0; s < T; s++) {
                 i64 row = b * T + s;
                 const act* gr = g + row * 4 * D + j;
-                double hv = ld(h[row * D + j]);
-                acc += (double) ld(gr[0]) + (double) ld(gr[2 * D]) + (double) ld(gr[3 * D]) * hv;
+                real hv = ld(h[row * D + j]);
+                acc += (real) ld(gr[0]) + (real) ld(gr[2 * D]) + (real) ld(gr[3 * D]) * hv;
             }
-            dq[i] = st((float) ((double) ld(dq[i]) + acc));
+            dq[i] = st((float) ((real) ld(dq[i]) + acc));
         } else {
             i64 e = i - nq;
             i64 row = e / D;
             i64 j = e - row * D;
             const act* gr = g + row * 4 * D + j;
-            double qv = ld(q[(row / T) * D + j]);
-            dh[e] = st((float) ((double) ld(dh[e]) + (double) ld(gr[D]) - (double) ld(gr[2 * D])
-                                + (double) ld(gr[3 * D]) * qv));
+            real qv = ld(q[(row / T) * D + j]);
+            dh[e] = st((float) ((real) ld(dh[e]) + (real) ld(gr[D]) - (real) ld(gr[2 * D])
+                                + (real) ld(gr[3 * D]) * qv));
         }
     }
 }
@@ -522,7 +523,7 @@ extern "C" __global__ void broadcast_mul(const act* q, const act* h, act* out, i
     GRID_STRIDE(i, n) {
         i64 row = i / D;
         i64 j = i - row * D;
-        out[i] = st((float) ((double) ld(q[(row / T) * D + j]) * (double) ld(h[i])));
+        out[i] = st((float) ((real) ld(q[(row / T) * D + j]) * (real) ld(h[i])));
     }
 }
 
@@ -536,17 +537,17 @@ extern "C" __global__ void broadcast_mul_backward(const act* q, const act* h, co
         if (i < nq) {
             i64 b = i / D;
             i64 j = i - b * D;
-            double acc = 0;
+            real acc = 0;
             for (int s = 0; s < T; s++) {
                 i64 at = (b * T + s) * D + j;
-                acc += (double) ld(g[at]) * (double) ld(h[at]);
+                acc += (real) ld(g[at]) * (real) ld(h[at]);
             }
-            dq[i] = st((float) ((double) ld(dq[i]) + acc));
+            dq[i] = st((float) ((real) ld(dq[i]) + acc));
         } else {
             i64 e = i - nq;
             i64 row = e / D;
             i64 j = e - row * D;
-            dh[e] = st((float) ((double) ld(dh[e]) + (double) ld(g[e]) * (double) ld(q[(row / T) * D + j])));
+            dh[e] = st((float) ((real) ld(dh[e]) + (real) ld(g[e]) * (real) ld(q[(row / T) * D + j])));
         }
     }
 }
