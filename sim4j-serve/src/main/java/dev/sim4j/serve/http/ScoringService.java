@@ -2,6 +2,8 @@ package dev.sim4j.serve.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sim4j.serve.scoring.CandidateScorer;
+import dev.sim4j.serve.scoring.EncodedHistory;
+import dev.sim4j.serve.scoring.HistoryCache;
 import dev.sim4j.serve.store.BehaviourEvent;
 import dev.sim4j.serve.store.BehaviourStore;
 import io.javalin.Javalin;
@@ -32,6 +34,7 @@ public final class ScoringService implements AutoCloseable {
     private final ServiceConfig config;
     private final BehaviourStore store;
     private final CandidateScorer scorer;
+    private final HistoryCache histories;
     private final ScoreBatcher batcher;
     private final DistributionSummary batchRows;
     private final java.util.concurrent.Semaphore admitted;
@@ -49,6 +52,14 @@ public final class ScoringService implements AutoCloseable {
         // Requests are prepared (history search, ids) on their own threads with the first lane's scorer, which only
         // reads its model; the model passes run in the lanes.
         this.scorer = lanes.getFirst();
+        this.histories = new HistoryCache(store, scorer, config.historyEvents(), config.historyCacheEvents());
+        io.micrometer.core.instrument.FunctionCounter.builder("sim4j_history_cache_hits", histories,
+                HistoryCache::hits).description("score requests whose history came from memory").register(metrics);
+        io.micrometer.core.instrument.FunctionCounter.builder("sim4j_history_cache_misses", histories,
+                HistoryCache::misses).description("score requests that read the history from the store")
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("sim4j_history_cache_events", histories, HistoryCache::weight)
+                .description("history events held in memory").register(metrics);
         this.candidates = DistributionSummary.builder("sim4j_score_candidates").description("candidates per score "
                 + "request").publishPercentileHistogram().minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) config.maxCandidates()).register(metrics);
@@ -193,7 +204,7 @@ public final class ScoringService implements AutoCloseable {
             prepared = scorer.prepareEach(r.user(), perCandidate, r.candidates());
             read = windows.values().stream().mapToInt(List::size).sum();
         } else {
-            List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
+            EncodedHistory history = histories.history(r.user());
             prepared = scorer.prepare(r.user(), history, r.candidates(), r.search(), topK);
             read = history.size();
         }
