@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -223,32 +222,8 @@ public final class ScoringService implements AutoCloseable {
         }
         candidates.record(r.candidates().size());
         historyEvents.record(read);
-        List<Map<String, Object>> out = new ArrayList<>(r.candidates().size());
-        for (int i = 0; i < r.candidates().size(); i++) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("item", r.candidates().get(i).item());
-            m.put("score", s.probabilities()[i]);
-            m.put("logit", s.logits()[i]);
-            if (s.explanations() != null) {
-                List<Map<String, Object>> why = new ArrayList<>();
-                for (CandidateScorer.Selected e : s.explanations().get(i)) {
-                    Map<String, Object> w = new LinkedHashMap<>();
-                    w.put("item", e.item());
-                    w.put("category", e.category());
-                    w.put("position", e.position());
-                    w.put("weight", e.weight());
-                    why.add(w);
-                }
-                m.put("explain", why);
-            }
-            out.add(m);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user", r.user());
-        body.put("search", r.search().name().toLowerCase(java.util.Locale.ROOT));
-        body.put("history_events", read);
-        body.put("scores", out);
-        json(ctx, 200, body);
+        ctx.status(200).contentType("application/json").result(ScoreAnswer.write(r.user(),
+                r.search().name().toLowerCase(java.util.Locale.ROOT), read, r.candidates(), s));
     }
 
     private static void json(Context ctx, int status, Object body) {
