@@ -67,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--history-cache-events", paramLabel = "N",
             description = "Users' recent histories kept in memory between score requests, in events (in the model's "
-                    + "ids, about 8 bytes each; checked against the store on every request, so appends are seen at "
+                    + "ids, about 12 bytes each; checked against the store on every request, so appends are seen at "
                     + "once); 0 reads every history from the store (default: 4,000,000).")
     private Long historyCacheEvents;
 

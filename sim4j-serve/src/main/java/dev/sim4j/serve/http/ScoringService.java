@@ -1,6 +1,7 @@
 package dev.sim4j.serve.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sim4j.serve.scoring.CachedHistory;
 import dev.sim4j.serve.scoring.CandidateScorer;
 import dev.sim4j.serve.scoring.EncodedHistory;
 import dev.sim4j.serve.scoring.HistoryCache;
@@ -192,7 +193,19 @@ public final class ScoringService implements AutoCloseable {
         // The search runs here, on the request's thread; the model pass with whatever else is waiting.
         CandidateScorer.Prepared prepared;
         int read;
-        if (r.search() == dev.sim4j.serve.scoring.Search.HARD) {
+        CachedHistory cached = r.search() == dev.sim4j.serve.scoring.Search.HARD && histories.enabled()
+                ? histories.cached(r.user()) : null;
+        if (cached != null && cached.complete()) {
+            // From memory: the windows the category index would give, one per distinct category.
+            Map<String, EncodedHistory> windows = new java.util.HashMap<>();
+            List<EncodedHistory> perCandidate = new ArrayList<>(r.candidates().size());
+            for (dev.sim4j.serve.scoring.Candidate c : r.candidates()) {
+                perCandidate.add(windows.computeIfAbsent(c.category(), cat -> cached.hardWindow(cat,
+                        scorer.shortLength(), topK)));
+            }
+            prepared = scorer.prepareEachEncoded(r.user(), perCandidate, r.candidates());
+            read = windows.values().stream().mapToInt(EncodedHistory::size).sum();
+        } else if (r.search() == dev.sim4j.serve.scoring.Search.HARD) {
             // Through the category index: the recent events, then one category's branch per distinct category.
             Map<String, List<BehaviourEvent>> windows = new java.util.HashMap<>();
             List<List<BehaviourEvent>> perCandidate = new ArrayList<>(r.candidates().size());

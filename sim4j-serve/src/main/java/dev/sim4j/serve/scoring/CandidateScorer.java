@@ -58,12 +58,23 @@ public final class CandidateScorer {
         if (windows.size() != candidates.size()) {
             throw new IllegalArgumentException(windows.size() + " windows for " + candidates.size() + " candidates");
         }
-        List<Prepared> rows = new ArrayList<>(candidates.size());
         // Candidates of one category share their window (the same list): its ids are looked up once.
         Map<List<BehaviourEvent>, EncodedHistory> encoded = new java.util.IdentityHashMap<>();
+        List<EncodedHistory> ids = new ArrayList<>(windows.size());
+        for (List<BehaviourEvent> w : windows) {
+            ids.add(encoded.computeIfAbsent(w, this::encode));
+        }
+        return prepareEachEncoded(user, ids, candidates);
+    }
+
+    /** As {@link #prepareEach}, from windows already in the model's ids ({@link #encode}). */
+    public Prepared prepareEachEncoded(String user, List<EncodedHistory> windows, List<Candidate> candidates) {
+        if (windows.size() != candidates.size()) {
+            throw new IllegalArgumentException(windows.size() + " windows for " + candidates.size() + " candidates");
+        }
+        List<Prepared> rows = new ArrayList<>(candidates.size());
         for (int r = 0; r < candidates.size(); r++) {
-            EncodedHistory window = encoded.computeIfAbsent(windows.get(r), this::encode);
-            rows.add(prepare(user, window, List.of(candidates.get(r)), Search.RECENT, longLength()));
+            rows.add(prepare(user, windows.get(r), List.of(candidates.get(r)), Search.RECENT, longLength()));
         }
         int b = candidates.size();
         int l = historyLength;

@@ -15,16 +15,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * it, with the user's store version at that read; a request checks the user's current {@link BehaviourStore#version}
  * (one point read) and uses the entry only when it is the same, so an append is seen by every request that starts
  * after it returned. The ids belong to the vocabularies of the scorer that encoded them, which are fixed for the
- * service's life.
+ * service's life. A hard search cuts its windows from the entry too when it holds the user's whole history
+ * ({@link CachedHistory#hardWindow}).
  *
  * <p>Bounded: at most {@code capacityEvents} events in all (an entry counts its events plus one), the least recently
  * used entries evicted first; a history larger than the whole bound is not kept. Capacity 0 keeps nothing (every
  * request reads the store). Thread-safe.
  */
 public final class HistoryCache {
-    private record Entry(long version, EncodedHistory history) {
+    private record Entry(long version, CachedHistory history) {
         long weight() {
-            return history.size() + 1L;
+            return history.ids().size() + 1L;
         }
     }
 
@@ -57,9 +58,19 @@ public final class HistoryCache {
 
     /** The user's newest {@code limit} events, most recent first, in the model's ids, as the store holds them now. */
     public EncodedHistory history(String user) {
+        return cached(user).ids();
+    }
+
+    /** Whether it keeps anything (capacity above 0). */
+    public boolean enabled() {
+        return capacityEvents > 0;
+    }
+
+    /** As {@link #history}, with what a hard search needs of it ({@link CachedHistory#hardWindow}). */
+    public CachedHistory cached(String user) {
         if (capacityEvents == 0) {
             misses.increment();
-            return scorer.encode(store.history(user, limit));
+            return CachedHistory.of(store.history(user, limit), limit, scorer);
         }
         long version = store.version(user);
         Entry e;
@@ -75,7 +86,7 @@ public final class HistoryCache {
         }
         misses.increment();
         VersionedHistory read = store.versionedHistory(user, limit);
-        Entry fresh = new Entry(read.version(), scorer.encode(read.newestFirst()));
+        Entry fresh = new Entry(read.version(), CachedHistory.of(read.newestFirst(), limit, scorer));
         keep(user, fresh);
         return fresh.history();
     }

@@ -177,4 +177,37 @@ class HistoryCacheTest {
             assertThat(cache.misses()).isGreaterThanOrEqualTo(appends);
         }
     }
+
+    @Test
+    void hardWindowsFromMemoryAreTheCategoryIndexs() {
+        long seed = new SplittableRandom().nextLong();
+        System.out.println("[HistoryCacheTest] hard windows seed " + seed);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        // Raw categories the vocabulary lacks (two of them, both id 0), unknown items, equal times.
+        String[] cats = {"C1", "C2", "C3", "C4", "Cx", "Cy"};
+        try (BehaviourStore store = BehaviourStore.open(tmp.resolve("s4"))) {
+            for (int u = 0; u < 40; u++) {
+                String user = "h" + u;
+                List<BehaviourEvent> list = new ArrayList<>();
+                for (int k = rnd.nextInt(u < 5 ? 12 : 400); k > 0; k--) {
+                    String item = rnd.nextInt(8) == 0 ? "new" + rnd.nextInt(5) : "I" + (1 + rnd.nextInt(ITEMS));
+                    list.add(new BehaviourEvent(item, cats[rnd.nextInt(cats.length)], rnd.nextInt(300)));
+                }
+                store.append(user, list);
+                int limit = u % 7 == 0 ? Math.max(1, list.size()) : 10_000; // some reads stop at their limit
+                CachedHistory h = new HistoryCache(store, scorer, limit, 100_000).cached(user);
+                assertThat(h.complete()).isEqualTo(list.size() < limit);
+                for (String cat : List.of("C1", "C3", "Cx", "Cy", "Cz")) {
+                    int recent = 1 + rnd.nextInt(12);
+                    int older = rnd.nextInt(95);
+                    EncodedHistory w = h.hardWindow(cat, recent, older);
+                    if (!h.complete()) {
+                        assertThat(w).isNull();
+                        continue;
+                    }
+                    assertSame(w, scorer.encode(store.hardWindow(user, cat, recent, older)));
+                }
+            }
+        }
+    }
 }
