@@ -65,6 +65,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-tf32", description = "On a GPU, multiply in plain float32 instead of TF32 tensor cores.")
     private boolean noTf32;
 
+    @Option(names = "--history-cache-events", paramLabel = "N",
+            description = "Users' recent histories kept in memory between score requests, in events (in the model's "
+                    + "ids, about 12 bytes each; checked against the store on every request, so appends are seen at "
+                    + "once); 0 reads every history from the store (default: 4,000,000).")
+    private Long historyCacheEvents;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token that writes (POST /v1/events) must carry.")
     private Path authTokenFile;
@@ -99,6 +105,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--no-tf32: only with --device cuda (the CPU multiplies in float32)");
         }
+        if (historyCacheEvents != null && historyCacheEvents < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--history-cache-events: must be 0 or more, got " + historyCacheEvents);
+        }
         Vocabularies v = Vocabularies.read(vocab);
         int laneCount = gpu >= 0 ? 1 : threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (laneCount < 1 || laneCount > 256) {
@@ -121,6 +131,9 @@ public final class ServeCommand implements Callable<Integer> {
             ScoringService service;
             try {
                 ServiceConfig config = ServiceConfig.defaults(host, port);
+                if (historyCacheEvents != null) {
+                    config = config.withHistoryCacheEvents(historyCacheEvents);
+                }
                 service = ScoringService.start(token == null ? config : config.withAuthToken(token), s, lanes);
             } catch (RuntimeException e) {
                 throw new OutputException("--host " + host + " --port " + port + ": cannot listen: " + e.getMessage()

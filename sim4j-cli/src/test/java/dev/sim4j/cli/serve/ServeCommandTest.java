@@ -35,6 +35,10 @@ class ServeCommandTest {
                 tmp.resolve("s").toString(), "--auth-token-file", tmp.resolve("token").toString());
         assertThat(badToken.code()).isEqualTo(3);
         assertThat(badToken.err()).contains("--auth-token-file", "printable ASCII");
+        CliRun badCache = run("serve", "--checkpoint", "x", "--vocab", vocab.toString(), "--store",
+                tmp.resolve("s").toString(), "--history-cache-events", "-1");
+        assertThat(badCache.code()).isEqualTo(2);
+        assertThat(badCache.err()).contains("--history-cache-events: must be 0 or more, got -1");
     }
 
     @Test

@@ -38,6 +38,21 @@ public final class DotAttention {
         return new Result(out, a);
     }
 
+    /**
+     * The attention weights [B, T] alone, for keys [B, T, D], query [B, D], mask [B, T]: the {@link #forward}
+     * weights (the backends give dotAttention's values for its parts), without the weighted sum, for a caller that
+     * needs only where the attention goes (SIM's search at inference). Keeps nothing for a backward.
+     */
+    public Tensor weights(Tensor keys, Tensor query, Tensor mask) {
+        int b = keys.dim(0);
+        int t = keys.dim(1);
+        Tensor scores = Tensors.empty(be, b, t);
+        Tensor a = Tensors.empty(be, b, t);
+        be.batchedDot(keys, query, scores);
+        be.maskedSoftmax(scores, mask, a);
+        return a;
+    }
+
     /** For dOutput [B, D]: dKeys [B, T, D] +=, dQuery [B, D] +=. The weights get no gradient from outside. */
     public void backward(Tensor dOutput, Tensor dKeys, Tensor dQuery) {
         Tensor dWeights = Tensors.empty(be, weights.shape());

@@ -121,15 +121,19 @@ public final class SimModel implements CtrModel {
         target = embedding.target(in);
         longPart = embedding.history(in, 0, l);
         shortPart = embedding.history(in, l, l + config.shortLength());
-        // GSU
-        DotAttention.Result g = gsu.forward(longPart.vectors(), target, longPart.mask());
-        // The GSU's own classifier only trains the search (its loss); inference returns stage two's logit alone.
-        Tensor one = training ? stageOne.forward(Tensors.concat(be, target, g.output(), user), training, step, salt)
-                : null;
+        // GSU. Its own classifier, the one reader of its attended vector, only trains the search (its loss):
+        // inference returns stage two's logit alone, so it needs only the GSU's weights, not their weighted sum.
+        Tensor one = null;
+        if (training) {
+            DotAttention.Result g = gsu.forward(longPart.vectors(), target, longPart.mask());
+            one = stageOne.forward(Tensors.concat(be, target, g.output(), user), training, step, salt);
+            gsuWeights = g.weights();
+        } else {
+            gsuWeights = gsu.weights(longPart.vectors(), target, longPart.mask());
+        }
         // ESU over the top-K
-        TopKSelection.Selection sel = topK.forward(g.weights(), longPart.vectors());
+        TopKSelection.Selection sel = topK.forward(gsuWeights, longPart.vectors());
         selected = sel.indices();
-        gsuWeights = g.weights();
         DotAttention.Result att = esu.forward(sel.values(), target, sel.mask());
         Tensor avg = mean.forward(sel.values(), sel.mask());
         dienOut = shared == null ? dien.forward(target, shortPart.vectors(), shortPart.mask())

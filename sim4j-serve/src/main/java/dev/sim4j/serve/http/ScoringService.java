@@ -1,7 +1,10 @@
 package dev.sim4j.serve.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sim4j.serve.scoring.CachedHistory;
 import dev.sim4j.serve.scoring.CandidateScorer;
+import dev.sim4j.serve.scoring.EncodedHistory;
+import dev.sim4j.serve.scoring.HistoryCache;
 import dev.sim4j.serve.store.BehaviourEvent;
 import dev.sim4j.serve.store.BehaviourStore;
 import io.javalin.Javalin;
@@ -16,7 +19,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,7 @@ public final class ScoringService implements AutoCloseable {
     private final ServiceConfig config;
     private final BehaviourStore store;
     private final CandidateScorer scorer;
+    private final HistoryCache histories;
     private final ScoreBatcher batcher;
     private final DistributionSummary batchRows;
     private final java.util.concurrent.Semaphore admitted;
@@ -49,6 +52,14 @@ public final class ScoringService implements AutoCloseable {
         // Requests are prepared (history search, ids) on their own threads with the first lane's scorer, which only
         // reads its model; the model passes run in the lanes.
         this.scorer = lanes.getFirst();
+        this.histories = new HistoryCache(store, scorer, config.historyEvents(), config.historyCacheEvents());
+        io.micrometer.core.instrument.FunctionCounter.builder("sim4j_history_cache_hits", histories,
+                HistoryCache::hits).description("score requests whose history came from memory").register(metrics);
+        io.micrometer.core.instrument.FunctionCounter.builder("sim4j_history_cache_misses", histories,
+                HistoryCache::misses).description("score requests that read the history from the store")
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("sim4j_history_cache_events", histories, HistoryCache::weight)
+                .description("history events held in memory").register(metrics);
         this.candidates = DistributionSummary.builder("sim4j_score_candidates").description("candidates per score "
                 + "request").publishPercentileHistogram().minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) config.maxCandidates()).register(metrics);
@@ -182,7 +193,19 @@ public final class ScoringService implements AutoCloseable {
         // The search runs here, on the request's thread; the model pass with whatever else is waiting.
         CandidateScorer.Prepared prepared;
         int read;
-        if (r.search() == dev.sim4j.serve.scoring.Search.HARD) {
+        CachedHistory cached = r.search() == dev.sim4j.serve.scoring.Search.HARD && histories.enabled()
+                ? histories.cached(r.user()) : null;
+        if (cached != null && cached.complete()) {
+            // From memory: the windows the category index would give, one per distinct category.
+            Map<String, EncodedHistory> windows = new java.util.HashMap<>();
+            List<EncodedHistory> perCandidate = new ArrayList<>(r.candidates().size());
+            for (dev.sim4j.serve.scoring.Candidate c : r.candidates()) {
+                perCandidate.add(windows.computeIfAbsent(c.category(), cat -> cached.hardWindow(cat,
+                        scorer.shortLength(), topK)));
+            }
+            prepared = scorer.prepareEachEncoded(r.user(), perCandidate, r.candidates());
+            read = windows.values().stream().mapToInt(EncodedHistory::size).sum();
+        } else if (r.search() == dev.sim4j.serve.scoring.Search.HARD) {
             // Through the category index: the recent events, then one category's branch per distinct category.
             Map<String, List<BehaviourEvent>> windows = new java.util.HashMap<>();
             List<List<BehaviourEvent>> perCandidate = new ArrayList<>(r.candidates().size());
@@ -193,7 +216,7 @@ public final class ScoringService implements AutoCloseable {
             prepared = scorer.prepareEach(r.user(), perCandidate, r.candidates());
             read = windows.values().stream().mapToInt(List::size).sum();
         } else {
-            List<BehaviourEvent> history = store.history(r.user(), config.historyEvents());
+            EncodedHistory history = histories.history(r.user());
             prepared = scorer.prepare(r.user(), history, r.candidates(), r.search(), topK);
             read = history.size();
         }
@@ -212,32 +235,8 @@ public final class ScoringService implements AutoCloseable {
         }
         candidates.record(r.candidates().size());
         historyEvents.record(read);
-        List<Map<String, Object>> out = new ArrayList<>(r.candidates().size());
-        for (int i = 0; i < r.candidates().size(); i++) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("item", r.candidates().get(i).item());
-            m.put("score", s.probabilities()[i]);
-            m.put("logit", s.logits()[i]);
-            if (s.explanations() != null) {
-                List<Map<String, Object>> why = new ArrayList<>();
-                for (CandidateScorer.Selected e : s.explanations().get(i)) {
-                    Map<String, Object> w = new LinkedHashMap<>();
-                    w.put("item", e.item());
-                    w.put("category", e.category());
-                    w.put("position", e.position());
-                    w.put("weight", e.weight());
-                    why.add(w);
-                }
-                m.put("explain", why);
-            }
-            out.add(m);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("user", r.user());
-        body.put("search", r.search().name().toLowerCase(java.util.Locale.ROOT));
-        body.put("history_events", read);
-        body.put("scores", out);
-        json(ctx, 200, body);
+        ctx.status(200).contentType("application/json").result(ScoreAnswer.write(r.user(),
+                r.search().name().toLowerCase(java.util.Locale.ROOT), read, r.candidates(), s));
     }
 
     private static void json(Context ctx, int status, Object body) {

@@ -58,9 +58,23 @@ public final class CandidateScorer {
         if (windows.size() != candidates.size()) {
             throw new IllegalArgumentException(windows.size() + " windows for " + candidates.size() + " candidates");
         }
+        // Candidates of one category share their window (the same list): its ids are looked up once.
+        Map<List<BehaviourEvent>, EncodedHistory> encoded = new java.util.IdentityHashMap<>();
+        List<EncodedHistory> ids = new ArrayList<>(windows.size());
+        for (List<BehaviourEvent> w : windows) {
+            ids.add(encoded.computeIfAbsent(w, this::encode));
+        }
+        return prepareEachEncoded(user, ids, candidates);
+    }
+
+    /** As {@link #prepareEach}, from windows already in the model's ids ({@link #encode}). */
+    public Prepared prepareEachEncoded(String user, List<EncodedHistory> windows, List<Candidate> candidates) {
+        if (windows.size() != candidates.size()) {
+            throw new IllegalArgumentException(windows.size() + " windows for " + candidates.size() + " candidates");
+        }
         List<Prepared> rows = new ArrayList<>(candidates.size());
         for (int r = 0; r < candidates.size(); r++) {
-            rows.add(prepare(user, windows.get(r), List.of(candidates.get(r)), Search.RECENT));
+            rows.add(prepare(user, windows.get(r), List.of(candidates.get(r)), Search.RECENT, longLength()));
         }
         int b = candidates.size();
         int l = historyLength;
@@ -154,6 +168,28 @@ public final class CandidateScorer {
      */
     public Prepared prepare(String user, List<BehaviourEvent> newestFirst, List<Candidate> candidates,
                             Search search, int topK) {
+        return prepare(user, encode(newestFirst), candidates, search, topK);
+    }
+
+    /** A history in the model's ids (two vocabulary lookups per event), for {@link #prepare} to read; thread-safe. */
+    public EncodedHistory encode(List<BehaviourEvent> newestFirst) {
+        int events = newestFirst.size();
+        int[] evItem = new int[events];
+        int[] evCat = new int[events];
+        for (int k = 0; k < events; k++) {
+            BehaviourEvent e = newestFirst.get(k);
+            evItem[k] = vocab.items().id(e.item());
+            evCat[k] = evItem[k] == 0 ? 0 : vocab.categories().id(e.category());
+        }
+        return new EncodedHistory(evItem, evCat);
+    }
+
+    /**
+     * As {@link #prepare(String, List, List, Search, int)}, from a history already in the model's ids
+     * ({@link #encode}), which it does not change.
+     */
+    public Prepared prepare(String user, EncodedHistory history, List<Candidate> candidates, Search search,
+                            int topK) {
         int b = candidates.size();
         if (b == 0) {
             throw new IllegalArgumentException("no candidates to score");
@@ -164,14 +200,9 @@ public final class CandidateScorer {
         if (topK < 1 || topK > longLength) {
             throw new IllegalArgumentException("top k " + topK + " outside 1.." + longLength);
         }
-        int events = newestFirst.size();
-        int[] evItem = new int[events];
-        int[] evCat = new int[events];
-        for (int k = 0; k < events; k++) {
-            BehaviourEvent e = newestFirst.get(k);
-            evItem[k] = vocab.items().id(e.item());
-            evCat[k] = evItem[k] == 0 ? 0 : vocab.categories().id(e.category());
-        }
+        int events = history.size();
+        int[] evItem = history.items();
+        int[] evCat = history.categories();
         int[] uid = new int[b];
         int[] item = new int[b];
         int[] cat = new int[b];

@@ -1,6 +1,10 @@
 package dev.sim4j.serve.scoring;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,19 +15,23 @@ import jdk.incubator.vector.VectorSpecies;
  * per request: the events' item vectors side by side, and the distinct categories of the history, whose dot products
  * with the candidate's category are computed once per candidate instead of once per event (the same sums, so the
  * same bits). The item dot products run one event per vector lane (the Vector API), and the cut-off is a
- * selection, not a sort.
+ * selection, not a sort ({@link LargestScores}).
  */
 final class SoftSearch {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    /** As many float lanes as SPECIES has double lanes: a float load widened to one double register. */
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(SPECIES.vectorBitSize() / 2));
 
     private final int from;
     private final int older;
     private final int e;
     /**
-     * [e][older]: dimension d of the item vector of event from + k at d * older + k, in double (exact), so that one
-     * vector register holds one dimension of several events.
+     * [e][older]: dimension d of the item vector of event from + k at d * older + k, so that one vector register
+     * holds one dimension of several events; kept in float (half the bytes to stream per candidate) and widened to
+     * double, exactly, in the register.
      */
-    private final double[] itemDims;
+    private final float[] itemDims;
     private final boolean[] padding;
     /** The distinct categories of the events, and each event's index into them. */
     private final int[] distinctCats;
@@ -31,8 +39,9 @@ final class SoftSearch {
     private final float[] itemTable;
     private final float[] catTable;
     private final double[] catDot;
+    private final double[] candidate;
     private final double[] score;
-    private final long[] keys;
+    private final LargestScores largest;
 
     /** The events [from, evItem.length) of a newest-first history, with the model's embedding tables [rows, e]. */
     SoftSearch(int[] evItem, int[] evCat, int from, float[] itemTable, float[] catTable, int e) {
@@ -41,7 +50,7 @@ final class SoftSearch {
         this.e = e;
         this.itemTable = itemTable;
         this.catTable = catTable;
-        itemDims = new double[e * older];
+        itemDims = new float[e * older];
         padding = new boolean[older];
         catSlot = new int[older];
         java.util.Map<Integer, Integer> slots = new java.util.HashMap<>();
@@ -56,8 +65,9 @@ final class SoftSearch {
         distinctCats = new int[slots.size()];
         slots.forEach((cat, slot) -> distinctCats[slot] = cat);
         catDot = new double[distinctCats.length];
+        candidate = new double[e];
         score = new double[older];
-        keys = new long[older];
+        largest = new LargestScores(older);
     }
 
     /** Indices into the newest-first history of the picked events, newest first (not thread-safe: one request). */
@@ -70,92 +80,42 @@ final class SoftSearch {
             }
             catDot[j] = s;
         }
+        for (int d = 0; d < e; d++) {
+            candidate[d] = itemTable[candItem * e + d];
+        }
         // Lanes are events: each lane sums its event's products in dimension order; a float times a float is exact in
-        // double, so each fused multiply-add rounds as s + a * b does, the scalar dot product's rounding.
+        // double, so each fused multiply-add rounds as s + a * b does, the scalar dot product's rounding. Then, as
+        // the scalar tail does, the category's dot product is added and padding scores negative infinity.
         int k = 0;
         int lanes = SPECIES.length();
+        DoubleVector padded = DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY);
         for (; k + lanes <= older; k += lanes) {
             DoubleVector acc = DoubleVector.zero(SPECIES);
             for (int d = 0; d < e; d++) {
-                acc = DoubleVector.fromArray(SPECIES, itemDims, d * older + k)
-                        .fma(DoubleVector.broadcast(SPECIES, (double) itemTable[candItem * e + d]), acc);
+                DoubleVector dim = (DoubleVector) FloatVector.fromArray(FLOATS, itemDims, d * older + k)
+                        .convertShape(VectorOperators.F2D, SPECIES, 0);
+                acc = dim.fma(DoubleVector.broadcast(SPECIES, candidate[d]), acc);
             }
-            acc.intoArray(score, k);
+            acc.add(DoubleVector.fromArray(SPECIES, catDot, 0, catSlot, k))
+                    .blend(padded, VectorMask.fromArray(SPECIES, padding, k))
+                    .intoArray(score, k);
         }
         for (; k < older; k++) {
             double s = 0;
             for (int d = 0; d < e; d++) {
-                s = Math.fma(itemDims[d * older + k], (double) itemTable[candItem * e + d], s);
+                s = Math.fma((double) itemDims[d * older + k], candidate[d], s);
             }
-            score[k] = s;
+            score[k] = padding[k] ? Double.NEGATIVE_INFINITY : s + catDot[catSlot[k]];
         }
-        for (int j = 0; j < older; j++) {
-            score[j] = padding[j] ? Double.NEGATIVE_INFINITY : score[j] + catDot[catSlot[j]];
-        }
-        // The longLength-th largest score (in Double.compare's order, as a sort gives it); every event above it, then
-        // those equal to it, more recent (lower index) first: "largest score first, ties to the more recent".
-        double threshold = kthSmallest(score, keys, older - longLength);
-        int[] out = new int[longLength];
-        int n = 0;
-        for (int j = 0; j < older; j++) {
-            if (score[j] > threshold) {
-                out[n++] = from + j;
-            }
-        }
-        for (int j = 0; j < older && n < longLength; j++) {
-            if (score[j] == threshold || (Double.isNaN(threshold) && Double.isNaN(score[j]))) {
-                out[n++] = from + j;
-            }
-        }
-        java.util.Arrays.sort(out, 0, n); // back to newest first
-        return java.util.Arrays.copyOf(out, n);
+        // The longLength largest scores (in Double.compare's order, as a sort gives them), ties to the more recent.
+        return largest.pick(score, older, longLength, from);
     }
 
     /**
      * The element that would sit at index k of {@code a} sorted by {@link Double#compare}; {@code keys} is scratch of
-     * a's length. The doubles become longs that order as Double.compare does (a negative's magnitude bits flipped; NaN is
-     * canonical, above +infinity), and a heap of the n - k largest over plain long comparisons finds the k-th.
+     * a's length (the order {@link LargestScores} selects in).
      */
     static double kthSmallest(double[] a, long[] keys, int k) {
-        int n = a.length;
-        for (int i = 0; i < n; i++) {
-            long b = Double.doubleToLongBits(a[i]);
-            keys[i] = b ^ ((b >> 63) & Long.MAX_VALUE);
-        }
-        // The (n - k) largest keys in a min-heap: its root ends as the k-th smallest. Most keys lose to the root at
-        // once, so this is about one predictable comparison per key.
-        int m = n - k;
-        long[] heap = keys;
-        for (int i = m / 2 - 1; i >= 0; i--) {
-            siftDown(heap, i, m);
-        }
-        for (int i = m; i < n; i++) {
-            if (heap[i] > heap[0]) {
-                heap[0] = heap[i];
-                siftDown(heap, 0, m);
-            }
-        }
-        long key = heap[0];
-        long b = key ^ ((key >> 63) & Long.MAX_VALUE);
-        return Double.longBitsToDouble(b);
-    }
-
-    private static void siftDown(long[] heap, int i, int m) {
-        long v = heap[i];
-        while (true) {
-            int child = 2 * i + 1;
-            if (child >= m) {
-                break;
-            }
-            if (child + 1 < m && heap[child + 1] < heap[child]) {
-                child++;
-            }
-            if (heap[child] >= v) {
-                break;
-            }
-            heap[i] = heap[child];
-            i = child;
-        }
-        heap[i] = v;
+        return LargestScores.kthSmallest(a, keys, k);
     }
 }

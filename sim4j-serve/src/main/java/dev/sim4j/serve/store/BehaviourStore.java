@@ -147,9 +147,15 @@ public final class BehaviourStore implements AutoCloseable {
     /** The last {@code limit} events of {@code user}, most recent first (empty for an unknown user). */
     public List<BehaviourEvent> history(String user, int limit) {
         StoreKeys.requireId(user, "user");
-        byte[] prefix = StoreKeys.userPrefix(StoreKeys.utf8(user));
+        try (ReadOptions ro = new ReadOptions()) {
+            return history(StoreKeys.utf8(user), limit, ro);
+        }
+    }
+
+    private List<BehaviourEvent> history(byte[] user, int limit, ReadOptions ro) {
+        byte[] prefix = StoreKeys.userPrefix(user);
         List<BehaviourEvent> out = new ArrayList<>();
-        backwards(events, prefix, StoreKeys.last(prefix), (key, value) -> {
+        backwards(events, prefix, StoreKeys.last(prefix), ro, (key, value) -> {
             if (out.size() >= limit) {
                 return false;
             }
@@ -160,12 +166,54 @@ public final class BehaviourStore implements AutoCloseable {
     }
 
     /**
+     * The user's version: a number that grows with every append of events to the user (the user's append counter)
+     * and is 0 for a user with none. One point read, for checking a copy of a history still holds.
+     */
+    public long version(String user) {
+        StoreKeys.requireId(user, "user");
+        try {
+            return nextSeq(db.get(users, StoreKeys.utf8(user)));
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot read the behaviour store: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As {@link #history(String, int)}, with the user's {@link #version} read from the same snapshot of the store:
+     * an append between the two cannot make them disagree.
+     */
+    public VersionedHistory versionedHistory(String user, int limit) {
+        StoreKeys.requireId(user, "user");
+        byte[] u = StoreKeys.utf8(user);
+        org.rocksdb.Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+            long version = nextSeq(db.get(users, ro, u));
+            return new VersionedHistory(version, history(u, limit, ro));
+        } catch (RocksDBException e) {
+            throw new OutputException(dir + ": cannot read the behaviour store: " + e.getMessage(), e);
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    private static long nextSeq(byte[] meta) {
+        return meta == null ? 0 : ByteBuffer.wrap(meta).getLong(8);
+    }
+
+    /**
      * Visits the keys of {@code cf} that start with {@code prefix}, from the greatest one at or below {@code start}
      * backwards (newest first), until {@code visit} returns false.
      */
     private void backwards(ColumnFamilyHandle cf, byte[] prefix, byte[] start,
                            java.util.function.BiPredicate<byte[], byte[]> visit) {
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
+        try (ReadOptions ro = new ReadOptions()) {
+            backwards(cf, prefix, start, ro, visit);
+        }
+    }
+
+    private void backwards(ColumnFamilyHandle cf, byte[] prefix, byte[] start, ReadOptions ro,
+                           java.util.function.BiPredicate<byte[], byte[]> visit) {
+        try (RocksIterator it = db.newIterator(cf, ro)) {
             for (it.seekForPrev(start); it.isValid(); it.prev()) {
                 byte[] key = it.key();
                 if (!StoreKeys.startsWith(key, prefix) || !visit.test(key, it.value())) {
