@@ -32,7 +32,7 @@ class KernelSourcesCompileTest {
                 Assumptions.abort(reason);
             }
             KernelCompiler compiler = new KernelCompiler(new Nvrtc(lib.get()), "sm_90", null);
-            for (DType activations : new DType[] {DType.F32, DType.BF16}) {
+            for (DType activations : new DType[] {DType.F32, DType.BF16, DType.F16}) {
                 byte[] cubin = compiler.compile(KernelLibrary.source(family, activations), family + "-" + activations);
                 assertThat(cubin.length).as(family + " with " + activations + " activations").isGreaterThan(0);
             }

@@ -8,6 +8,7 @@ import dev.sim4j.engine.Backend;
 import dev.sim4j.engine.KernelTimes;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ModelInput;
+import dev.sim4j.train.optim.LossScaleOptimizer;
 import dev.sim4j.train.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,7 +89,7 @@ public final class StepBenchmark {
 
     public static Result run(CtrModel model, Optimizer optimizer, Dataset dataset, String mapping, Plan plan) {
         Backend backend = model.parameters().all().getFirst().value().backend();
-        Trainer trainer = new Trainer(model, optimizer, plan.microBatch());
+        Trainer trainer = new Trainer(model, LossScaleOptimizer.whereNeeded(optimizer, backend), plan.microBatch());
         try (Scorer scorer = new Scorer(model);
              Source source = plan.streamData()
                 ? new Streamed(dataset, mapping, plan.batchSize(), new BatchTensors(backend, model.config().historyLength()))

@@ -16,6 +16,7 @@ import dev.sim4j.model.sim.ModelInput;
 import dev.sim4j.model.sim.ModelOutput;
 import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.train.optim.LazyAdam;
+import dev.sim4j.train.optim.LossScaleOptimizer;
 import dev.sim4j.train.optim.Optimizer;
 import dev.sim4j.train.report.MetricsLog;
 import dev.sim4j.train.report.StepRecord;
@@ -37,6 +38,8 @@ public final class Trainer {
     public static final int DEFAULT_MICRO_BATCH = 4096;
 
     private final CtrModel model;
+    /** Dynamic loss scaling's scale (F32 [1]) when the optimizer scales the loss, else null. */
+    private final Tensor lossScale;
     private final Optimizer optimizer;
     private final Backend backend;
     private final BatchTensors tensors;
@@ -146,8 +149,13 @@ public final class Trainer {
         this.backend = model.parameters().all().getFirst().value().backend();
         this.tensors = new BatchTensors(backend, model.config().historyLength());
         this.stepCounter = backend.zeros(DType.I32, 1);
+        if (backend.activationType() == DType.F16 && !(optimizer instanceof LossScaleOptimizer)) {
+            throw new IllegalArgumentException("float16 activations need dynamic loss scaling: wrap the optimizer "
+                    + "in LossScaleOptimizer (LossScaleOptimizer.whereNeeded does)");
+        }
         // The optimizer's moments must exist before the first step's scope opens, or they would be recycled with it.
         optimizer.state(model.parameters());
+        this.lossScale = optimizer instanceof LossScaleOptimizer scaled ? scaled.scale(model.parameters()) : null;
     }
 
     /**
@@ -248,7 +256,7 @@ public final class Trainer {
             clock.optimizer += System.nanoTime() - t0;
             ModelOutput out;
             if (parts == 1) {
-                out = forwardBackward(input, ForwardPass.whole(stepCounter));
+                out = forwardBackward(input, ForwardPass.whole(stepCounter, lossScale));
             } else {
                 Tensor losses = null;
                 for (Tensor sum : gradientSums) {
@@ -265,7 +273,8 @@ public final class Trainer {
                     // Each micro-batch's temporaries are freed for the next one.
                     // Each micro-batch adds its weighted losses into the model's losses tensor, on the device.
                     try (TensorScope micro = backend.openScope()) {
-                        o = forwardBackward(input.rows(from, to), new ForwardPass(stepCounter, i, weight, i > 0));
+                        o = forwardBackward(input.rows(from, to), new ForwardPass(stepCounter, i, weight, i > 0,
+                                lossScale));
                     }
                     long t1 = System.nanoTime();
                     for (int k = 0; k < params.size(); k++) {
@@ -280,7 +289,8 @@ public final class Trainer {
                 out = new ModelOutput(null, null, losses);
             }
             long t2 = System.nanoTime();
-            if (optimizer instanceof LazyAdam lazy) {
+            Optimizer updates = optimizer instanceof LossScaleOptimizer scaled ? scaled.inner() : optimizer;
+            if (updates instanceof LazyAdam lazy) {
                 lazy.setTouchedRows(touchedRows(input));
             }
             optimizer.step(model.parameters());

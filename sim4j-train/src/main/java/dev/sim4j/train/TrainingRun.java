@@ -18,6 +18,7 @@ import dev.sim4j.model.sim.ModelConfig;
 import dev.sim4j.model.sim.ModelType;
 import dev.sim4j.train.metrics.Evaluator;
 import dev.sim4j.train.metrics.Metrics;
+import dev.sim4j.train.optim.LossScaleOptimizer;
 import dev.sim4j.train.optim.Optimizer;
 import dev.sim4j.train.report.EpochRecord;
 import dev.sim4j.train.report.EvaluationRecord;
@@ -285,10 +286,13 @@ public final class TrainingRun {
     }
 
     /** Trains {@code model} (built from this run's configuration) with {@code optimizer}, as {@link #prepare} planned. */
-    public Result run(CtrModel model, Optimizer optimizer) {
+    public Result run(CtrModel model, Optimizer requested) {
         if (!model.config().equals(config)) {
             throw new IllegalArgumentException("the model's configuration is not the run's: " + model.config());
         }
+        // float16 activations train with dynamic loss scaling, as the reference's mixed precision does.
+        Optimizer optimizer = LossScaleOptimizer.whereNeeded(requested,
+                model.parameters().all().getFirst().value().backend());
         Plan p = prepare();
         long start = System.nanoTime();
         Optional<Result> untouched = alreadyFinished();
@@ -547,6 +551,11 @@ public final class TrainingRun {
         Map<String, Tensor> state = optimizer.state(model.parameters());
         for (var e : state.entrySet()) {
             var array = saved.tensors().get(e.getKey());
+            if (array == null && e.getKey().startsWith("loss_scale.")) {
+                throw new DataException(dir.resolve("optimizer.safetensors") + ": no tensor " + e.getKey()
+                        + ": the checkpoint was trained without float16 loss scaling; resume it with the precision "
+                        + "flags it was trained with (--amp without --amp-dtype fp16, or no --amp)");
+            }
             if (array == null) {
                 throw new DataException(dir.resolve("optimizer.safetensors") + ": no tensor " + e.getKey());
             }

@@ -100,8 +100,8 @@ class TrainingRunTest {
         }
 
         @Override
-        public void step(ParameterSet params) {
-            adam.step(params);
+        public void step(ParameterSet params, Tensor apply) {
+            adam.step(params, apply);
             if (adam.steps() == poisonAfter) {
                 Tensor table = params.get("embedding.item").value();
                 table.backend().fill(table, Float.NaN);

@@ -75,9 +75,23 @@ public final class DeviceOptions {
     private boolean noCudaGraphs;
 
     @Option(names = "--amp", description = "On a GPU, mixed precision: activations and their gradients in "
-            + "bfloat16 (bfloat16 tensor-core products), parameters, optimizer state, the scoring layer and the "
-            + "losses in float32. The reference's --amp.")
+            + "16 bits (--amp-dtype; 16-bit tensor-core products), parameters, optimizer state, the scoring layer "
+            + "and the losses in float32. The reference's --amp.")
     private boolean amp;
+
+    @Option(names = "--amp-dtype", paramLabel = "TYPE", description = "With --amp: bf16 (the default) or fp16 "
+            + "(IEEE float16, trained with dynamic loss scaling as the reference's LossScaleOptimizer).")
+    void setAmpDtype(String type) {
+        ampType = switch (type) {
+            case "bf16", "bfloat16" -> DType.BF16;
+            case "fp16", "float16" -> DType.F16;
+            default -> throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--amp-dtype: must be bf16 or fp16, got '" + type + "'");
+        };
+    }
+
+    /** --amp-dtype's type, null when not given. */
+    private DType ampType;
 
     @Option(names = "--host-input", description = "On a GPU, read every batch on the host and upload it, even where "
             + "the dataset is a sequence store whose rows the GPU builds itself (the default there: the same rows, "
@@ -123,6 +137,10 @@ public final class DeviceOptions {
             throw new CommandLine.ParameterException(mixee.commandLine(),
                     "--amp: mixed precision needs a GPU (--device cuda); the CPU computes in float32");
         }
+        if (ampType != null && !amp) {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "--amp-dtype: only with --amp (mixed precision); without it a GPU computes in float32");
+        }
         if (tf32 && noTf32) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--tf32 and --no-tf32: give one of them");
         }
@@ -143,7 +161,12 @@ public final class DeviceOptions {
         }
         // TF32 products by default, as the reference trains; --no-tf32 for plain float32. Recorded steps by default:
         // they halve a small batch's step time (docs/gpu.md) and give the eager steps' bits.
-        return openCuda(gpu, !noTf32, !noCudaGraphs, amp ? DType.BF16 : DType.F32, err);
+        return openCuda(gpu, !noTf32, !noCudaGraphs, activations(), err);
+    }
+
+    /** The models' activation type on a GPU: F32, or the --amp type (BF16 unless --amp-dtype fp16). */
+    DType activations() {
+        return !amp ? DType.F32 : ampType == null ? DType.BF16 : ampType;
     }
 
     /**
@@ -154,7 +177,7 @@ public final class DeviceOptions {
         return openCuda(gpu, tf32, graphs, DType.F32, err);
     }
 
-    /** As above, with the models' activations in {@code activations} (BF16: mixed precision). */
+    /** As above, with the models' activations in {@code activations} (BF16 or F16: mixed precision). */
     public static CudaBackend openCuda(int gpu, boolean tf32, boolean graphs, DType activations, PrintWriter err) {
         CudaLibraries libs;
         try {
@@ -174,6 +197,7 @@ public final class DeviceOptions {
         err.printf("device: cuda:%d (%s, %.1f GiB, %s, %s%s)%n", gpu, be.device().name(),
                 be.device().totalMemory() / (double) (1L << 30), be.device().architecture(),
                 activations == DType.BF16 ? "mixed precision (bfloat16 activations)"
+                        : activations == DType.F16 ? "mixed precision (float16 activations, dynamic loss scaling)"
                         : (tf32 ? "TF32" : "float32") + " products", graphs ? ", CUDA graphs" : "");
         err.flush();
         return be;

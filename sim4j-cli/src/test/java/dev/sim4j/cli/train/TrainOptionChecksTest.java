@@ -66,6 +66,8 @@ class TrainOptionChecksTest {
                 Arguments.of(List.of("--resume", "--overwrite"), "--overwrite: contradicts --resume"),
                 Arguments.of(List.of("--drop_remainder", "--no-drop-remainder"), "--no-drop-remainder: contradicts --drop_remainder"),
                 Arguments.of(List.of("--amp"), "--amp: mixed precision needs a GPU (--device cuda)"),
+                Arguments.of(List.of("--amp-dtype", "fp16"), "--amp-dtype: only with --amp"),
+                Arguments.of(List.of("--amp", "--amp-dtype", "fp8"), "--amp-dtype: must be bf16 or fp16, got 'fp8'"),
                 Arguments.of(List.of("--benchmark", "--benchmark_steps", "10"), "--benchmark: sim4j train only trains; "
                         + "time steps with sim4j benchmark instead: sim4j benchmark --dataset "),
                 Arguments.of(List.of("--benchmark_warmup_steps", "5"), "--benchmark_warmup_steps: sim4j train only trains"),

@@ -5,7 +5,7 @@ import dev.sim4j.engine.Tensor;
 import java.util.Arrays;
 
 /**
- * The kernels' argument types under mixed precision: an op's activation tensors share one type, F32 or BF16, which
+ * The kernels' argument types under mixed precision: an op's activation tensors share one type, F32, BF16 or F16, which
  * picks the build of its family's kernels (see common.cuh); its parameter tensors (weights, biases, their gradients,
  * optimizer state, losses) are always F32.
  */
@@ -16,12 +16,12 @@ final class Activations {
     /** The one type of {@code ts}, the activations of {@code op}, or an error naming them. */
     static DType of(String op, Tensor... ts) {
         DType type = CudaBackend.cuda(ts[0]).dtype();
-        boolean same = type == DType.F32 || type == DType.BF16;
+        boolean same = type == DType.F32 || type.halfWidth();
         for (Tensor t : ts) {
             same &= CudaBackend.cuda(t).dtype() == type;
         }
         if (!same) {
-            StringBuilder b = new StringBuilder(op).append(": activations must all be F32 or all BF16, got");
+            StringBuilder b = new StringBuilder(op).append(": activations must all be F32, all BF16 or all F16, got");
             for (Tensor t : ts) {
                 b.append(' ').append(t.dtype()).append(Arrays.toString(t.shape()));
             }

@@ -13,7 +13,7 @@ import dev.sim4j.cuda.driver.PinnedBuffer;
 import dev.sim4j.cuda.driver.Stream;
 import dev.sim4j.cuda.nvrtc.KernelCompiler;
 import dev.sim4j.engine.kernels.FamilyBackend;
-import dev.sim4j.engine.BFloat16;
+import dev.sim4j.engine.HalfFloats;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.InputStaging;
 import dev.sim4j.engine.Tensor;
@@ -66,8 +66,8 @@ public final class CudaBackend extends FamilyBackend {
     }
 
     /**
-     * As above, with the models' activations in {@code activations}: {@link DType#F32}, or {@link DType#BF16} for
-     * mixed precision (parameters, their gradients, optimizer state and losses stay float32).
+     * As above, with the models' activations in {@code activations}: {@link DType#F32}, or {@link DType#BF16} or
+     * {@link DType#F16} for mixed precision (parameters, their gradients, optimizer state and losses stay float32).
      */
     public CudaBackend(CudaLibraries libs, int ordinal, boolean tf32, boolean poisonEmpty, Path kernelCache,
                        DType activations) {
@@ -90,8 +90,8 @@ public final class CudaBackend extends FamilyBackend {
         this.kernels = new KernelLibrary(libs.driver(),
                 new KernelCompiler(libs.nvrtc(), device.architecture(), kernelCache), profiler);
         this.poisonEmpty = poisonEmpty;
-        if (activations != DType.F32 && activations != DType.BF16) {
-            throw new IllegalArgumentException("activations in F32 or BF16, not " + activations);
+        if (activations != DType.F32 && !activations.halfWidth()) {
+            throw new IllegalArgumentException("activations in F32, BF16 or F16, not " + activations);
         }
         this.activations = activations;
         this.dense = dense;
@@ -246,7 +246,7 @@ public final class CudaBackend extends FamilyBackend {
         CudaTensor t = allocate(dtype, shape);
         if (poisonEmpty) {
             fillBits(t, dtype == DType.I32 ? Integer.MIN_VALUE
-                    : dtype == DType.BF16 ? BFloat16.fromFloat(Float.NaN) : Float.floatToRawIntBits(Float.NaN));
+                    : dtype.halfWidth() ? HalfFloats.fromFloat(dtype, Float.NaN) : Float.floatToRawIntBits(Float.NaN));
         }
         return t;
     }
@@ -334,11 +334,11 @@ public final class CudaBackend extends FamilyBackend {
     @Override
     public float[] toFloats(Tensor t) {
         CudaTensor c = cuda(t);
-        if (c.dtype() == DType.BF16) {
+        if (c.dtype().halfWidth()) {
             short[] bits = fromDevice(c).toArray(JAVA_SHORT);
             float[] f = new float[bits.length];
             for (int i = 0; i < bits.length; i++) {
-                f[i] = BFloat16.toFloat(bits[i]);
+                f[i] = HalfFloats.toFloat(c.dtype(), bits[i]);
             }
             return f;
         }
@@ -371,10 +371,10 @@ public final class CudaBackend extends FamilyBackend {
     public void write(Tensor t, float[] values) {
         CudaTensor c = cuda(t);
         requireSize(t, values.length, "write");
-        if (c.dtype() == DType.BF16) {
+        if (c.dtype().halfWidth()) {
             short[] bits = new short[Math.toIntExact(c.size())];
             for (int i = 0; i < bits.length; i++) {
-                bits[i] = BFloat16.fromFloat(values[i]);
+                bits[i] = HalfFloats.fromFloat(c.dtype(), values[i]);
             }
             toDevice(c, MemorySegment.ofArray(bits), 2L * c.size());
             return;

@@ -3,7 +3,7 @@ package dev.sim4j.cuda.backend;
 import static dev.sim4j.cuda.backend.CudaBackend.cuda;
 
 import dev.sim4j.cuda.driver.Kernel;
-import dev.sim4j.engine.BFloat16;
+import dev.sim4j.engine.HalfFloats;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.kernels.DenseKernels;
@@ -39,7 +39,7 @@ public final class CudaDense implements DenseKernels {
         CudaTensor c = CudaBackend.cuda(t);
         int bits = switch (c.dtype()) {
             case I32 -> (int) value;
-            case BF16 -> BFloat16.fromFloat((float) value);
+            case BF16, F16 -> HalfFloats.fromFloat(c.dtype(), (float) value);
             default -> Float.floatToRawIntBits((float) value);
         };
         be.profiler().before("dense", "fill (memset)", be.stream());
@@ -75,11 +75,11 @@ public final class CudaDense implements DenseKernels {
         sameSize(src, dst, "convert");
         if (s.dtype() == d.dtype()) {
             copy(src, dst);
-        } else if (s.dtype() == DType.F32 && d.dtype() == DType.BF16) {
-            launch1d(kernel("to_activation", DType.BF16).pointer(addr(src)).pointer(addr(dst)).i64(src.size()),
+        } else if (s.dtype() == DType.F32 && d.dtype().halfWidth()) {
+            launch1d(kernel("to_activation", d.dtype()).pointer(addr(src)).pointer(addr(dst)).i64(src.size()),
                     src.size());
-        } else if (s.dtype() == DType.BF16 && d.dtype() == DType.F32) {
-            launch1d(kernel("from_activation", DType.BF16).pointer(addr(src)).pointer(addr(dst)).i64(src.size()),
+        } else if (s.dtype().halfWidth() && d.dtype() == DType.F32) {
+            launch1d(kernel("from_activation", s.dtype()).pointer(addr(src)).pointer(addr(dst)).i64(src.size()),
                     src.size());
         } else {
             throw new IllegalArgumentException("convert " + src + " to " + dst);
@@ -183,19 +183,29 @@ public final class CudaDense implements DenseKernels {
             convert(wide, c);
             return;
         }
-        Tensor a16 = a.dtype() == DType.BF16 ? a : rounded(a);
-        Tensor b16 = b.dtype() == DType.BF16 ? b : rounded(b);
+        DType half = a.dtype().halfWidth() ? a.dtype() : b.dtype();
+        Tensor a16 = a.dtype() == half ? a : rounded(a, half);
+        Tensor b16 = b.dtype() == half ? b : rounded(b, half);
         be.profiler().before("cublas", label, be.stream());
         be.blas().gemmEx(transposeA, transposeB, m, n, k, 1f, addr(a16), a.dim(1), addr(b16), b.dim(1),
-                dev.sim4j.cuda.cublas.Cublas.R_16BF, (float) beta, addr(c), n,
-                c.dtype() == DType.BF16 ? dev.sim4j.cuda.cublas.Cublas.R_16BF : dev.sim4j.cuda.cublas.Cublas.R_32F);
+                cudaType(half), (float) beta, addr(c), n, cudaType(c.dtype()));
         be.profiler().after("cublas", label, be.stream());
     }
 
-    private Tensor rounded(Tensor x) {
-        Tensor out = be.empty(DType.BF16, x.shape());
+    private Tensor rounded(Tensor x, DType half) {
+        Tensor out = be.empty(half, x.shape());
         convert(x, out);
         return out;
+    }
+
+    /** cuBLAS' name of a float type. */
+    private static int cudaType(DType t) {
+        return switch (t) {
+            case F32 -> dev.sim4j.cuda.cublas.Cublas.R_32F;
+            case BF16 -> dev.sim4j.cuda.cublas.Cublas.R_16BF;
+            case F16 -> dev.sim4j.cuda.cublas.Cublas.R_16F;
+            default -> throw new IllegalArgumentException("no cuBLAS product of " + t);
+        };
     }
 
     public void addRowVector(Tensor x, Tensor v) {
@@ -210,8 +220,8 @@ public final class CudaDense implements DenseKernels {
         DType act = Activations.of("sumRows", x);
         int n = lastDim(x);
         require(out.size() == n, "sumRows", x, out);
-        if (out.dtype() == DType.BF16) {
-            // The sums are float32 (parameter gradients); a bfloat16 result is rounded from them.
+        if (out.dtype().halfWidth()) {
+            // The sums are float32 (parameter gradients); a 16-bit result is rounded from them.
             Tensor wide = be.empty(DType.F32, out.shape());
             if (beta != 0) {
                 convert(out, wide);

@@ -63,7 +63,7 @@ public final class CudaEmbeddings implements EmbeddingKernels {
         require(i.dtype() == DType.I32 && o.size() == n * e, "gatherRows", table, ids, out);
         DType act = Activations.of("gatherRows", out);
         String name = "gather_rows";
-        if (t.dtype() == DType.BF16) {
+        if (t.dtype().halfWidth()) {
             // Only an activation is bfloat16: then a copy between two of one type. A float32 table is rounded once.
             Activations.of("gatherRows", table, out);
             name = "gather_activation_rows";

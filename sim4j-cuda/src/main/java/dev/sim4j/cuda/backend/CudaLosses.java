@@ -11,8 +11,9 @@ import java.util.Arrays;
  * The losses (written into device tensors, ADR 0006) and deterministic sums. Kernels in {@code kernels/losses.cu}.
  * Each reduction is two launches: per-block partial sums in double over a grid fixed by the element count, then one
  * block adding the partials in a fixed order and storing the float result; so a loss is bit-identical from run to run.
- * Under mixed precision the logits, labels, masks and their gradients are activations (F32 or BF16, one type per
- * call), the loss tensor float32; the sums run in double on the same values whichever the activation type.
+ * Under mixed precision the logits, labels, masks and their gradients are activations (F32, BF16 or F16, one type per
+ * call), the loss tensor and the loss scale float32; the sums run in double on the same values whichever the
+ * activation type.
  */
 public final class CudaLosses implements LossKernels {
     /** At most this many partial sums (the finishing block adds them; beyond it threads loop over their elements). */
@@ -71,8 +72,9 @@ public final class CudaLosses implements LossKernels {
         Reference.reachabilityFence(partial);
     }
 
-    public void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor loss,
-                                   double lossWeight, boolean accumulate) {
+    @Override
+    public void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor lossScale,
+                                   Tensor loss, double lossWeight, boolean accumulate) {
         long n = logits.size();
         require(labels.size() == n && dLogits.size() == n && loss.size() == 1, "binaryCrossEntropy", logits, labels,
                 dLogits, loss);
@@ -81,12 +83,15 @@ public final class CudaLosses implements LossKernels {
         int g = partials(n);
         Tensor partial = partialBuffer(g);
         Kernel k = kernel("bce_partial", act).pointer(addr(logits)).pointer(addr(labels)).pointer(addr(dLogits)).i64(n);
-        f64(k, gradScale).pointer(addr(partial)).launch(be.stream(), g, Launches.THREADS);
+        f64(k, gradScale).pointer(scaleAddress(lossScale)).pointer(addr(partial))
+                .launch(be.stream(), g, Launches.THREADS);
         finish(act, partial, g, loss, n, lossWeight, accumulate);
     }
 
+    @Override
     public void auxiliaryLoss(Tensor click, Tensor noClick, Tensor mask, Tensor dClick, Tensor dNoClick,
-                              double gradScale, Tensor loss, double lossWeight, boolean accumulate) {
+                              double gradScale, Tensor lossScale, Tensor loss, double lossWeight,
+                              boolean accumulate) {
         long n = click.size();
         require(noClick.size() == n && mask.size() == n && dClick.size() == n && dNoClick.size() == n
                 && loss.size() == 1, "auxiliaryLoss", click, noClick, mask, dClick, dNoClick, loss);
@@ -96,8 +101,19 @@ public final class CudaLosses implements LossKernels {
         Tensor partial = partialBuffer(g);
         Kernel k = kernel("auxiliary_partial", act).pointer(addr(click)).pointer(addr(noClick)).pointer(addr(mask))
                 .pointer(addr(dClick)).pointer(addr(dNoClick)).i64(n);
-        f64(k, gradScale).pointer(addr(partial)).launch(be.stream(), g, Launches.THREADS);
+        f64(k, gradScale).pointer(scaleAddress(lossScale)).pointer(addr(partial))
+                .launch(be.stream(), g, Launches.THREADS);
         finish(act, partial, g, loss, n, lossWeight, accumulate);
+    }
+
+    /** The loss scale's address (F32 [1]), 0 (the kernels' null: no scale) for none. */
+    private static long scaleAddress(Tensor lossScale) {
+        if (lossScale == null) {
+            return 0;
+        }
+        require(lossScale.size() == 1, "the loss scale", lossScale);
+        Activations.parameters("the loss scale", lossScale);
+        return addr(lossScale);
     }
 
     /** out[0] = the sum of x, of either float type (an activation or a float32 tensor); out float32. */

@@ -27,18 +27,56 @@ public final class CudaOptimizers implements OptimizerKernels {
         this.be = backend;
     }
 
-    /** counter[0] += 1 on the device, for an I32 [1] counter. */
-    public void increment(Tensor counter) {
+    /** counter[0] += 1 on the device, for an I32 [1] counter, unless apply (I32 [1] or null) holds 0. */
+    @Override
+    public void increment(Tensor counter, Tensor apply) {
         CudaTensor c = cuda(counter);
         require(c.dtype() == DType.I32 && c.size() == 1, "increment", counter);
-        be.kernels().kernel(FAMILY, "increment").begin().pointer(c.address()).launch(be.stream(), 1, 32);
+        be.kernels().kernel(FAMILY, "increment").begin().pointer(c.address()).pointer(flag(apply))
+                .launch(be.stream(), 1, 32);
+    }
+
+    @Override
+    public void unscaleGradients(Tensor grad, Tensor scale, Tensor finite) {
+        CudaTensor g = cuda(grad);
+        CudaTensor s = cuda(scale);
+        CudaTensor f = cuda(finite);
+        require(g.dtype() == DType.F32 && s.dtype() == DType.F32 && s.size() == 1 && f.dtype() == DType.I32
+                && f.size() == 1, "unscaleGradients", grad, scale, finite);
+        long n = g.size();
+        be.kernels().kernel(FAMILY, "unscale_gradients").begin().pointer(g.address()).i64(n).pointer(s.address())
+                .pointer(f.address()).launch(be.stream(), Launches.blocks(n), Launches.THREADS);
+    }
+
+    @Override
+    public void updateLossScale(Tensor scale, Tensor goodSteps, Tensor finite, int growthSteps) {
+        CudaTensor s = cuda(scale);
+        CudaTensor good = cuda(goodSteps);
+        CudaTensor f = cuda(finite);
+        require(s.dtype() == DType.F32 && s.size() == 1 && good.dtype() == DType.F32 && good.size() == 1
+                && f.dtype() == DType.I32 && f.size() == 1 && growthSteps > 0, "updateLossScale", scale, goodSteps,
+                finite);
+        be.kernels().kernel(FAMILY, "update_loss_scale").begin().pointer(s.address()).pointer(good.address())
+                .pointer(f.address()).i32(growthSteps).launch(be.stream(), 1, 32);
+    }
+
+    /** An update's apply flag: its address (I32 [1]), or 0, the kernels' null (always apply). */
+    private static long flag(Tensor apply) {
+        if (apply == null) {
+            return 0;
+        }
+        CudaTensor a = cuda(apply);
+        require(a.dtype() == DType.I32 && a.size() == 1, "the update's apply flag", apply);
+        return a.address();
     }
 
     /**
      * One Adam step in place (TensorFlow's ResourceApplyAdam, decoupled weight decay first), the 1-based step read
      * from {@code step} (I32 [1]) on the device; param, grad, m, v of one size.
      */
-    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2, double epsilon, double weightDecay, Tensor step) {
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                           double epsilon, double weightDecay, Tensor step, Tensor apply) {
         CudaTensor p = cuda(param);
         CudaTensor g = cuda(grad);
         CudaTensor mm = cuda(m);
@@ -49,7 +87,7 @@ public final class CudaOptimizers implements OptimizerKernels {
                 "adamUpdate", param, grad, m, v, step);
         Kernel k = be.kernels().kernel(FAMILY, "adam_update").begin().pointer(p.address()).pointer(g.address())
                 .pointer(mm.address()).pointer(vv.address()).i64(n);
-        coefficients(k, lr, beta1, beta2, epsilon, weightDecay).pointer(s.address())
+        coefficients(k, lr, beta1, beta2, epsilon, weightDecay).pointer(s.address()).pointer(flag(apply))
                 .launch(be.stream(), Launches.blocks(n), Launches.THREADS);
     }
 
@@ -57,7 +95,10 @@ public final class CudaOptimizers implements OptimizerKernels {
      * {@link #adamUpdate} on rows rows[0, count) of param, grad, m, v [R,E] (rows I32 [N], distinct; count I32 [1]
      * read on the device): launched for all N rows, those past the count return at once.
      */
-    public void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count, double lr, double beta1, double beta2, double epsilon, double weightDecay, Tensor step) {
+    @Override
+    public void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count, double lr,
+                               double beta1, double beta2, double epsilon, double weightDecay, Tensor step,
+                               Tensor apply) {
         CudaTensor p = cuda(param);
         CudaTensor g = cuda(grad);
         CudaTensor mm = cuda(m);
@@ -74,18 +115,19 @@ public final class CudaOptimizers implements OptimizerKernels {
         Kernel k = be.kernels().kernel(FAMILY, "adam_update_rows").begin().pointer(p.address())
                 .pointer(g.address()).pointer(mm.address()).pointer(vv.address()).pointer(r.address()).i32(maxRows)
                 .pointer(c.address()).i32(e);
-        coefficients(k, lr, beta1, beta2, epsilon, weightDecay).pointer(s.address())
+        coefficients(k, lr, beta1, beta2, epsilon, weightDecay).pointer(s.address()).pointer(flag(apply))
                 .launch(be.stream(), Launches.blocks((long) maxRows * e), Launches.THREADS);
     }
 
     /** Plain SGD in place: param -= lr * weightDecay * param (when weightDecay is not 0), then param -= lr * grad. */
-    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay, Tensor apply) {
         CudaTensor p = cuda(param);
         CudaTensor g = cuda(grad);
         long n = p.size();
         require(g.size() == n, "sgdUpdate", param, grad);
         be.kernels().kernel(FAMILY, "sgd_update").begin().pointer(p.address()).pointer(g.address()).i64(n)
-                .i64(bits(lr)).i32(weightDecay != 0 ? 1 : 0).i64(bits(lr * weightDecay))
+                .i64(bits(lr)).i32(weightDecay != 0 ? 1 : 0).i64(bits(lr * weightDecay)).pointer(flag(apply))
                 .launch(be.stream(), Launches.blocks(n), Launches.THREADS);
     }
 

@@ -42,12 +42,14 @@ public final class KernelLibrary implements AutoCloseable {
         return source(family, DType.F32);
     }
 
-    /** The source of family {@code family} for activations of type {@code activations} (F32 or BF16). */
+    /** The source of family {@code family} for activations of type {@code activations} (F32, BF16 or F16). */
     public static String source(String family, DType activations) {
         String variant = switch (activations) {
             case F32 -> "";
-            case BF16 -> "#define SIM4J_BF16 1\n";
-            default -> throw new IllegalArgumentException("kernels take F32 or BF16 activations, not " + activations);
+            case BF16 -> "#define SIM4J_BF16 1\n#define SIM4J_HALF 1\n";
+            case F16 -> "#define SIM4J_F16 1\n#define SIM4J_HALF 1\n";
+            default -> throw new IllegalArgumentException("kernels take F32, BF16 or F16 activations, not "
+                    + activations);
         };
         return variant + resource("common.cuh") + "\n#line 1 \"" + family + ".cu\"\n" + resource(family + ".cu");
     }
@@ -68,7 +70,7 @@ public final class KernelLibrary implements AutoCloseable {
         return kernel(family, name, DType.F32);
     }
 
-    /** Kernel {@code name} of family {@code family}'s build for {@code activations} (F32 or BF16). */
+    /** Kernel {@code name} of family {@code family}'s build for {@code activations} (F32, BF16 or F16). */
     public synchronized Kernel kernel(String family, String name, DType activations) {
         String key = activations == DType.F32 ? family : family + "-" + activations.name().toLowerCase();
         CudaModule m = modules.computeIfAbsent(key,

@@ -155,8 +155,9 @@ public final class Cublas {
         }
     }
 
-    /** cudaDataType_t values: CUDA_R_32F, CUDA_R_16BF. */
+    /** cudaDataType_t values: CUDA_R_32F, CUDA_R_16F, CUDA_R_16BF. */
     public static final int R_32F = 0;
+    public static final int R_16F = 2;
     public static final int R_16BF = 14;
     /** cublasComputeType_t CUBLAS_COMPUTE_32F: float accumulation whatever the inputs. */
     static final int COMPUTE_32F = 68;

@@ -6,13 +6,15 @@
 typedef long long i64;
 
 // ------------------------------------------------------------------------------------------------- activations
-// Every family is compiled twice (KernelLibrary): as is, with activations in float32, and with SIM4J_BF16 defined,
-// with activations in bfloat16 (mixed precision; parameters, their gradients, optimizer state and losses stay float).
+// Every family is compiled three times (KernelLibrary): as is, with activations in float32; with SIM4J_BF16 defined,
+// with activations in bfloat16; and with SIM4J_F16 defined, with activations in IEEE float16 (both 16-bit builds also
+// define SIM4J_HALF). Parameters, their gradients, optimizer state and losses stay float in every build.
 // A kernel's activation pointers are `act*`; it reads them through ld() and writes through st(), and computes in
-// float (or double) between: so the bfloat16 build computes exactly what the float32 build computes from the same
+// float (or double) between: so a 16-bit build computes exactly what the float32 build computes from the same
 // values and rounds each stored activation once more, to nearest even (the contract CudaMixedPrecisionTest checks).
-// bfloat16 is kept as its 16 bits (no header needed): the upper half of a float32.
-#ifdef SIM4J_BF16
+// Both 16-bit types are kept as their 16 bits (no header needed): bfloat16 is the upper half of a float32; float16
+// goes through the PTX conversions (cvt.rn.f16.f32 rounds to nearest even, overflows to infinity, keeps NaN).
+#if defined(SIM4J_BF16)
 typedef unsigned short act;
 __device__ __forceinline__ float ld(act v) {
     return __uint_as_float(((unsigned) v) << 16);
@@ -22,6 +24,18 @@ __device__ __forceinline__ act st(float f) {
     if ((u & 0x7fffffffu) > 0x7f800000u) return (act) ((u >> 16) | 0x40u);  // NaN stays a (quiet) NaN
     u += 0x7fffu + ((u >> 16) & 1u);
     return (act) (u >> 16);
+}
+#elif defined(SIM4J_F16)
+typedef unsigned short act;
+__device__ __forceinline__ float ld(act v) {
+    float f;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(v));
+    return f;
+}
+__device__ __forceinline__ act st(float f) {
+    unsigned short h;
+    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(f));
+    return h;
 }
 #else
 typedef float act;
@@ -34,11 +48,12 @@ __device__ __forceinline__ float st(float f) {
 #endif
 
 // The type of the element-wise math between loads and stores: double in the float32 build (the scalar reference's
-// single rounding of a double result, bit for bit), float in the bfloat16 build, where the result keeps 8 bits of
-// significand and double arithmetic, not memory, was what bounded the element-wise kernels (docs/gpu.md). So the
-// bfloat16 build's transcendental kernels give the float32 build's results rounded to bfloat16 except where float
-// math lands on the other side of a rounding boundary (then one bfloat16 ulp apart; CudaMixedPrecision*Test).
-#ifdef SIM4J_BF16
+// single rounding of a double result, bit for bit), float in the 16-bit builds, where the result keeps 8 (bfloat16)
+// or 11 (float16) bits of significand and double arithmetic, not memory, was what bounded the element-wise kernels
+// (docs/gpu.md). So a 16-bit build's transcendental kernels give the float32 build's results rounded to its type
+// except where float math lands on the other side of a rounding boundary (then one ulp of the type apart;
+// CudaMixedPrecision*Test).
+#ifdef SIM4J_HALF
 typedef float real;
 #else
 typedef double real;
@@ -115,7 +130,7 @@ __device__ __forceinline__ i64 row_of(i64 i, int n, bool small) {
     return small ? (i64) ((unsigned) i / (unsigned) n) : i / n;
 }
 
-#ifndef SIM4J_BF16
+#ifndef SIM4J_HALF
 // The reference's sigmoid in double (the branch keeps exp from overflowing), rounded once.
 __device__ __forceinline__ float sigmoid_of(float x) {
     double v = (double) x;
@@ -140,7 +155,7 @@ __device__ __forceinline__ float tanh_backward_of(float y, float dy) {
     return __double2float_rn(__dmul_rn((double) dy, __dsub_rn(1.0, __dmul_rn(s, s))));
 }
 #else
-// The bfloat16 build's versions: the same formulas in float (CUDA's expf and tanhf, a few ulps of float).
+// The 16-bit builds' versions: the same formulas in float (CUDA's expf and tanhf, a few ulps of float).
 __device__ __forceinline__ float sigmoid_of(float v) {
     return v >= 0 ? 1.0f / (1.0f + expf(-v)) : expf(v) / (1.0f + expf(v));
 }

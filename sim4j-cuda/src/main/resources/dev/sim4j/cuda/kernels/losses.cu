@@ -11,17 +11,23 @@ __device__ __forceinline__ double sigmoid_d(double v) {
     return v >= 0 ? 1 / (1 + exp(-v)) : exp(v) / (1 + exp(v));
 }
 
-// Binary cross-entropy with logits x and labels y [n]: dx = scale (sigmoid(x) - y) / n; partial[block] = this
-// block's sum of max(x, 0) - x y + log1p(exp(-|x|)).
+// A gradient times the loss scale (lossScale null: none), in double: the scale is a power of two, so the scaled
+// gradient is exact before its one rounding to the stored type (dynamic loss scaling for float16 activations).
+__device__ __forceinline__ double loss_scaled(double g, const float* lossScale) {
+    return lossScale ? g * (double) lossScale[0] : g;
+}
+
+// Binary cross-entropy with logits x and labels y [n]: dx = scale (sigmoid(x) - y) / n (times the loss scale);
+// partial[block] = this block's sum of max(x, 0) - x y + log1p(exp(-|x|)).
 extern "C" __global__ void bce_partial(const act* x, const act* y, act* dx, i64 n, double scale,
-                                       double* partial) {
+                                       const float* lossScale, double* partial) {
     __shared__ double scratch[32];
     double acc = 0;
     GRID_STRIDE(i, n) {
         double z = ld(x[i]);
         double l = ld(y[i]);
         acc += (z > 0 ? z : 0.0) - z * l + log1p(exp(-fabs(z)));
-        dx[i] = st((float) (scale * (sigmoid_d(z) - l) / (double) n));
+        dx[i] = st((float) loss_scaled(scale * (sigmoid_d(z) - l) / (double) n, lossScale));
     }
     acc = block_sum_d(acc, scratch);
     if (threadIdx.x == 0) partial[blockIdx.x] = acc;
@@ -29,9 +35,10 @@ extern "C" __global__ void bce_partial(const act* x, const act* y, act* dx, i64 
 
 // DIEN auxiliary loss over click, noClick, mask [n]: pc = s(click) + 1e-6, pn = 1 - (s(noClick) + 1e-6);
 // dClick = scale m (-sc (1 - sc) / pc) / n, dNoClick = scale m (sn (1 - sn) / pn) / n; partial[block] = this block's
-// sum of m (-log pc - log pn).
+// sum of m (-log pc - log pn). Both gradients times the loss scale, as above.
 extern "C" __global__ void auxiliary_partial(const act* click, const act* noClick, const act* mask,
-                                             act* dClick, act* dNoClick, i64 n, double scale, double* partial) {
+                                             act* dClick, act* dNoClick, i64 n, double scale,
+                                             const float* lossScale, double* partial) {
     __shared__ double scratch[32];
     double acc = 0;
     GRID_STRIDE(i, n) {
@@ -41,8 +48,8 @@ extern "C" __global__ void auxiliary_partial(const act* click, const act* noClic
         double pc = sc + 1e-6;
         double pn = 1 - (sn + 1e-6);
         acc += mk * (-log(pc) - log(pn));
-        dClick[i] = st((float) (scale * mk * (-sc * (1 - sc) / pc) / (double) n));
-        dNoClick[i] = st((float) (scale * mk * (sn * (1 - sn) / pn) / (double) n));
+        dClick[i] = st((float) loss_scaled(scale * mk * (-sc * (1 - sc) / pc) / (double) n, lossScale));
+        dNoClick[i] = st((float) loss_scaled(scale * mk * (sn * (1 - sn) / pn) / (double) n, lossScale));
     }
     acc = block_sum_d(acc, scratch);
     if (threadIdx.x == 0) partial[blockIdx.x] = acc;

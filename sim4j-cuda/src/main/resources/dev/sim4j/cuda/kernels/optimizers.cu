@@ -5,9 +5,15 @@
 // contracted into an fma: the results are the F32 reference's bit for bit, except where pow() (in lr_t) differs from
 // Java's Math.pow in the last bit of a double.
 
+// Every update takes `apply` (I32 [1], may be null): when it holds 0 the update does nothing, so a step that dynamic
+// loss scaling finds non-finite is skipped on the device, inside a recorded step too.
+__device__ __forceinline__ bool skipped(const int* apply) {
+    return apply != nullptr && *apply == 0;
+}
+
 // counter[0] += 1 (an I32 [1] step counter); one thread.
-extern "C" __global__ void increment(int* counter) {
-    if (blockIdx.x == 0 && threadIdx.x == 0) counter[0] += 1;
+extern "C" __global__ void increment(int* counter, const int* apply) {
+    if (blockIdx.x == 0 && threadIdx.x == 0 && !skipped(apply)) counter[0] += 1;
 }
 
 // lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t) for the 1-based step t, in double.
@@ -39,7 +45,8 @@ __device__ __forceinline__ void adam_element(float* p, const float* g, float* m,
 extern "C" __global__ void adam_update(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m,
                                        float* __restrict__ v, i64 n, double lr, double beta1, double beta2,
                                        double oneMinusBeta1, double oneMinusBeta2, double epsilon, int decay,
-                                       double lrDecay, const int* __restrict__ step) {
+                                       double lrDecay, const int* __restrict__ step, const int* apply) {
+    if (skipped(apply)) return;
     __shared__ double lrT;
     if (threadIdx.x == 0) lrT = adam_step_size(lr, beta1, beta2, *step);
     __syncthreads();
@@ -53,7 +60,8 @@ extern "C" __global__ void adam_update_rows(float* __restrict__ p, const float* 
                                             const int* __restrict__ rows, int maxRows, const int* __restrict__ count,
                                             int e, double lr, double beta1, double beta2, double oneMinusBeta1,
                                             double oneMinusBeta2, double epsilon, int decay, double lrDecay,
-                                            const int* __restrict__ step) {
+                                            const int* __restrict__ step, const int* apply) {
+    if (skipped(apply)) return;
     __shared__ double lrT;
     if (threadIdx.x == 0) lrT = adam_step_size(lr, beta1, beta2, *step);
     __syncthreads();
@@ -67,10 +75,46 @@ extern "C" __global__ void adam_update_rows(float* __restrict__ p, const float* 
 
 // Plain SGD: p -= lr * weightDecay * p (when decay), then p -= lr * g, in double; one thread per element.
 extern "C" __global__ void sgd_update(float* __restrict__ p, const float* __restrict__ g, i64 n, double lr,
-                                      int decay, double lrDecay) {
+                                      int decay, double lrDecay, const int* apply) {
+    if (skipped(apply)) return;
     GRID_STRIDE(k, n) {
         double x = (double) p[k];
         if (decay) x = __dsub_rn(x, __dmul_rn(lrDecay, x));
         p[k] = __double2float_rn(__dsub_rn(x, __dmul_rn(lr, (double) g[k])));
     }
+}
+
+// Dynamic loss scaling, before the update: g[k] *= 1 / scale[0] in float (exact for a power of two but below float's
+// normal range), finite[0] = 0 when any result is infinite or NaN. Each block votes once; every writer stores the
+// same 0, so the flag does not depend on the order of the blocks.
+extern "C" __global__ void unscale_gradients(float* __restrict__ g, i64 n, const float* __restrict__ scale,
+                                             int* finite) {
+    float reciprocal = __fdiv_rn(1.0f, scale[0]);
+    int bad = 0;
+    GRID_STRIDE(k, n) {
+        float x = __fmul_rn(g[k], reciprocal);
+        g[k] = x;
+        bad |= !isfinite(x);
+    }
+    if (__syncthreads_or(bad) && threadIdx.x == 0) finite[0] = 0;
+}
+
+// Dynamic loss scaling, after the update, as Keras' DynamicLossScale: a finite step counts towards growth (the scale
+// doubles after `growth` in a row, when the double is finite), a non-finite one halves the scale (not below 1) and
+// restarts the count; then the flag is set for the next step. One thread.
+extern "C" __global__ void update_loss_scale(float* scale, float* goodSteps, int* finite, int growth) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    if (finite[0]) {
+        float count = goodSteps[0] + 1.0f;
+        if (count >= (float) growth) {
+            float grown = scale[0] * 2.0f;
+            if (isfinite(grown)) scale[0] = grown;
+            count = 0.0f;
+        }
+        goodSteps[0] = count;
+    } else {
+        scale[0] = fmaxf(scale[0] * 0.5f, 1.0f);
+        goodSteps[0] = 0.0f;
+    }
+    finite[0] = 1;
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.sim4j.cuda.backend.MixedPrecisionTwins.Pair;
 import dev.sim4j.cuda.backend.MixedPrecisionTwins.Side;
-import dev.sim4j.engine.BFloat16;
 import dev.sim4j.engine.DType;
 import dev.sim4j.engine.Tensor;
 import java.util.Arrays;
@@ -119,9 +118,9 @@ class CudaMixedPrecisionAttentionTest {
             Pair p = tw.actOutput(b, t);
             tw.run(side -> tw.gpu.maskedSoftmax(scores.on(side), mask.on(side), p.on(side)));
             tw.checkClose(p, "maskedSoftmax" + at(b, t));
-            float[] got = tw.gpu.toFloats(p.on(Side.BF16));
+            float[] got = tw.gpu.toFloats(p.on(Side.HALF));
             for (int k = 0; k < t; k++) {
-                assertThat(got[k]).as("fully masked row" + at(b, t)).isEqualTo(BFloat16.round((float) (1.0 / t)));
+                assertThat(got[k]).as("fully masked row" + at(b, t)).isEqualTo(tw.round((float) (1.0 / t)));
             }
 
             // The backward's input: the softmax's bfloat16 output in both runs (the contract needs equal inputs).
@@ -254,7 +253,7 @@ class CudaMixedPrecisionAttentionTest {
         tw.run(side -> tw.gpu.topK(weights.on(side), k, idx[side.ordinal()].view()));
         int[] want = hostTopK(w, rows, t, k);
         sameInts(idx[Side.F32.ordinal()].values(what), want, what + " (float32 build)");
-        sameInts(idx[Side.BF16.ordinal()].values(what), want, what + " (bfloat16 build)");
+        sameInts(idx[Side.HALF.ordinal()].values(what), want, what + " (bfloat16 build)");
     }
 
     /** Weights from a small set (many ties) with NaNs of either sign, infinities, signed zeros, tiny, huge values. */
@@ -438,12 +437,12 @@ class CudaMixedPrecisionAttentionTest {
     @Test
     void mixedActivationTypesAreRefusedWithTheOpsName() {
         Tensor keys = tw.gpu.zeros(DType.F32, 2, 3, 4);
-        Tensor q = tw.gpu.zeros(DType.BF16, 2, 4);
+        Tensor q = tw.gpu.zeros(tw.half, 2, 4);
         Tensor out = tw.gpu.zeros(DType.F32, 2, 3);
         assertThatThrownBy(() -> tw.gpu.batchedDot(keys, q, out)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("batchedDot").hasMessageContaining("BF16");
+                .hasMessageContaining("batchedDot").hasMessageContaining(tw.half.name());
         Tensor q32 = tw.gpu.zeros(DType.F32, 2, 4);
-        Tensor mask16 = tw.gpu.zeros(DType.BF16, 2, 3);
+        Tensor mask16 = tw.gpu.zeros(tw.half, 2, 3);
         assertThatThrownBy(() -> tw.gpu.dotAttention(keys, q32, mask16, out, out, q32))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dotAttention");
         Tensor ids = tw.gpu.upload(new int[] {1, 0, 2, 3, 0, 1}, 2, 3);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class CudaMixedPrecisionRecurrentTest {
     static final int[] ROWS = {1, 7, 1021, 4096};
     static final int[] UNITS = {1, 17, 96};
-    static final Side BF = Side.BF16;
+    static final Side BF = Side.HALF;
     /**
      * The fused steps run through Backend's default bodies; augruGatesBackward's is written out below (see
      * {@link #augruGatesBackwardComposed}).
@@ -261,12 +261,12 @@ class CudaMixedPrecisionRecurrentTest {
     @Test
     void mixedActivationTypesAreRefusedWithTheOpsName() {
         Tensor wide = t.gpu.zeros(DType.F32, 4, 3);
-        Tensor gates = t.gpu.zeros(DType.BF16, 4, 9);
-        Tensor state = t.gpu.zeros(DType.BF16, 4, 3);
+        Tensor gates = t.gpu.zeros(t.half, 4, 9);
+        Tensor state = t.gpu.zeros(t.half, 4, 3);
         assertThatThrownBy(() -> t.gpu.gruCell(gates, gates, wide, state, gates))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gruCell")
-                .hasMessageContaining("BF16");
-        Tensor narrowBias = t.gpu.zeros(DType.BF16, 9);
+                .hasMessageContaining(t.half.name());
+        Tensor narrowBias = t.gpu.zeros(t.half, 9);
         assertThatThrownBy(() -> t.gpu.gruStep(gates, gates, narrowBias, state, state, gates))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gruStep")
                 .hasMessageContaining("F32 parameter");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sim4j.cuda.CudaLibraries;
 import dev.sim4j.cuda.GpuTests;
 import dev.sim4j.engine.DType;
+import dev.sim4j.engine.Tensor;
 import dev.sim4j.model.params.Parameter;
 import dev.sim4j.model.sim.CtrModel;
 import dev.sim4j.model.sim.ForwardPass;
@@ -15,6 +16,8 @@ import dev.sim4j.model.sim.Models;
 import dev.sim4j.model.testing.TestBatches;
 import dev.sim4j.train.Scorer;
 import dev.sim4j.train.Trainer;
+import dev.sim4j.train.optim.LossScaleOptimizer;
+import dev.sim4j.train.optim.Optimizer;
 import dev.sim4j.train.optim.Optimizers;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -24,11 +27,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Training and scoring with bfloat16 activations (--amp): every activation of SIM, DIEN and DIN is bfloat16 (a
- * float32 activation beside a bfloat16 one is refused by the kernels, so a layer left out fails here), parameters,
- * optimizer state, the scoring layer and the losses float32. Two runs with the same seed, one eager and one recorded
- * as CUDA graphs, give the same losses and weights bit for bit; the losses stay close to the float32 run's from the
- * same weights and batches, and every parameter's gradient to the float32 gradient.
+ * Training and scoring with 16-bit activations (--amp: bfloat16, or float16 with dynamic loss scaling): every
+ * activation of SIM, DIEN and DIN is 16-bit (a float32 activation beside a 16-bit one is refused by the kernels, so a
+ * layer left out fails here), parameters, optimizer state, the scoring layer and the losses float32. Two runs with the
+ * same seed, one eager and one recorded as CUDA graphs, give the same losses and weights bit for bit; the losses stay
+ * close to the float32 run's from the same weights and batches, and every parameter's gradient to the float32
+ * gradient (for float16, computed with the loss scale and divided by it again, as training does).
  */
 class CudaMixedPrecisionTrainingTest {
     static CudaLibraries libs;
@@ -45,7 +49,12 @@ class CudaMixedPrecisionTrainingTest {
         }
     }
 
-    private record Run(float[][] losses, float[][] weights) {
+    private record Run(float[][] losses, float[][] weights, float lossScale) {
+    }
+
+    /** The 16-bit type a spec asks for: float16 with "fp16" among its parts, else bfloat16. */
+    private static DType half(String spec) {
+        return List.of(spec.split(":")).contains("fp16") ? DType.F16 : DType.BF16;
     }
 
     private static Run train(ModelConfig c, String optimizer, DType activations, boolean record, int steps) {
@@ -53,7 +62,8 @@ class CudaMixedPrecisionTrainingTest {
         try (CudaBackend gpu = new CudaBackend(libs, 0, false, false, null, activations)) {
             CtrModel m = Models.create(c, gpu, 21);
             List<Parameter> ps = m.parameters().all();
-            Trainer trainer = new Trainer(m, Optimizers.create(optimizer, 0.01, 0), 512).recordSteps(record);
+            Optimizer o = LossScaleOptimizer.whereNeeded(Optimizers.create(optimizer, 0.01, 0), gpu);
+            Trainer trainer = new Trainer(m, o, 512).recordSteps(record);
             float[][] losses = new float[steps][];
             for (int step = 0; step < steps; step++) {
                 int[] lengths = new int[rows];
@@ -68,7 +78,8 @@ class CudaMixedPrecisionTrainingTest {
                 assertThat(ps.get(k).value().dtype()).as("parameters stay float32").isEqualTo(DType.F32);
                 weights[k] = gpu.toFloats(ps.get(k).value());
             }
-            return new Run(losses, weights);
+            float scale = o instanceof LossScaleOptimizer ls ? gpu.toFloats(ls.scale(m.parameters()))[0] : Float.NaN;
+            return new Run(losses, weights, scale);
         }
     }
 
@@ -82,13 +93,14 @@ class CudaMixedPrecisionTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sim:adam", "sim:lazy_adam:dropout", "dien:adam", "din:lazy_adam"})
+    @ValueSource(strings = {"sim:adam", "sim:lazy_adam:dropout", "dien:adam", "din:lazy_adam", "sim:adam:fp16",
+            "sim:lazy_adam:dropout:fp16", "dien:adam:fp16", "din:lazy_adam:fp16"})
     void mixedPrecisionTrainingIsDeterministicAndCloseToFloat32(String spec) {
         ModelConfig c = config(spec);
         String optimizer = spec.split(":")[1];
         int steps = 6;
-        Run eager = train(c, optimizer, DType.BF16, false, steps);
-        Run recorded = train(c, optimizer, DType.BF16, true, steps);
+        Run eager = train(c, optimizer, half(spec), false, steps);
+        Run recorded = train(c, optimizer, half(spec), true, steps);
         Run wide = train(c, optimizer, DType.F32, false, steps);
         for (int s = 0; s < steps; s++) {
             CudaTwins.sameBits(recorded.losses()[s], eager.losses()[s], spec + " losses of step " + (s + 1));
@@ -106,8 +118,13 @@ class CudaMixedPrecisionTrainingTest {
                 worstLoss = Math.max(worstLoss, rel);
             }
         }
-        System.out.printf("[sim4j] %s with bfloat16 activations: %d steps, eager = graphs bit for bit; losses within "
-                + "%.2e (relative) of float32%n", spec, steps, worstLoss);
+        System.out.printf("[sim4j] %s with %s activations: %d steps, eager = graphs bit for bit; losses within "
+                + "%.2e (relative) of float32; loss scale %s%n", spec, half(spec), steps, worstLoss, eager.lossScale());
+        if (half(spec) == DType.F16) {
+            // Keras' initial 2^15 held: no step of these overflowed (a skipped step would have halved it).
+            assertThat(eager.lossScale()).isEqualTo(LossScaleOptimizer.INITIAL_SCALE);
+            assertThat(recorded.lossScale()).isEqualTo(LossScaleOptimizer.INITIAL_SCALE);
+        }
         // bfloat16 keeps 8 bits of significand: per-step losses agree to about 1e-2. (The weights are not compared:
         // Adam moves every weight by about lr whatever its gradient's size, so tiny gradients of either sign make
         // the two runs' weights part by a large share of the distance trained within a few steps, as on the CPU
@@ -116,21 +133,34 @@ class CudaMixedPrecisionTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sim", "dien", "din"})
+    @ValueSource(strings = {"sim", "dien", "din", "sim:fp16", "dien:fp16", "din:fp16"})
     void mixedPrecisionGradientsAreCloseToFloat32GradientsInEveryLayer(String name) {
         ModelConfig c = config(name);
         int[] lengths = new int[517];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = new SplittableRandom(3 + i).nextInt(101);
         }
-        DType[] types = {DType.F32, DType.BF16};
+        DType[] types = {DType.F32, half(name)};
         float[][][] grads = new float[2][][];
         String[] names = null;
         for (int r = 0; r < 2; r++) {
             try (CudaBackend gpu = new CudaBackend(libs, 0, false, false, null, types[r])) {
                 CtrModel m = Models.create(c, gpu, 7);
-                m.forward(TestBatches.create(gpu, c, 11, lengths), ForwardPass.whole(gpu.zeros(DType.I32, 1)));
+                // float16 trains with a loss scale: the losses' gradients times 2^15, the parameters' divided again.
+                Tensor scale = null;
+                if (types[r] == DType.F16) {
+                    scale = gpu.zeros(DType.F32, 1);
+                    gpu.write(scale, new float[] {LossScaleOptimizer.INITIAL_SCALE});
+                }
+                m.forward(TestBatches.create(gpu, c, 11, lengths), ForwardPass.whole(gpu.zeros(DType.I32, 1), scale));
                 m.backward();
+                if (scale != null) {
+                    Tensor finite = gpu.upload(new int[] {1}, 1);
+                    for (Parameter p : m.parameters().all()) {
+                        gpu.unscaleGradients(p.grad(), scale, finite);
+                    }
+                    assertThat(gpu.toInts(finite)).as("no gradient overflowed").containsExactly(1);
+                }
                 List<Parameter> ps = m.parameters().all();
                 grads[r] = new float[ps.size()][];
                 names = new String[ps.size()];
@@ -162,12 +192,12 @@ class CudaMixedPrecisionTrainingTest {
             // rows sums a few rows' gradients of mixed sign, which come through the whole bfloat16 MLP).
             assertThat(rel).as(name + " gradient of " + names[k] + " against float32").isLessThan(0.15);
         }
-        System.out.printf("[sim4j] %s gradients with bfloat16 activations: worst relative error %.2e (%s)%n", name,
-                worst, worstName);
+        System.out.printf("[sim4j] %s gradients with %s activations: worst relative error %.2e (%s)%n", name,
+                types[1], worst, worstName);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sim", "dien", "din"})
+    @ValueSource(strings = {"sim", "dien", "din", "sim:fp16", "dien:fp16", "din:fp16"})
     void mixedPrecisionScoresAreCloseToFloat32Scores(String name) {
         ModelConfig c = config(name);
         int rows = 257;
@@ -176,7 +206,7 @@ class CudaMixedPrecisionTrainingTest {
             lengths[i] = (i * 37) % 101;
         }
         float[][] scores = new float[2][];
-        DType[] types = {DType.F32, DType.BF16};
+        DType[] types = {DType.F32, half(name)};
         for (int k = 0; k < 2; k++) {
             try (CudaBackend gpu = new CudaBackend(libs, 0, false, false, null, types[k])) {
                 CtrModel m = Models.create(c, gpu, 8);
@@ -195,8 +225,8 @@ class CudaMixedPrecisionTrainingTest {
             double q = 1 / (1 + Math.exp(-scores[1][i]));
             worst = Math.max(worst, Math.abs(p - q));
         }
-        System.out.printf("[sim4j] %s scores with bfloat16 activations: largest probability difference %.2e%n", name,
-                worst);
+        System.out.printf("[sim4j] %s scores with %s activations: largest probability difference %.2e%n", name,
+                types[1], worst);
         assertThat(worst).as(name + " probabilities against float32").isLessThan(1e-2);
     }
 }

@@ -5,34 +5,29 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.sim4j.cuda.CudaLibraries;
 import dev.sim4j.cuda.GpuTests;
-import dev.sim4j.engine.BFloat16;
 import dev.sim4j.engine.DType;
+import dev.sim4j.engine.HalfFloats;
 import dev.sim4j.engine.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Runs one op twice on the GPU, once with float32 activations and once with bfloat16 activations holding the same
- * values (inputs are drawn as bfloat16 values, so both runs see identical numbers), and checks the contract of the
- * bfloat16 kernel builds (common.cuh): each bfloat16 output is the float32 run's output rounded to bfloat16, bit for
- * bit, and each float32 output (parameter gradients, losses) is the float32 run's, bit for bit. The float32 builds
- * are checked against the scalar reference by the other GPU tests, so this chains the bfloat16 builds to it. Every
- * tensor is a view with guard values around it, and every empty output is NaN-poisoned.
+ * Runs one op twice on the GPU, once with float32 activations and once with 16-bit activations (bfloat16 or float16,
+ * the twins' {@link #half} type) holding the same values (inputs are drawn as values of that type, so both runs see
+ * identical numbers), and checks the contract of the 16-bit kernel builds (common.cuh): each 16-bit output is the
+ * float32 run's output rounded to the type, bit for bit, and each float32 output (parameter gradients, losses) is the
+ * float32 run's, bit for bit. The float32 builds are checked against the scalar reference by the other GPU tests, so
+ * this chains the 16-bit builds to it. Every tensor is a view with guard values around it, and every empty output is
+ * NaN-poisoned.
  */
 public final class MixedPrecisionTwins implements AutoCloseable {
-    /** Which run: the side's activation type. */
+    /** Which run: float32 activations, or the twins' 16-bit type. */
     public enum Side {
-        F32(DType.F32), BF16(DType.BF16);
-
-        final DType act;
-
-        Side(DType act) {
-            this.act = act;
-        }
+        F32, HALF
     }
 
-    /** One logical tensor with an instance per run; {@code activation} says which type the bfloat16 run gives it. */
+    /** One logical tensor with an instance per run; {@code activation} says whether the 16-bit run gives it that type. */
     public final class Pair {
         private final Tensor[] on = new Tensor[2];
         private final Tensor[] whole = new Tensor[2];
@@ -48,7 +43,7 @@ public final class MixedPrecisionTwins implements AutoCloseable {
                 big[1] = -99f;
                 big[length + 2] = 77f;
                 System.arraycopy(values, 0, big, 2, length);
-                DType type = activation ? side.act : DType.F32;
+                DType type = activation && side == Side.HALF ? half : DType.F32;
                 Tensor w = gpu.zeros(type, big.length);
                 gpu.write(w, big);
                 whole[side.ordinal()] = w;
@@ -69,20 +64,41 @@ public final class MixedPrecisionTwins implements AutoCloseable {
     public final CudaLibraries libs;
     public final CudaBackend gpu;
     public final SplittableRandom rnd;
+    /** The 16-bit run's activation type: BF16 or F16. */
+    public final DType half;
 
-    /** A backend with poisoned empty tensors and TF32 off (skips the test without a GPU). */
+    /** Bfloat16 twins. */
     public MixedPrecisionTwins(long seed) {
-        this.libs = GpuTests.librariesOrSkip();
-        this.gpu = new CudaBackend(libs, 0, false, true, null, DType.BF16);
-        this.rnd = new SplittableRandom(seed);
-        System.out.println("[sim4j] mixed-precision kernel check, seed " + seed);
+        this(seed, DType.BF16);
     }
 
-    /** Uniform bfloat16 values in [lo, hi). */
+    /** A backend with {@code half} activations, poisoned empty tensors and TF32 off (skips without a GPU). */
+    public MixedPrecisionTwins(long seed, DType half) {
+        if (!half.halfWidth()) {
+            throw new IllegalArgumentException("twins of float32 and a 16-bit type, not " + half);
+        }
+        this.half = half;
+        this.libs = GpuTests.librariesOrSkip();
+        this.gpu = new CudaBackend(libs, 0, false, true, null, half);
+        this.rnd = new SplittableRandom(seed);
+        System.out.println("[sim4j] mixed-precision kernel check (" + half + "), seed " + seed);
+    }
+
+    /** {@code v} rounded to the 16-bit type (nearest, ties to even), as a float. */
+    public float round(float v) {
+        return HalfFloats.round(half, v);
+    }
+
+    /** One rounding of the 16-bit type, relative: 2^-8 for bfloat16 (8 bits of significand), 2^-11 for float16. */
+    public double unitRoundoff() {
+        return half == DType.BF16 ? 0x1p-8 : 0x1p-11;
+    }
+
+    /** Uniform values of the 16-bit type in [lo, hi). */
     public float[] values(double lo, double hi, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = BFloat16.round((float) (lo + (hi - lo) * rnd.nextDouble()));
+            v[i] = round((float) (lo + (hi - lo) * rnd.nextDouble()));
         }
         return v;
     }
@@ -92,11 +108,11 @@ public final class MixedPrecisionTwins implements AutoCloseable {
         return new Pair(values(-1, 1, CudaTwins.size(shape)), true, shape);
     }
 
-    /** An activation input with the given (bfloat16) values. */
+    /** An activation input with the given values (of the 16-bit type). */
     public Pair act(float[] values, int... shape) {
         for (float v : values) {
-            if (BFloat16.round(v) != v && !Float.isNaN(v)) {
-                throw new IllegalArgumentException("not a bfloat16 value: " + v);
+            if (round(v) != v && !Float.isNaN(v)) {
+                throw new IllegalArgumentException("not a " + half + " value: " + v);
             }
         }
         return new Pair(values, true, shape);
@@ -126,40 +142,40 @@ public final class MixedPrecisionTwins implements AutoCloseable {
     /** Runs {@code op} once per side. */
     public void run(Consumer<Side> op) {
         op.accept(Side.F32);
-        op.accept(Side.BF16);
+        op.accept(Side.HALF);
     }
 
     /**
-     * The contract: the bfloat16 run's values of {@code out} are the float32 run's rounded to bfloat16 (for an
+     * The contract: the 16-bit run's values of {@code out} are the float32 run's rounded to the type (for an
      * activation; equal for a float32 tensor), bit for bit, and the guards are intact in both.
      */
     public void check(Pair out, String what) {
         float[] wide = gpu.toFloats(out.whole[Side.F32.ordinal()]);
-        float[] narrow = gpu.toFloats(out.whole[Side.BF16.ordinal()]);
+        float[] narrow = gpu.toFloats(out.whole[Side.HALF.ordinal()]);
         for (float[] w : new float[][] {wide, narrow}) {
             assertThat(w[0]).as(what + " guard").isEqualTo(99f);
             assertThat(w[1]).as(what + " guard").isEqualTo(-99f);
             assertThat(w[out.length + 2]).as(what + " guard").isEqualTo(77f);
         }
         for (int k = 0; k < out.length; k++) {
-            float want = out.activation ? BFloat16.round(wide[k + 2]) : wide[k + 2];
+            float want = out.activation ? round(wide[k + 2]) : wide[k + 2];
             float got = narrow[k + 2];
             if (Float.floatToIntBits(want) != Float.floatToIntBits(got)) {
-                fail("%s %s: element %d of the bfloat16 run is %s, the float32 run's %s rounds to %s", what,
-                        Arrays.toString(out.shape()), k, got, wide[k + 2], want);
+                fail("%s %s: element %d of the %s run is %s, the float32 run's %s rounds to %s", what,
+                        Arrays.toString(out.shape()), k, half, got, wide[k + 2], want);
             }
         }
     }
 
     /**
-     * The contract of the kernels whose element math the bfloat16 build does in float instead of double (the
-     * activations and their backwards, the recurrent cells; common.cuh): each bfloat16 output is within one
-     * bfloat16 rounding (2^-8 relative) of the float32 run's output plus {@code 1e-6} of the tensor's largest
+     * The contract of the kernels whose element math the 16-bit builds do in float instead of double (the
+     * activations and their backwards, the recurrent cells; common.cuh): each 16-bit output is within one rounding
+     * of the type ({@link #unitRoundoff}, relative) of the float32 run's output plus {@code 1e-6} of the tensor's largest
      * magnitude (float's own error where terms cancel), guards intact.
      */
     public void checkClose(Pair out, String what) {
         float[] wide = gpu.toFloats(out.whole[Side.F32.ordinal()]);
-        float[] narrow = gpu.toFloats(out.whole[Side.BF16.ordinal()]);
+        float[] narrow = gpu.toFloats(out.whole[Side.HALF.ordinal()]);
         for (float[] w : new float[][] {wide, narrow}) {
             assertThat(w[0]).as(what + " guard").isEqualTo(99f);
             assertThat(w[1]).as(what + " guard").isEqualTo(-99f);
@@ -172,18 +188,18 @@ public final class MixedPrecisionTwins implements AutoCloseable {
         for (int k = 0; k < out.length; k++) {
             double want = wide[k + 2];
             double got = narrow[k + 2];
-            double allowed = 0x1p-8 * Math.abs(want) + 1e-6 * scale;
+            double allowed = unitRoundoff() * Math.abs(want) + 1e-6 * scale;
             if (!(Math.abs(got - want) <= allowed)) {
-                fail("%s %s: element %d of the bfloat16 run is %s, the float32 run's %s (allowed %s)", what,
-                        Arrays.toString(out.shape()), k, got, want, allowed);
+                fail("%s %s: element %d of the %s run is %s, the float32 run's %s (allowed %s)", what,
+                        Arrays.toString(out.shape()), k, half, got, want, allowed);
             }
         }
     }
 
-    /** The bfloat16 runs of two pairs hold the same bits (a fused op against its composition). */
+    /** The 16-bit runs of two pairs hold the same bits (a fused op against its composition). */
     public void sameBits(Pair a, Pair b, String what) {
-        float[] x = gpu.toFloats(a.on(Side.BF16));
-        float[] y = gpu.toFloats(b.on(Side.BF16));
+        float[] x = gpu.toFloats(a.on(Side.HALF));
+        float[] y = gpu.toFloats(b.on(Side.HALF));
         for (int k = 0; k < x.length; k++) {
             if (Float.floatToIntBits(x[k]) != Float.floatToIntBits(y[k])) {
                 fail("%s %s: element %d is %s and %s", what, Arrays.toString(a.shape()), k, x[k], y[k]);
@@ -192,20 +208,20 @@ public final class MixedPrecisionTwins implements AutoCloseable {
     }
 
     /**
-     * The bfloat16 run's values of {@code out} are within {@code rtol} (relative to the float32 run's largest
+     * The 16-bit run's values of {@code out} are within {@code rtol} (relative to the float32 run's largest
      * magnitude) of the float32 run's: for products, whose order of float additions is cuBLAS's own.
      */
     public void near(Pair out, double rtol, String what) {
         float[] wide = gpu.toFloats(out.on(Side.F32));
-        float[] narrow = gpu.toFloats(out.on(Side.BF16));
+        float[] narrow = gpu.toFloats(out.on(Side.HALF));
         double scale = 0;
         for (float w : wide) {
             scale = Math.max(scale, Math.abs(w));
         }
         for (int k = 0; k < wide.length; k++) {
             if (!(Math.abs(wide[k] - narrow[k]) <= rtol * scale)) {
-                fail("%s %s: element %d of the bfloat16 run is %s, the float32 run's %s (scale %s, rtol %s)", what,
-                        Arrays.toString(out.shape()), k, narrow[k], wide[k], scale, rtol);
+                fail("%s %s: element %d of the %s run is %s, the float32 run's %s (scale %s, rtol %s)", what,
+                        Arrays.toString(out.shape()), k, half, narrow[k], wide[k], scale, rtol);
             }
         }
     }

@@ -19,9 +19,10 @@ final class CpuLosses implements LossKernels {
     }
 
     @Override
-    public void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor loss,
-                                   double lossWeight, boolean accumulate) {
+    public void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor lossScale,
+                                   Tensor loss, double lossWeight, boolean accumulate) {
         Shapes.binaryCrossEntropy(logits, labels, dLogits, loss);
+        double s = scaleOf(lossScale);
         CpuTensor x = f32(logits);
         CpuTensor y = f32(labels);
         CpuTensor g = f32(dLogits);
@@ -31,15 +32,17 @@ final class CpuLosses implements LossKernels {
             double z = x.f[x.offset + k];
             double l = y.f[y.offset + k];
             sum += Math.max(z, 0) - z * l + Math.log1p(Math.exp(-Math.abs(z)));
-            g.f[g.offset + k] = (float) (gradScale * (ScalarMath.sigmoid(z) - l) / n);
+            g.f[g.offset + k] = (float) scaled(gradScale * (ScalarMath.sigmoid(z) - l) / n, s);
         }
         store(loss, sum / n, lossWeight, accumulate);
     }
 
     @Override
     public void auxiliaryLoss(Tensor click, Tensor noClick, Tensor mask, Tensor dClick, Tensor dNoClick,
-                              double gradScale, Tensor loss, double lossWeight, boolean accumulate) {
+                              double gradScale, Tensor lossScale, Tensor loss, double lossWeight,
+                              boolean accumulate) {
         Shapes.auxiliaryLoss(click, noClick, mask, dClick, dNoClick, loss);
+        double s = scaleOf(lossScale);
         CpuTensor c = f32(click);
         CpuTensor nc = f32(noClick);
         CpuTensor m = f32(mask);
@@ -54,10 +57,25 @@ final class CpuLosses implements LossKernels {
             double pc = sc + 1e-6;
             double pn = 1 - (sn + 1e-6);
             sum += mk * (-Math.log(pc) - Math.log(pn));
-            dc.f[dc.offset + k] = (float) (gradScale * mk * (-sc * (1 - sc) / pc) / n);
-            dn.f[dn.offset + k] = (float) (gradScale * mk * (sn * (1 - sn) / pn) / n);
+            dc.f[dc.offset + k] = (float) scaled(gradScale * mk * (-sc * (1 - sc) / pc) / n, s);
+            dn.f[dn.offset + k] = (float) scaled(gradScale * mk * (sn * (1 - sn) / pn) / n, s);
         }
         store(loss, sum / n, lossWeight, accumulate);
+    }
+
+    /** The loss scale's value, NaN for none (null). */
+    private static double scaleOf(Tensor lossScale) {
+        if (lossScale == null) {
+            return Double.NaN;
+        }
+        Shapes.scalar(lossScale, "the loss scale");
+        CpuTensor t = f32(lossScale);
+        return t.f[t.offset];
+    }
+
+    /** A gradient times the loss scale; NaN stands for none, so the unscaled path multiplies by nothing. */
+    private static double scaled(double gradient, double scale) {
+        return Double.isNaN(scale) ? gradient : gradient * scale;
     }
 
     @Override

@@ -57,8 +57,11 @@ final class CpuOptimizers implements OptimizerKernels {
     }
 
     @Override
-    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
+    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay, Tensor apply) {
         Shapes.sameSize(grad, param, "sgdUpdate");
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor g = f32(grad);
         CpuTensor p = f32(param);
         float al = (float) -lr;
@@ -83,16 +86,22 @@ final class CpuOptimizers implements OptimizerKernels {
     }
 
     @Override
-    public void increment(Tensor counter) {
+    public void increment(Tensor counter, Tensor apply) {
         Shapes.scalar(counter, "increment");
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor c = i32(counter);
         c.i[c.offset]++;
     }
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                           double epsilon, double weightDecay, Tensor step) {
+                           double epsilon, double weightDecay, Tensor step, Tensor apply) {
         Shapes.adamUpdate(param, grad, m, v, step);
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor p = f32(param);
         CpuTensor g = f32(grad);
         CpuTensor mm = f32(m);
@@ -104,8 +113,12 @@ final class CpuOptimizers implements OptimizerKernels {
 
     @Override
     public void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count, double lr,
-                               double beta1, double beta2, double epsilon, double weightDecay, Tensor step) {
+                               double beta1, double beta2, double epsilon, double weightDecay, Tensor step,
+                               Tensor apply) {
         Shapes.adamUpdateRows(param, grad, m, v, count, step);
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor p = f32(param);
         CpuTensor g = f32(grad);
         CpuTensor mm = f32(m);
@@ -122,5 +135,58 @@ final class CpuOptimizers implements OptimizerKernels {
                 adamRange(p.f, p.offset + at, g.f, g.offset + at, mm.f, mm.offset + at, vv.f, vv.offset + at, e, c);
             }
         });
+    }
+
+    /** Whether a gated update is skipped: apply given and holding 0. */
+    private static boolean skipped(Tensor apply) {
+        if (apply == null) {
+            return false;
+        }
+        Shapes.scalar(apply, "the update's apply flag");
+        return i32(apply).getInt(0) == 0;
+    }
+
+    @Override
+    public void unscaleGradients(Tensor grad, Tensor scale, Tensor finite) {
+        Shapes.scalar(scale, "unscaleGradients (scale)");
+        Shapes.scalar(finite, "unscaleGradients (finite)");
+        CpuTensor g = f32(grad);
+        CpuTensor s = f32(scale);
+        float reciprocal = 1f / s.f[s.offset];
+        boolean allFinite = true;
+        for (int k = 0; k < g.size; k++) {
+            float x = g.f[g.offset + k] * reciprocal;
+            g.f[g.offset + k] = x;
+            allFinite &= Float.isFinite(x);
+        }
+        if (!allFinite) {
+            CpuTensor f = i32(finite);
+            f.i[f.offset] = 0;
+        }
+    }
+
+    @Override
+    public void updateLossScale(Tensor scale, Tensor goodSteps, Tensor finite, int growthSteps) {
+        Shapes.scalar(scale, "updateLossScale (scale)");
+        Shapes.scalar(goodSteps, "updateLossScale (goodSteps)");
+        Shapes.scalar(finite, "updateLossScale (finite)");
+        CpuTensor s = f32(scale);
+        CpuTensor good = f32(goodSteps);
+        CpuTensor f = i32(finite);
+        if (f.i[f.offset] != 0) {
+            float count = good.f[good.offset] + 1;
+            if (count >= growthSteps) {
+                float grown = s.f[s.offset] * 2;
+                if (Float.isFinite(grown)) {
+                    s.f[s.offset] = grown;
+                }
+                count = 0;
+            }
+            good.f[good.offset] = count;
+        } else {
+            s.f[s.offset] = Math.max(s.f[s.offset] / 2, 1f);
+            good.f[good.offset] = 0;
+        }
+        f.i[f.offset] = 1;
     }
 }

@@ -61,8 +61,8 @@ public final class CpuTensor implements Tensor {
             case F32 -> new CpuTensor(backend, dtype, shape, new float[len], null, null, 0);
             case F64 -> new CpuTensor(backend, dtype, shape, null, new double[len], null, 0);
             case I32 -> new CpuTensor(backend, dtype, shape, null, null, new int[len], 0);
-            case BF16 -> throw new IllegalArgumentException(
-                    "bfloat16 tensors are for mixed precision on a GPU (--amp with --device cuda); the CPU computes in float32");
+            case BF16, F16 -> throw new IllegalArgumentException(dtype
+                    + " tensors are for mixed precision on a GPU (--amp with --device cuda); the CPU computes in float32");
         };
     }
 
@@ -115,7 +115,7 @@ public final class CpuTensor implements Tensor {
             case F32 -> f[offset + k];
             case F64 -> d[offset + k];
             case I32 -> i[offset + k];
-            case BF16 -> throw new IllegalStateException("no BF16 tensors on the CPU");
+            case BF16, F16 -> throw new IllegalStateException("no " + dtype + " tensors on the CPU");
         };
     }
 
@@ -125,7 +125,7 @@ public final class CpuTensor implements Tensor {
             case F32 -> f[offset + k] = (float) v;
             case F64 -> d[offset + k] = v;
             case I32 -> i[offset + k] = (int) v;
-            case BF16 -> throw new IllegalStateException("no BF16 tensors on the CPU");
+            case BF16, F16 -> throw new IllegalStateException("no " + dtype + " tensors on the CPU");
         }
     }
 

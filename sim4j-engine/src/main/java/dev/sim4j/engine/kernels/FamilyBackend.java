@@ -313,15 +313,17 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
-    public final void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor loss,
-                                         double lossWeight, boolean accumulate) {
-        losses.binaryCrossEntropy(logits, labels, dLogits, gradScale, loss, lossWeight, accumulate);
+    public final void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale,
+                                         Tensor lossScale, Tensor loss, double lossWeight, boolean accumulate) {
+        losses.binaryCrossEntropy(logits, labels, dLogits, gradScale, lossScale, loss, lossWeight, accumulate);
     }
 
     @Override
     public final void auxiliaryLoss(Tensor click, Tensor noClick, Tensor mask, Tensor dClick, Tensor dNoClick,
-                                    double gradScale, Tensor loss, double lossWeight, boolean accumulate) {
-        losses.auxiliaryLoss(click, noClick, mask, dClick, dNoClick, gradScale, loss, lossWeight, accumulate);
+                                    double gradScale, Tensor lossScale, Tensor loss, double lossWeight,
+                                    boolean accumulate) {
+        losses.auxiliaryLoss(click, noClick, mask, dClick, dNoClick, gradScale, lossScale, loss, lossWeight,
+                accumulate);
     }
 
     @Override
@@ -330,26 +332,37 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
-    public final void increment(Tensor counter) {
-        optimizers.increment(counter);
+    public final void increment(Tensor counter, Tensor apply) {
+        optimizers.increment(counter, apply);
     }
 
     @Override
     public final void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                                 double epsilon, double weightDecay, Tensor step) {
-        optimizers.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, weightDecay, step);
+                                 double epsilon, double weightDecay, Tensor step, Tensor apply) {
+        optimizers.adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, weightDecay, step, apply);
     }
 
     @Override
     public final void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count,
                                      double lr, double beta1, double beta2, double epsilon, double weightDecay,
-                                     Tensor step) {
-        optimizers.adamUpdateRows(param, grad, m, v, rows, count, lr, beta1, beta2, epsilon, weightDecay, step);
+                                     Tensor step, Tensor apply) {
+        optimizers.adamUpdateRows(param, grad, m, v, rows, count, lr, beta1, beta2, epsilon, weightDecay, step,
+                apply);
     }
 
     @Override
-    public final void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
-        optimizers.sgdUpdate(param, grad, lr, weightDecay);
+    public final void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay, Tensor apply) {
+        optimizers.sgdUpdate(param, grad, lr, weightDecay, apply);
+    }
+
+    @Override
+    public final void unscaleGradients(Tensor grad, Tensor scale, Tensor finite) {
+        optimizers.unscaleGradients(grad, scale, finite);
+    }
+
+    @Override
+    public final void updateLossScale(Tensor scale, Tensor goodSteps, Tensor finite, int growthSteps) {
+        optimizers.updateLossScale(scale, goodSteps, finite, growthSteps);
     }
 
     @Override

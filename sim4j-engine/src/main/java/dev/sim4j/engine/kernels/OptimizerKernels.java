@@ -8,7 +8,15 @@ import dev.sim4j.engine.Tensor;
  */
 public interface OptimizerKernels {
     /** counter[0] += 1, for an I32 [1] counter. */
-    void increment(Tensor counter);
+    default void increment(Tensor counter) {
+        increment(counter, null);
+    }
+
+    /**
+     * counter[0] += 1 unless {@code apply} (I32 [1], read where the kernel runs; null for always) holds 0: the step
+     * counter of an update that dynamic loss scaling may skip ({@link #unscaleGradients}).
+     */
+    void increment(Tensor counter, Tensor apply);
 
     /**
      * One Adam step on param, in place, exactly as TensorFlow's {@code ResourceApplyAdam} (what TF2 Keras Adam runs for
@@ -25,8 +33,17 @@ public interface OptimizerKernels {
      *
      * @param step I32 [1]: the 1-based number of this step (the first update reads 1)
      */
+    default void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                            double epsilon, double weightDecay, Tensor step) {
+        adamUpdate(param, grad, m, v, lr, beta1, beta2, epsilon, weightDecay, step, null);
+    }
+
+    /**
+     * As above, but only when {@code apply} (I32 [1], read where the kernel runs; null for always) is not 0; else
+     * param, m and v are left untouched (a step skipped by dynamic loss scaling).
+     */
     void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                    double epsilon, double weightDecay, Tensor step);
+                    double epsilon, double weightDecay, Tensor step, Tensor apply);
 
     /**
      * {@link #adamUpdate} applied only to the rows {@code rows[0, count)} (lazy Adam, as tensorflow_addons LazyAdam):
@@ -36,12 +53,38 @@ public interface OptimizerKernels {
      * them, weight decay included; every other row of param, m and v is left untouched. The rounding form is that of
      * {@code ResourceApplyAdam}, so with every row listed the result equals {@link #adamUpdate} bit for bit.
      */
+    default void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count, double lr,
+                                double beta1, double beta2, double epsilon, double weightDecay, Tensor step) {
+        adamUpdateRows(param, grad, m, v, rows, count, lr, beta1, beta2, epsilon, weightDecay, step, null);
+    }
+
+    /** As above, but only when {@code apply} (I32 [1]; null for always) is not 0. */
     void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count, double lr,
-                        double beta1, double beta2, double epsilon, double weightDecay, Tensor step);
+                        double beta1, double beta2, double epsilon, double weightDecay, Tensor step, Tensor apply);
 
     /**
      * Plain SGD, in place: param -= lr * weightDecay * param (decoupled weight decay, first; 0 = off), then
      * param -= lr * grad. param, grad of one shape.
      */
-    void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay);
+    default void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
+        sgdUpdate(param, grad, lr, weightDecay, null);
+    }
+
+    /** As above, but only when {@code apply} (I32 [1]; null for always) is not 0. */
+    void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay, Tensor apply);
+
+    /**
+     * Dynamic loss scaling, before the update: grad[i] = grad[i] * (1 / scale[0]), in float (scale F32 [1], a power of
+     * two, so exact but for results below float's normal range), and finite[0] = 0 when any result is infinite or
+     * NaN (finite, I32 [1], is never set to 1 here: one flag gathers every gradient of a step).
+     */
+    void unscaleGradients(Tensor grad, Tensor scale, Tensor finite);
+
+    /**
+     * Dynamic loss scaling, after the update, as Keras' {@code DynamicLossScale}: when finite[0] is not 0,
+     * goodSteps[0] += 1 and, once it reaches {@code growthSteps}, scale[0] doubles (when the double is finite) and
+     * goodSteps[0] = 0; when finite[0] is 0, scale[0] = max(scale[0] / 2, 1) and goodSteps[0] = 0. Then finite[0] = 1
+     * for the next step. scale and goodSteps F32 [1] (the count is an integer below 2^24), finite I32 [1].
+     */
+    void updateLossScale(Tensor scale, Tensor goodSteps, Tensor finite, int growthSteps);
 }

@@ -15,8 +15,8 @@ final class ScalarLosses implements LossKernels {
     }
 
     @Override
-    public void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor loss,
-                                   double lossWeight, boolean accumulate) {
+    public void binaryCrossEntropy(Tensor logits, Tensor labels, Tensor dLogits, double gradScale, Tensor lossScale,
+                                   Tensor loss, double lossWeight, boolean accumulate) {
         Shapes.binaryCrossEntropy(logits, labels, dLogits, loss);
         CpuTensor x = CpuTensor.of(logits);
         CpuTensor y = CpuTensor.of(labels);
@@ -28,14 +28,15 @@ final class ScalarLosses implements LossKernels {
             double l = y.get(k);
             // log(1 + exp(-|z|)) + max(z, 0) - z l: the stable form of -l log s - (1 - l) log(1 - s).
             sum += Math.max(z, 0) - z * l + Math.log1p(Math.exp(-Math.abs(z)));
-            g.set(k, gradScale * (ScalarMath.sigmoid(z) - l) / n);
+            g.set(k, scaled(gradScale * (ScalarMath.sigmoid(z) - l) / n, lossScale));
         }
         store(loss, sum / n, lossWeight, accumulate);
     }
 
     @Override
     public void auxiliaryLoss(Tensor click, Tensor noClick, Tensor mask, Tensor dClick, Tensor dNoClick,
-                              double gradScale, Tensor loss, double lossWeight, boolean accumulate) {
+                              double gradScale, Tensor lossScale, Tensor loss, double lossWeight,
+                              boolean accumulate) {
         Shapes.auxiliaryLoss(click, noClick, mask, dClick, dNoClick, loss);
         CpuTensor c = CpuTensor.of(click);
         CpuTensor nc = CpuTensor.of(noClick);
@@ -51,10 +52,19 @@ final class ScalarLosses implements LossKernels {
             double pc = sc + 1e-6;
             double pn = 1 - (sn + 1e-6);
             sum += mk * (-Math.log(pc) - Math.log(pn));
-            dc.set(k, gradScale * mk * (-sc * (1 - sc) / pc) / n);
-            dn.set(k, gradScale * mk * (sn * (1 - sn) / pn) / n);
+            dc.set(k, scaled(gradScale * mk * (-sc * (1 - sc) / pc) / n, lossScale));
+            dn.set(k, scaled(gradScale * mk * (sn * (1 - sn) / pn) / n, lossScale));
         }
         store(loss, sum / n, lossWeight, accumulate);
+    }
+
+    /** A gradient times the loss scale (null: unscaled), in double. */
+    static double scaled(double gradient, Tensor lossScale) {
+        if (lossScale == null) {
+            return gradient;
+        }
+        Shapes.scalar(lossScale, "the loss scale");
+        return gradient * CpuTensor.of(lossScale).get(0);
     }
 
     @Override

@@ -9,8 +9,11 @@ import dev.sim4j.engine.kernels.Shapes;
 /** The reference optimizer updates: Adam as TensorFlow's ResourceApplyAdam, SGD, and the step counter. */
 final class ScalarOptimizers implements OptimizerKernels {
     @Override
-    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay) {
+    public void sgdUpdate(Tensor param, Tensor grad, double lr, double weightDecay, Tensor apply) {
         Shapes.require(grad.size() == param.size(), "sgdUpdate", param, grad);
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor p = CpuTensor.of(param);
         CpuTensor g = CpuTensor.of(grad);
         for (int k = 0; k < p.elements(); k++) {
@@ -23,24 +26,34 @@ final class ScalarOptimizers implements OptimizerKernels {
     }
 
     @Override
-    public void increment(Tensor counter) {
+    public void increment(Tensor counter, Tensor apply) {
         Shapes.scalar(counter, "increment");
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor c = CpuTensor.of(counter);
         c.set(0, c.getInt(0) + 1);
     }
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, double lr, double beta1, double beta2,
-                           double epsilon, double weightDecay, Tensor step) {
+                           double epsilon, double weightDecay, Tensor step, Tensor apply) {
         Shapes.adamUpdate(param, grad, m, v, step);
+        if (skipped(apply)) {
+            return;
+        }
         adamElements(CpuTensor.of(param), CpuTensor.of(grad), CpuTensor.of(m), CpuTensor.of(v), 0,
                 (int) param.size(), lr, beta1, beta2, epsilon, weightDecay, CpuTensor.of(step).getInt(0));
     }
 
     @Override
     public void adamUpdateRows(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor rows, Tensor count, double lr,
-                               double beta1, double beta2, double epsilon, double weightDecay, Tensor step) {
+                               double beta1, double beta2, double epsilon, double weightDecay, Tensor step,
+                               Tensor apply) {
         Shapes.adamUpdateRows(param, grad, m, v, count, step);
+        if (skipped(apply)) {
+            return;
+        }
         CpuTensor r = CpuTensor.of(rows);
         int n = CpuTensor.of(count).getInt(0);
         Shapes.require(n >= 0 && n <= r.elements(), "adamUpdateRows: count " + n + " outside the rows", rows);
@@ -55,6 +68,57 @@ final class ScalarOptimizers implements OptimizerKernels {
             adamElements(CpuTensor.of(param), CpuTensor.of(grad), CpuTensor.of(m), CpuTensor.of(v), row * e,
                     row * e + e, lr, beta1, beta2, epsilon, weightDecay, t);
         }
+    }
+
+    /** Whether a gated update is skipped: apply given and holding 0. */
+    static boolean skipped(Tensor apply) {
+        if (apply == null) {
+            return false;
+        }
+        Shapes.scalar(apply, "the update's apply flag");
+        return CpuTensor.of(apply).getInt(0) == 0;
+    }
+
+    @Override
+    public void unscaleGradients(Tensor grad, Tensor scale, Tensor finite) {
+        Shapes.scalar(scale, "unscaleGradients (scale)");
+        Shapes.scalar(finite, "unscaleGradients (finite)");
+        CpuTensor g = CpuTensor.of(grad);
+        float reciprocal = 1f / (float) CpuTensor.of(scale).get(0);
+        boolean allFinite = true;
+        for (int k = 0; k < g.elements(); k++) {
+            float x = (float) g.get(k) * reciprocal;
+            g.set(k, x);
+            allFinite &= Float.isFinite(x);
+        }
+        if (!allFinite) {
+            CpuTensor.of(finite).set(0, 0);
+        }
+    }
+
+    @Override
+    public void updateLossScale(Tensor scale, Tensor goodSteps, Tensor finite, int growthSteps) {
+        Shapes.scalar(scale, "updateLossScale (scale)");
+        Shapes.scalar(goodSteps, "updateLossScale (goodSteps)");
+        Shapes.scalar(finite, "updateLossScale (finite)");
+        CpuTensor s = CpuTensor.of(scale);
+        CpuTensor good = CpuTensor.of(goodSteps);
+        CpuTensor f = CpuTensor.of(finite);
+        if (f.getInt(0) != 0) {
+            float count = (float) good.get(0) + 1;
+            if (count >= growthSteps) {
+                float grown = (float) s.get(0) * 2;
+                if (Float.isFinite(grown)) {
+                    s.set(0, grown);
+                }
+                count = 0;
+            }
+            good.set(0, count);
+        } else {
+            s.set(0, Math.max((float) s.get(0) / 2, 1f));
+            good.set(0, 0);
+        }
+        f.set(0, 1);
     }
 
     private static void adamElements(CpuTensor p, CpuTensor g, CpuTensor m, CpuTensor v, int from, int to, double lr,

@@ -861,6 +861,177 @@ public abstract class BackendConformanceSuite {
         }
     }
 
+    /** Bits of every candidate's view of {@code t}, one array per candidate. */
+    private List<float[]> bits(Twins.T t) {
+        return h.candidates.stream().map(c -> c.toFloats(t.on(c))).toList();
+    }
+
+    private void sameAsBefore(Twins.T t, List<float[]> before, String what) {
+        for (int k = 0; k < h.candidates.size(); k++) {
+            Backend c = h.candidates.get(k);
+            assertThat(c.toFloats(t.on(c))).as(what + " on " + c.name()).containsExactly(before.get(k));
+        }
+    }
+
+    @Test
+    void lossGradientsTimesAPowerOfTwoScaleAreTheUnscaledOnesTimesTheScaleExactly() {
+        for (int n : new int[] {1, 17, 2048}) {
+            Twins.T logits = h.uniform(-30, 30, n);
+            Twins.T labels = h.mask(0.5, n);
+            Twins.T click = h.uniform(-8, 8, n);
+            Twins.T noClick = h.uniform(-8, 8, n);
+            Twins.T mask = h.mask(0.8, n);
+            Twins.T scale = h.floats(new float[] {1024f}, 1);
+            Twins.T[] plain = {h.poisoned(n), h.poisoned(n), h.poisoned(n)};
+            Twins.T[] scaled = {h.poisoned(n), h.poisoned(n), h.poisoned(n)};
+            Twins.T lossPlain = h.poisoned(2);
+            Twins.T lossScaled = h.poisoned(2);
+            h.run(be -> {
+                be.binaryCrossEntropy(logits.on(be), labels.on(be), plain[0].on(be), 0.5, lossPlain.on(be).rows(0, 1),
+                        1.0, false);
+                be.binaryCrossEntropy(logits.on(be), labels.on(be), scaled[0].on(be), 0.5, scale.on(be),
+                        lossScaled.on(be).rows(0, 1), 1.0, false);
+                be.auxiliaryLoss(click.on(be), noClick.on(be), mask.on(be), plain[1].on(be), plain[2].on(be), 1.0,
+                        lossPlain.on(be).rows(1, 2), 1.0, false);
+                be.auxiliaryLoss(click.on(be), noClick.on(be), mask.on(be), scaled[1].on(be), scaled[2].on(be), 1.0,
+                        scale.on(be), lossScaled.on(be).rows(1, 2), 1.0, false);
+            });
+            for (int g = 0; g < 3; g++) {
+                h.check(scaled[g], ELEM, 1e-9, "scaled loss gradient " + g);
+                for (Backend be : h.all) {
+                    double[] a = be.toDoubles(plain[g].on(be));
+                    double[] b = be.toDoubles(scaled[g].on(be));
+                    for (int i = 0; i < n; i++) {
+                        assertThat(b[i]).as("gradient %d element %d on %s", g, i, be.name()).isEqualTo(a[i] * 1024);
+                    }
+                }
+            }
+            // The losses themselves are not scaled.
+            for (Backend be : h.all) {
+                assertThat(be.toDoubles(lossScaled.on(be))).containsExactly(be.toDoubles(lossPlain.on(be)));
+            }
+        }
+    }
+
+    @Test
+    void unscalingDividesByTheScaleAndFlagsAnyNonFiniteGradient() {
+        for (int[] s : MATS) {
+            Twins.T g = h.rand(s);
+            List<double[]> raw = h.all.stream().map(be -> be.toDoubles(g.on(be))).toList();
+            Twins.T scale = h.floats(new float[] {32768f}, 1);
+            Twins.T finite = h.ints(new int[] {1}, 1);
+            h.run(be -> be.unscaleGradients(g.on(be), scale.on(be), finite.on(be)));
+            h.check(g, 0, 0, "unscaleGradients " + s[0] + "x" + s[1]);
+            h.checkInts(finite, "unscaleGradients flag");
+            assertThat(h.ref.toInts(finite.on(h.ref))).containsExactly(1);
+            for (int b = 0; b < h.all.size(); b++) {
+                double[] after = h.all.get(b).toDoubles(g.on(h.all.get(b)));
+                for (int i = 0; i < after.length; i++) {
+                    assertThat(after[i]).isEqualTo((double) ((float) raw.get(b)[i] / 32768f));
+                }
+            }
+            // One infinite or NaN element anywhere (the last, the first) clears the flag; a cleared flag stays clear.
+            int last = Twins.size(s) - 1;
+            for (float bad : new float[] {Float.POSITIVE_INFINITY, Float.NaN}) {
+                float[] v = new float[Twins.size(s)];
+                v[bad == Float.POSITIVE_INFINITY ? last : 0] = bad;
+                Twins.T withBad = h.floats(v, s);
+                Twins.T flag = h.ints(new int[] {1}, 1);
+                h.run(be -> be.unscaleGradients(withBad.on(be), scale.on(be), flag.on(be)));
+                h.checkInts(flag, "unscaleGradients flag with " + bad);
+                assertThat(h.ref.toInts(flag.on(h.ref))).containsExactly(0);
+                h.run(be -> be.unscaleGradients(g.on(be), scale.on(be), flag.on(be)));
+                assertThat(h.ref.toInts(flag.on(h.ref))).containsExactly(0);
+                h.checkInts(flag, "a cleared flag stays clear");
+            }
+        }
+    }
+
+    @Test
+    void gatedUpdatesLeaveEverythingUntouchedWhenTheFlagIsClear() {
+        int r = 33;
+        int e = 7;
+        Twins.T p = h.rand(r, e);
+        Twins.T g = h.rand(r, e);
+        Twins.T m = h.rand(r, e);
+        Twins.T v = h.uniform(0, 1, r, e);
+        Twins.T t = h.ints(new int[] {4}, 1);
+        Twins.T rows = h.ints(new int[] {0, 3, 9, 32}, 4);
+        Twins.T count = h.ints(new int[] {4}, 1);
+        Twins.T skip = h.ints(new int[] {0}, 1);
+        Twins.T apply = h.ints(new int[] {1}, 1);
+        List<float[]> p0 = bits(p);
+        List<float[]> m0 = bits(m);
+        List<float[]> v0 = bits(v);
+        h.run(be -> {
+            be.increment(t.on(be), skip.on(be));
+            be.adamUpdate(p.on(be), g.on(be), m.on(be), v.on(be), 0.01, 0.9, 0.999, 1e-7, 0.05, t.on(be),
+                    skip.on(be));
+            be.adamUpdateRows(p.on(be), g.on(be), m.on(be), v.on(be), rows.on(be), count.on(be), 0.01, 0.9, 0.999,
+                    1e-7, 0.05, t.on(be), skip.on(be));
+            be.sgdUpdate(p.on(be), g.on(be), 0.3, 0.05, skip.on(be));
+        });
+        assertThat(h.ref.toInts(t.on(h.ref))).containsExactly(4);
+        h.checkInts(t, "skipped increment");
+        sameAsBefore(p, p0, "parameters after skipped updates");
+        sameAsBefore(m, m0, "first moments after a skipped update");
+        sameAsBefore(v, v0, "second moments after a skipped update");
+        // A set flag gives the ungated updates bit for bit.
+        Twins.T q = h.floats(h.ref.toFloats(p.on(h.ref)), r, e);
+        Twins.T mq = h.floats(h.ref.toFloats(m.on(h.ref)), r, e);
+        Twins.T vq = h.floats(h.ref.toFloats(v.on(h.ref)), r, e);
+        Twins.T tq = h.ints(new int[] {4}, 1);
+        h.run(be -> {
+            be.increment(t.on(be), apply.on(be));
+            be.increment(tq.on(be));
+            be.adamUpdate(p.on(be), g.on(be), m.on(be), v.on(be), 0.01, 0.9, 0.999, 1e-7, 0.05, t.on(be),
+                    apply.on(be));
+            be.adamUpdate(q.on(be), g.on(be), mq.on(be), vq.on(be), 0.01, 0.9, 0.999, 1e-7, 0.05, tq.on(be));
+            be.adamUpdateRows(p.on(be), g.on(be), m.on(be), v.on(be), rows.on(be), count.on(be), 0.01, 0.9, 0.999,
+                    1e-7, 0.05, t.on(be), apply.on(be));
+            be.adamUpdateRows(q.on(be), g.on(be), mq.on(be), vq.on(be), rows.on(be), count.on(be), 0.01, 0.9, 0.999,
+                    1e-7, 0.05, tq.on(be));
+            be.sgdUpdate(p.on(be), g.on(be), 0.3, 0.05, apply.on(be));
+            be.sgdUpdate(q.on(be), g.on(be), 0.3, 0.05);
+        });
+        assertThat(h.ref.toInts(t.on(h.ref))).containsExactly(5);
+        h.check(p, ELEM, 1e-6, "gated updates with the flag set");
+        sameAsBefore(p, bits(q), "gated updates with the flag set against ungated ones");
+        sameAsBefore(m, bits(mq), "gated first moments against ungated ones");
+        sameAsBefore(v, bits(vq), "gated second moments against ungated ones");
+    }
+
+    @Test
+    void theLossScaleGrowsAfterEnoughFiniteStepsAndHalvesOnAnOverflow() {
+        Twins.T scale = h.floats(new float[] {8f}, 1);
+        Twins.T good = h.floats(new float[] {0f}, 1);
+        Twins.T finite = h.ints(new int[] {1}, 1);
+        // growth every 3 finite steps: 8 (1), 8 (2), 16 (0); overflow: 8 (0); finite: 8 (1); overflow x 4: 4 2 1 1.
+        int[] flags = {1, 1, 1, 0, 1, 0, 0, 0, 0};
+        float[] scales = {8, 8, 16, 8, 8, 4, 2, 1, 1};
+        float[] counts = {1, 2, 0, 0, 1, 0, 0, 0, 0};
+        for (int i = 0; i < flags.length; i++) {
+            int flag = flags[i];
+            for (Backend be : h.all) {
+                be.write(finite.on(be), new int[] {flag});
+            }
+            h.run(be -> be.updateLossScale(scale.on(be), good.on(be), finite.on(be), 3));
+            h.check(scale, 0, 0, "loss scale after update " + (i + 1));
+            h.check(good, 0, 0, "good steps after update " + (i + 1));
+            h.checkInts(finite, "flag after update " + (i + 1));
+            assertThat(h.ref.toDoubles(scale.on(h.ref))).as("scale after update " + (i + 1)).containsExactly(scales[i]);
+            assertThat(h.ref.toDoubles(good.on(h.ref))).as("count after update " + (i + 1)).containsExactly(counts[i]);
+            assertThat(h.ref.toInts(finite.on(h.ref))).as("the flag is set again").containsExactly(1);
+        }
+        // A scale whose double is not finite stays.
+        Twins.T top = h.floats(new float[] {0x1p127f}, 1);
+        Twins.T almost = h.floats(new float[] {2f}, 1);
+        h.run(be -> be.updateLossScale(top.on(be), almost.on(be), finite.on(be), 3));
+        assertThat(h.ref.toDoubles(top.on(h.ref))).containsExactly(0x1p127);
+        assertThat(h.ref.toDoubles(almost.on(h.ref))).containsExactly(0);
+        h.check(top, 0, 0, "largest scale");
+    }
+
     @Test
     void adamHandPicked() {
         // Zero moments, step 1: m = 0.1 g, v = 0.001 g^2, lr_t = lr sqrt(0.001) / 0.1, so each element moves by

@@ -49,11 +49,12 @@ public final class AuxiliaryLoss {
     /**
      * The loss, written on the device into {@code loss} (one element) as {@code weight * lossWeight * aux}, added to
      * what it holds when {@code accumulate}; the gradients for {@link #backward()} are computed here too, scaled by
-     * {@code weight}. The MLP's first layer is split by rows of its kernel: [h_t, e] W = h_t W_h + e W_e, so h_t W_h
+     * {@code weight} (and by {@code lossScale[0]}, dynamic loss scaling's F32 [1] scale, when not null). The MLP's
+     * first layer is split by rows of its kernel: [h_t, e] W = h_t W_h + e W_e, so h_t W_h
      * is computed once and shared by the click and no-click rows instead of twice inside two concatenated inputs.
      */
-    public void forward(Tensor states, Tensor positive, Tensor negative, Tensor mask, double weight, Tensor loss,
-                        double lossWeight, boolean accumulate) {
+    public void forward(Tensor states, Tensor positive, Tensor negative, Tensor mask, double weight,
+                        Tensor lossScale, Tensor loss, double lossWeight, boolean accumulate) {
         b = states.dim(0);
         t = states.dim(1);
         hidden = states.dim(2);
@@ -77,7 +78,7 @@ public final class AuxiliaryLoss {
         Tensor logits = mlp.forwardFromFirst(pre);
         dLogits = Tensors.zeros(be, 2 * n);
         be.auxiliaryLoss(logits.rows(0, n), logits.rows(n, 2 * n), maskTail, dLogits.rows(0, n),
-                dLogits.rows(n, 2 * n), weight, loss, weight * lossWeight, accumulate);
+                dLogits.rows(n, 2 * n), weight, lossScale, loss, weight * lossWeight, accumulate);
     }
 
     /** Accumulates the MLP's gradients and returns the inputs' gradients. */

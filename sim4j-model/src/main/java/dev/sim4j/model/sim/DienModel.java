@@ -81,13 +81,14 @@ public final class DienModel implements CtrModel {
         input = in;
         Tensor[] out = logit(in, true, pass.step(), pass.microBatch());
         dLogit = be.zeros(out[0].dtype(), in.batch());
-        be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0,
+        be.binaryCrossEntropy(out[0], in.label(), dLogit, 1.0, pass.lossScale(),
                 losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1), pass.lossWeight(),
                 pass.accumulate());
         int l = config.longLength();
         negativeShort = embedding.negatives(in, l, l + config.shortLength());
         aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(), shortPart.mask(), 1.0,
-                losses.rows(ModelOutput.AUXILIARY, ModelOutput.AUXILIARY + 1), pass.lossWeight(), pass.accumulate());
+                pass.lossScale(), losses.rows(ModelOutput.AUXILIARY, ModelOutput.AUXILIARY + 1), pass.lossWeight(),
+                pass.accumulate());
         return new ModelOutput(out[0], null, losses);
     }
 

@@ -67,7 +67,7 @@ public final class DinModel implements CtrModel {
         Tensor logit = logit(in, true, pass.step(), pass.microBatch());
         dLogit = be.zeros(logit.dtype(), in.batch());
         // DIN has no auxiliary loss: its element stays the 0 it was allocated with.
-        be.binaryCrossEntropy(logit, in.label(), dLogit, 1.0,
+        be.binaryCrossEntropy(logit, in.label(), dLogit, 1.0, pass.lossScale(),
                 losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1), pass.lossWeight(),
                 pass.accumulate());
         return new ModelOutput(logit, null, losses);

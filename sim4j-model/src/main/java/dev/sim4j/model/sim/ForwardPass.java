@@ -14,10 +14,22 @@ import dev.sim4j.engine.Tensor;
  * @param lossWeight  the weight of this pass's losses: its share of the step's rows (1 for a whole batch)
  * @param accumulate  add the weighted losses to the tensor (every micro-batch after the first) instead of
  *                    overwriting it
+ * @param lossScale   dynamic loss scaling's current scale, F32 [1] on the device, which every loss gradient is
+ *                    multiplied by (the trainer divides the parameters' gradients by it again); null for none
  */
-public record ForwardPass(Tensor step, int microBatch, double lossWeight, boolean accumulate) {
-    /** A whole batch in one pass: weight 1, losses overwritten. */
+public record ForwardPass(Tensor step, int microBatch, double lossWeight, boolean accumulate, Tensor lossScale) {
+    /** A pass without loss scaling. */
+    public ForwardPass(Tensor step, int microBatch, double lossWeight, boolean accumulate) {
+        this(step, microBatch, lossWeight, accumulate, null);
+    }
+
+    /** A whole batch in one pass: weight 1, losses overwritten, no loss scaling. */
     public static ForwardPass whole(Tensor step) {
-        return new ForwardPass(step, 0, 1, false);
+        return whole(step, null);
+    }
+
+    /** A whole batch in one pass with the loss scale {@code lossScale} (null for none). */
+    public static ForwardPass whole(Tensor step, Tensor lossScale) {
+        return new ForwardPass(step, 0, 1, false, lossScale);
     }
 }

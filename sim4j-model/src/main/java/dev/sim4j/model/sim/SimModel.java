@@ -153,13 +153,15 @@ public final class SimModel implements CtrModel {
         dLogitTwo = be.zeros(out[1].dtype(), b);
         // classification = 0.5 (BCE1 + BCE2): the second adds into the first's element.
         Tensor classification = losses.rows(ModelOutput.CLASSIFICATION, ModelOutput.CLASSIFICATION + 1);
-        be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5, classification, 0.5 * pass.lossWeight(),
-                pass.accumulate());
-        be.binaryCrossEntropy(out[1], in.label(), dLogitTwo, 0.5, classification, 0.5 * pass.lossWeight(), true);
+        be.binaryCrossEntropy(out[0], in.label(), dLogitOne, 0.5, pass.lossScale(), classification,
+                0.5 * pass.lossWeight(), pass.accumulate());
+        be.binaryCrossEntropy(out[1], in.label(), dLogitTwo, 0.5, pass.lossScale(), classification,
+                0.5 * pass.lossWeight(), true);
         int l = config.longLength();
         negativeShort = embedding.negatives(in, l, l + config.shortLength());
         aux.forward(dienOut.states(), shortPart.vectors(), negativeShort.vectors(), shortPart.mask(), 1.0,
-                losses.rows(ModelOutput.AUXILIARY, ModelOutput.AUXILIARY + 1), pass.lossWeight(), pass.accumulate());
+                pass.lossScale(), losses.rows(ModelOutput.AUXILIARY, ModelOutput.AUXILIARY + 1), pass.lossWeight(),
+                pass.accumulate());
         return new ModelOutput(out[1], out[0], losses);
     }
 

@@ -84,7 +84,7 @@ class LayerGoldenTest {
         Tensor states = be.upload(new double[b * t * 3], b, t, 3);
         Tensor items = be.upload(new double[b * t * 2], b, t, 2);
         Tensor lossTensor = be.zeros(be.floatType(), 1);
-        aux.forward(states, items, items, mask, 1.0, lossTensor, 1.0, false);
+        aux.forward(states, items, items, mask, 1.0, null, lossTensor, 1.0, false);
         double loss = be.toDoubles(lossTensor)[0];
         double per = -Math.log(sigmoid(beta) + 1e-6) - Math.log(1 - sigmoid(beta) - 1e-6);
         // live entries use mask[t+1], t = 0..8: row 0 -> positions 6..9 = 4, row 1 -> positions 1..9 = 9

@@ -222,7 +222,7 @@ class LayerGradientTest {
         Tensor m = mask(new double[] {0, 0, 1, 1, 1, 1, 1, 1, 1, 1}, 2, 5);
         Tensor lossTensor = be.zeros(be.floatType(), 1);
         DoubleSupplier loss = () -> {
-            aux.forward(states, pos, neg, m, 1.0, lossTensor, 1.0, false);
+            aux.forward(states, pos, neg, m, 1.0, null, lossTensor, 1.0, false);
             return be.toDoubles(lossTensor)[0];
         };
         loss.getAsDouble();

@@ -67,17 +67,21 @@ public class Adam implements Optimizer {
     }
 
     @Override
-    public void step(ParameterSet params) {
+    public void step(ParameterSet params, Tensor apply) {
         Tensor t = stepCounter(params);
-        t.backend().increment(t);
+        t.backend().increment(t, apply);
         for (Parameter p : params.all()) {
-            update(p, moments(p), t);
+            update(p, moments(p), t, apply);
         }
     }
 
-    /** Applies the step numbered by {@code t} (I32 [1], 1-based, already advanced) to one parameter. */
-    protected void update(Parameter p, Moments mv, Tensor t) {
-        p.value().backend().adamUpdate(p.value(), p.grad(), mv.m(), mv.v(), lr, beta1, beta2, epsilon, weightDecay, t);
+    /**
+     * Applies the step numbered by {@code t} (I32 [1], 1-based, already advanced) to one parameter, when
+     * {@code apply} (I32 [1] or null) allows it.
+     */
+    protected void update(Parameter p, Moments mv, Tensor t, Tensor apply) {
+        p.value().backend().adamUpdate(p.value(), p.grad(), mv.m(), mv.v(), lr, beta1, beta2, epsilon, weightDecay, t,
+                apply);
     }
 
     private Tensor stepCounter(ParameterSet params) {

@@ -66,18 +66,18 @@ public final class LazyAdam extends Adam {
     }
 
     @Override
-    public void step(ParameterSet params) {
+    public void step(ParameterSet params, Tensor apply) {
         try {
-            super.step(params);
+            super.step(params, apply);
         } finally {
             touched = Map.of();
         }
     }
 
     @Override
-    protected void update(Parameter p, Moments mv, Tensor t) {
+    protected void update(Parameter p, Moments mv, Tensor t, Tensor apply) {
         if (!p.name().startsWith(EMBEDDING_PREFIX)) {
-            super.update(p, mv, t);
+            super.update(p, mv, t, apply);
             return;
         }
         TouchedRows rows = touched.get(p.name());
@@ -86,6 +86,6 @@ public final class LazyAdam extends Adam {
                     + touched.keySet() + "); call setTouchedRows before each step");
         }
         p.value().backend().adamUpdateRows(p.value(), p.grad(), mv.m(), mv.v(), rows.rows(), rows.count(), lr, beta1,
-                beta2, epsilon, weightDecay, t);
+                beta2, epsilon, weightDecay, t, apply);
     }
 }

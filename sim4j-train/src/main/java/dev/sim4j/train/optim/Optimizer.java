@@ -14,7 +14,16 @@ public interface Optimizer {
     String name();
 
     /** Applies one update to every parameter of {@code params} from its gradient (gradients are left untouched). */
-    void step(ParameterSet params);
+    default void step(ParameterSet params) {
+        step(params, null);
+    }
+
+    /**
+     * As above, but the update (step count included where it lives on the device) happens only when {@code apply}
+     * (I32 [1] on the parameters' backend, read there; null for always) is not 0: a step that dynamic loss scaling
+     * skips ({@link LossScaleOptimizer}).
+     */
+    void step(ParameterSet params, Tensor apply);
 
     /** Steps taken so far. */
     long steps();

@@ -25,10 +25,11 @@ public final class Sgd implements Optimizer {
         return "sgd";
     }
 
+    /** The host's step count advances with every call, a skipped one too (plain SGD has no step-dependent math). */
     @Override
-    public void step(ParameterSet params) {
+    public void step(ParameterSet params, Tensor apply) {
         for (Parameter p : params.all()) {
-            p.value().backend().sgdUpdate(p.value(), p.grad(), lr, weightDecay);
+            p.value().backend().sgdUpdate(p.value(), p.grad(), lr, weightDecay, apply);
         }
         steps++;
     }
