@@ -68,6 +68,79 @@ __device__ __forceinline__ float rnd(float v) {
 #define GRID_STRIDE(i, n) for (i64 i = (i64) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
                                i += (i64) blockDim.x * gridDim.x)
 
+// ------------------------------------------------------------------------------------------------- eight at a time
+// Element-wise kernels are bound by the number of memory instructions, not by bytes (docs/gpu.md): one 2-byte load
+// per thread and element. So they take eight consecutive elements per thread with 16-byte accesses where every
+// pointer is 16-byte aligned (a warp-uniform test: the pointers are the launch's), and the rest one by one. The math
+// per element is the same code in both paths, so the results are the same bits.
+struct __align__(16) act8 {
+    act v[8];
+};
+
+__device__ __forceinline__ bool aligned16(const void* p) {
+    return (((unsigned long long) p) & 15ull) == 0;
+}
+
+template <class T>
+__device__ __forceinline__ T load_vec(const void* p) {
+    T r;
+    const uint4* q = reinterpret_cast<const uint4*>(p);
+    uint4* d = reinterpret_cast<uint4*>(&r);
+#pragma unroll
+    for (int k = 0; k < (int) (sizeof(T) / 16); k++) d[k] = q[k];
+    return r;
+}
+
+template <class T>
+__device__ __forceinline__ void store_vec(void* p, const T& v) {
+    uint4* q = reinterpret_cast<uint4*>(p);
+    const uint4* s = reinterpret_cast<const uint4*>(&v);
+#pragma unroll
+    for (int k = 0; k < (int) (sizeof(T) / 16); k++) q[k] = s[k];
+}
+
+// f8(i) for i = 0, 8, 16, ... below n rounded down to eight when `vec`, then f1(i) for every element left (all of
+// them when not `vec`), each loop with a grid stride over the launch's threads.
+template <class F8, class F1>
+__device__ __forceinline__ void for_each8(i64 n, bool vec, F8 f8, F1 f1) {
+    i64 done = 0;
+    if (vec) {
+        i64 groups = n >> 3;
+        GRID_STRIDE(g, groups) f8(g << 3);
+        done = groups << 3;
+    }
+    for (i64 i = done + (i64) blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (i64) blockDim.x * gridDim.x) f1(i);
+}
+
+// out[i] = st(op(ld(a[i]))) over n elements; out may alias a.
+template <class Op>
+__device__ __forceinline__ void map1(const act* a, act* out, i64 n, Op op) {
+    for_each8(n, aligned16(a) && aligned16(out),
+        [&](i64 i) {
+            act8 x = load_vec<act8>(a + i);
+            act8 o;
+#pragma unroll
+            for (int k = 0; k < 8; k++) o.v[k] = st(op(ld(x.v[k])));
+            store_vec(out + i, o);
+        },
+        [&](i64 i) { out[i] = st(op(ld(a[i]))); });
+}
+
+// out[i] = st(op(ld(a[i]), ld(b[i]))) over n elements; out may alias a or b.
+template <class Op>
+__device__ __forceinline__ void map2(const act* a, const act* b, act* out, i64 n, Op op) {
+    for_each8(n, aligned16(a) && aligned16(b) && aligned16(out),
+        [&](i64 i) {
+            act8 x = load_vec<act8>(a + i);
+            act8 y = load_vec<act8>(b + i);
+            act8 o;
+#pragma unroll
+            for (int k = 0; k < 8; k++) o.v[k] = st(op(ld(x.v[k]), ld(y.v[k])));
+            store_vec(out + i, o);
+        },
+        [&](i64 i) { out[i] = st(op(ld(a[i]), ld(b[i]))); });
+}
+
 // Sum of v over the 32 lanes of a warp in a fixed butterfly order; every lane gets the result.
 __device__ __forceinline__ float warp_sum(float v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);

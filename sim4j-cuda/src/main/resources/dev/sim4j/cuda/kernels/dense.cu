@@ -10,37 +10,57 @@
 
 // ------------------------------------------------------------------------------------------------- element-wise
 
-// out = a + b, one thread per element (grid stride); out may alias a or b.
+// Each kernel takes eight elements at a time where its pointers allow (common.cuh: map1, map2, for_each8).
+
+// out = a + b (grid stride); out may alias a or b.
 extern "C" __global__ void add(const act* a, const act* b, act* out, i64 n) {
-    GRID_STRIDE(i, n) out[i] = st(__fadd_rn(ld(a[i]), ld(b[i])));
+    map2(a, b, out, n, [](float x, float y) { return __fadd_rn(x, y); });
 }
 
-// out = a - b, one thread per element.
+// out = a - b.
 extern "C" __global__ void subtract(const act* a, const act* b, act* out, i64 n) {
-    GRID_STRIDE(i, n) out[i] = st(__fsub_rn(ld(a[i]), ld(b[i])));
+    map2(a, b, out, n, [](float x, float y) { return __fsub_rn(x, y); });
 }
 
-// out = a * b, one thread per element.
+// out = a * b.
 extern "C" __global__ void mul(const act* a, const act* b, act* out, i64 n) {
-    GRID_STRIDE(i, n) out[i] = st(__fmul_rn(ld(a[i]), ld(b[i])));
+    map2(a, b, out, n, [](float x, float y) { return __fmul_rn(x, y); });
 }
 
-// y = (float) (y + alpha * x) in double (the reference's rounding), one thread per element.
+// y = (float) (y + alpha * x) in double (the reference's rounding).
 extern "C" __global__ void axpy(i64 alphaBits, const act* x, act* y, i64 n) {
     double alpha = __longlong_as_double(alphaBits);
-    GRID_STRIDE(i, n) y[i] = st(__double2float_rn(__dadd_rn((double) ld(y[i]), __dmul_rn(alpha, (double) ld(x[i])))));
+    map2(y, x, y, n, [=](float yv, float xv) {
+        return __double2float_rn(__dadd_rn((double) yv, __dmul_rn(alpha, (double) xv)));
+    });
 }
 
-// x = (float) (x * s) in double, one thread per element.
+// x = (float) (x * s) in double.
 extern "C" __global__ void scale(act* x, i64 n, i64 sBits) {
     double s = __longlong_as_double(sBits);
-    GRID_STRIDE(i, n) x[i] = st(__double2float_rn(__dmul_rn((double) ld(x[i]), s)));
+    map1(x, x, n, [=](float v) { return __double2float_rn(__dmul_rn((double) v, s)); });
 }
 
-// x[m, :] += v for x [M,N] flattened, v [N]; one thread per element of x.
-extern "C" __global__ void add_row_vector(act* x, const float* v, i64 total, int n) {
+// out[i] = st(op(ld(x[i]), j)) for x, out [M,N] flattened and j = i's column; eight at a time when N is a multiple of
+// eight (so the eight share a row and their columns are j..j+7) and the pointers allow; out may alias x.
+template <class Op>
+__device__ __forceinline__ void map_columns(const act* x, act* out, i64 total, int n, Op op) {
     bool small = fits_31_bits(total);
-    GRID_STRIDE(i, total) x[i] = st(__fadd_rn(ld(x[i]), v[column_of(i, n, small)]));
+    for_each8(total, (n & 7) == 0 && aligned16(x) && aligned16(out),
+        [&](i64 i) {
+            int j = column_of(i, n, small);
+            act8 a = load_vec<act8>(x + i);
+            act8 o;
+#pragma unroll
+            for (int k = 0; k < 8; k++) o.v[k] = st(op(ld(a.v[k]), j + k));
+            store_vec(out + i, o);
+        },
+        [&](i64 i) { out[i] = st(op(ld(x[i]), column_of(i, n, small))); });
+}
+
+// x[m, :] += v for x [M,N] flattened, v [N].
+extern "C" __global__ void add_row_vector(act* x, const float* v, i64 total, int n) {
+    map_columns(x, x, total, n, [=](float a, int j) { return __fadd_rn(a, v[j]); });
 }
 
 // out[m, :] = x[m, :] * s[m] for x [M,N] flattened, s [M]; one thread per element.
@@ -49,56 +69,64 @@ extern "C" __global__ void mul_rows(const act* x, const act* s, act* out, i64 to
     GRID_STRIDE(i, total) out[i] = st(__fmul_rn(ld(x[i]), ld(s[row_of(i, n, small)])));
 }
 
-// y = sigmoid(x), one thread per element, computed in double; y may alias x.
+// y = sigmoid(x); y may alias x.
 extern "C" __global__ void sigmoid(const act* x, act* y, i64 n) {
-    GRID_STRIDE(i, n) y[i] = st(sigmoid_of(ld(x[i])));
+    map1(x, y, n, [](float v) { return sigmoid_of(v); });
 }
 
-// y = sigmoid(x + bias[column]) for x, y [M,N] flattened, bias [N]; one thread per element. The sum is rounded to
-// float before the sigmoid, as add_row_vector then sigmoid store it, so the two give the same bits; y may alias x.
+// y = sigmoid(x + bias[column]) for x, y [M,N] flattened, bias [N]. The sum is rounded to float before the sigmoid,
+// as add_row_vector then sigmoid store it, so the two give the same bits; y may alias x.
 extern "C" __global__ void add_bias_sigmoid(const act* x, const float* bias, act* y, i64 total, int n) {
-    bool small = fits_31_bits(total);
-    GRID_STRIDE(i, total) y[i] = st(sigmoid_of(rnd(__fadd_rn(ld(x[i]), bias[column_of(i, n, small)]))));
+    map_columns(x, y, total, n,
+                [=](float a, int j) { return sigmoid_of(rnd(__fadd_rn(a, bias[j]))); });
 }
 
-// dx = (float) (dy * y * (1 - y)) in double, one thread per element.
+// dx = (float) (dy * y * (1 - y)) in double.
 extern "C" __global__ void sigmoid_backward(const act* y, const act* dy, act* dx, i64 n) {
-    GRID_STRIDE(i, n) dx[i] = st(sigmoid_backward_of(ld(y[i]), ld(dy[i])));
+    map2(y, dy, dx, n, [](float yv, float d) { return sigmoid_backward_of(yv, d); });
 }
 
-// y = tanh(x), one thread per element, computed in double.
+// y = tanh(x), computed in double.
 extern "C" __global__ void tanh_forward(const act* x, act* y, i64 n) {
-    GRID_STRIDE(i, n) y[i] = st(tanh_of(ld(x[i])));
+    map1(x, y, n, [](float v) { return tanh_of(v); });
 }
 
-// dx = (float) (dy * (1 - y^2)) in double, one thread per element.
+// dx = (float) (dy * (1 - y^2)) in double.
 extern "C" __global__ void tanh_backward(const act* y, const act* dy, act* dx, i64 n) {
-    GRID_STRIDE(i, n) dx[i] = st(tanh_backward_of(ld(y[i]), ld(dy[i])));
+    map2(y, dy, dx, n, [](float yv, float d) { return tanh_backward_of(yv, d); });
 }
 
-// y = x > 0 ? x : alpha[column] * x for x [M,N] flattened, alpha [N]; one thread per element.
+// y = x > 0 ? x : alpha[column] * x for x [M,N] flattened, alpha [N].
 extern "C" __global__ void prelu(const act* x, const float* alpha, act* y, i64 total, int n) {
-    bool small = fits_31_bits(total);
-    GRID_STRIDE(i, total) {
-        float v = ld(x[i]);
-        y[i] = st(v > 0 ? v : __fmul_rn(alpha[column_of(i, n, small)], v));
-    }
+    map_columns(x, y, total, n,
+                [=](float v, int j) { return v > 0 ? v : __fmul_rn(alpha[j], v); });
 }
 
-// x[m, :] += bias, then y = prelu(x, alpha), for x, y [M,N] flattened, bias and alpha [N]; one thread per element.
-// x keeps the float sum (the pre-activation preluBackward reads) and prelu takes that stored value, so the bits are
-// those of add_row_vector then prelu.
+// x[m, :] += bias, then y = prelu(x, alpha), for x, y [M,N] flattened, bias and alpha [N]; eight at a time as
+// map_columns. x keeps the float sum (the pre-activation preluBackward reads) and prelu takes that stored value, so
+// the bits are those of add_row_vector then prelu.
 extern "C" __global__ void add_bias_prelu(act* x, const float* bias, const float* alpha, act* y, i64 total,
                                           int n) {
     bool small = fits_31_bits(total);
-    GRID_STRIDE(i, total) {
-        int j = column_of(i, n, small);
-        // prelu takes the stored pre-activation, as add_row_vector then prelu would (in bfloat16: the rounded sum).
-        act stored = st(__fadd_rn(ld(x[i]), bias[j]));
-        float v = ld(stored);
-        x[i] = stored;
-        y[i] = st(v > 0 ? v : __fmul_rn(alpha[j], v));
-    }
+    // prelu takes the stored pre-activation, as add_row_vector then prelu would (in 16 bits: the rounded sum).
+    auto one = [&](act xv, int j, act* stored, act* out) {
+        act pre = st(__fadd_rn(ld(xv), bias[j]));
+        float v = ld(pre);
+        *stored = pre;
+        *out = st(v > 0 ? v : __fmul_rn(alpha[j], v));
+    };
+    for_each8(total, (n & 7) == 0 && aligned16(x) && aligned16(y),
+        [&](i64 i) {
+            int j = column_of(i, n, small);
+            act8 a = load_vec<act8>(x + i);
+            act8 pre;
+            act8 o;
+#pragma unroll
+            for (int k = 0; k < 8; k++) one(a.v[k], j + k, &pre.v[k], &o.v[k]);
+            store_vec(x + i, pre);
+            store_vec(y + i, o);
+        },
+        [&](i64 i) { one(x[i], column_of(i, n, small), &x[i], &y[i]); });
 }
 
 // ------------------------------------------------------------------------------------------------- column sums

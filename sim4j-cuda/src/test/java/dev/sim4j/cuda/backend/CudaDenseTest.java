@@ -80,10 +80,7 @@ class CudaDenseTest {
                         want[k]);
             }
         }
-        float[] whole = h.gpu.toFloats(got.whole[1]);
-        assertThat(whole[0]).as(what + " guard").isEqualTo(99f);
-        assertThat(whole[1]).as(what + " guard").isEqualTo(-99f);
-        assertThat(whole[got.length + 2]).as(what + " guard").isEqualTo(77f);
+        h.checkGuards(got, what);
     }
 
     static void sameBits(Tensor want32, T got, String what) {

@@ -27,9 +27,20 @@ public final class CudaTwins implements AutoCloseable {
     public final List<Backend> all;
     public final SplittableRandom rnd;
     private final long seed;
+    /** Guard values before each float view: 2 (an 8-byte offset), or 4 (16 bytes: views the kernels' 16-byte paths take). */
+    private final int lead;
 
     /** Libraries (skipping the test without a GPU) and a backend with poisoned empty tensors and TF32 off. */
     public CudaTwins(long seed) {
+        this(seed, false);
+    }
+
+    /**
+     * As above; {@code alignedViews} puts each float view 16 bytes into its guarded buffer instead of 8, so that the
+     * element-wise kernels take their eight-at-a-time path (common.cuh) on it.
+     */
+    public CudaTwins(long seed, boolean alignedViews) {
+        this.lead = alignedViews ? 4 : 2;
         this.libs = GpuTests.librariesOrSkip();
         this.gpu = new CudaBackend(libs, 0, false, true, null);
         this.all = List.of(ref, gpu);
@@ -62,14 +73,15 @@ public final class CudaTwins implements AutoCloseable {
     public T floats(float[] v, int... shape) {
         Tensor[] ts = new Tensor[2];
         Tensor[] whole = new Tensor[2];
-        float[] big = new float[v.length + 3];
-        big[0] = 99f;
-        big[1] = -99f;
-        big[v.length + 2] = 77f;
-        System.arraycopy(v, 0, big, 2, v.length);
+        float[] big = new float[v.length + lead + 1];
+        for (int g = 0; g < lead; g++) {
+            big[g] = g % 2 == 0 ? 99f : -99f;
+        }
+        big[v.length + lead] = 77f;
+        System.arraycopy(v, 0, big, lead, v.length);
         for (int k = 0; k < 2; k++) {
             whole[k] = all.get(k).upload(big, big.length);
-            ts[k] = whole[k].rows(2, 2 + v.length).reshape(shape);
+            ts[k] = whole[k].rows(lead, lead + v.length).reshape(shape);
         }
         return new T(ts, whole, v.length);
     }
@@ -164,10 +176,17 @@ public final class CudaTwins implements AutoCloseable {
                         Arrays.toString(out.shape()), seed, k, got[k], want[k], allowed);
             }
         }
+        checkGuards(out, what);
+    }
+
+    /** The guard values around the GPU instance of a float tensor are untouched. */
+    public void checkGuards(T out, String what) {
         float[] whole = gpu.toFloats(out.whole[1]);
-        assertThat(whole[0]).as(what + " guard").isEqualTo(99f);
-        assertThat(whole[1]).as(what + " guard").isEqualTo(-99f);
-        assertThat(whole[out.length + 2]).as(what + " guard").isEqualTo(77f);
+        int lead = whole.length - out.length - 1;
+        for (int g = 0; g < lead; g++) {
+            assertThat(whole[g]).as(what + " guard").isEqualTo(g % 2 == 0 ? 99f : -99f);
+        }
+        assertThat(whole[out.length + lead]).as(what + " guard").isEqualTo(77f);
     }
 
     /** Exact check of an I32 output (and its guards). */

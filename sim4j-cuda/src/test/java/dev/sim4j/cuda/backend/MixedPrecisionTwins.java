@@ -38,16 +38,17 @@ public final class MixedPrecisionTwins implements AutoCloseable {
             this.length = values.length;
             this.activation = activation;
             for (Side side : Side.values()) {
-                float[] big = new float[length + 3];
-                big[0] = 99f;
-                big[1] = -99f;
-                big[length + 2] = 77f;
-                System.arraycopy(values, 0, big, 2, length);
+                float[] big = new float[length + lead + 1];
+                for (int g = 0; g < lead; g++) {
+                    big[g] = g % 2 == 0 ? 99f : -99f;
+                }
+                big[length + lead] = 77f;
+                System.arraycopy(values, 0, big, lead, length);
                 DType type = activation && side == Side.HALF ? half : DType.F32;
                 Tensor w = gpu.zeros(type, big.length);
                 gpu.write(w, big);
                 whole[side.ordinal()] = w;
-                on[side.ordinal()] = w.rows(2, 2 + length).reshape(shape);
+                on[side.ordinal()] = w.rows(lead, lead + length).reshape(shape);
             }
         }
 
@@ -66,6 +67,8 @@ public final class MixedPrecisionTwins implements AutoCloseable {
     public final SplittableRandom rnd;
     /** The 16-bit run's activation type: BF16 or F16. */
     public final DType half;
+    /** Guard values before each view: 2, or 8 (16 bytes of a 16-bit type: views the 16-byte kernel paths take). */
+    private final int lead;
 
     /** Bfloat16 twins. */
     public MixedPrecisionTwins(long seed) {
@@ -74,6 +77,12 @@ public final class MixedPrecisionTwins implements AutoCloseable {
 
     /** A backend with {@code half} activations, poisoned empty tensors and TF32 off (skips without a GPU). */
     public MixedPrecisionTwins(long seed, DType half) {
+        this(seed, half, false);
+    }
+
+    /** As above; {@code alignedViews} puts each view 16 bytes (of the 16-bit type) into its guarded buffer. */
+    public MixedPrecisionTwins(long seed, DType half, boolean alignedViews) {
+        this.lead = alignedViews ? 8 : 2;
         if (!half.halfWidth()) {
             throw new IllegalArgumentException("twins of float32 and a 16-bit type, not " + half);
         }
@@ -152,17 +161,13 @@ public final class MixedPrecisionTwins implements AutoCloseable {
     public void check(Pair out, String what) {
         float[] wide = gpu.toFloats(out.whole[Side.F32.ordinal()]);
         float[] narrow = gpu.toFloats(out.whole[Side.HALF.ordinal()]);
-        for (float[] w : new float[][] {wide, narrow}) {
-            assertThat(w[0]).as(what + " guard").isEqualTo(99f);
-            assertThat(w[1]).as(what + " guard").isEqualTo(-99f);
-            assertThat(w[out.length + 2]).as(what + " guard").isEqualTo(77f);
-        }
+        guards(out, wide, narrow, what);
         for (int k = 0; k < out.length; k++) {
-            float want = out.activation ? round(wide[k + 2]) : wide[k + 2];
-            float got = narrow[k + 2];
+            float want = out.activation ? round(wide[k + lead]) : wide[k + lead];
+            float got = narrow[k + lead];
             if (Float.floatToIntBits(want) != Float.floatToIntBits(got)) {
                 fail("%s %s: element %d of the %s run is %s, the float32 run's %s rounds to %s", what,
-                        Arrays.toString(out.shape()), k, half, got, wide[k + 2], want);
+                        Arrays.toString(out.shape()), k, half, got, wide[k + lead], want);
             }
         }
     }
@@ -176,23 +181,28 @@ public final class MixedPrecisionTwins implements AutoCloseable {
     public void checkClose(Pair out, String what) {
         float[] wide = gpu.toFloats(out.whole[Side.F32.ordinal()]);
         float[] narrow = gpu.toFloats(out.whole[Side.HALF.ordinal()]);
-        for (float[] w : new float[][] {wide, narrow}) {
-            assertThat(w[0]).as(what + " guard").isEqualTo(99f);
-            assertThat(w[1]).as(what + " guard").isEqualTo(-99f);
-            assertThat(w[out.length + 2]).as(what + " guard").isEqualTo(77f);
-        }
+        guards(out, wide, narrow, what);
         double scale = 0;
         for (int k = 0; k < out.length; k++) {
-            scale = Math.max(scale, Math.abs(wide[k + 2]));
+            scale = Math.max(scale, Math.abs(wide[k + lead]));
         }
         for (int k = 0; k < out.length; k++) {
-            double want = wide[k + 2];
-            double got = narrow[k + 2];
+            double want = wide[k + lead];
+            double got = narrow[k + lead];
             double allowed = unitRoundoff() * Math.abs(want) + 1e-6 * scale;
             if (!(Math.abs(got - want) <= allowed)) {
                 fail("%s %s: element %d of the %s run is %s, the float32 run's %s (allowed %s)", what,
                         Arrays.toString(out.shape()), k, half, got, want, allowed);
             }
+        }
+    }
+
+    private void guards(Pair out, float[] wide, float[] narrow, String what) {
+        for (float[] w : new float[][] {wide, narrow}) {
+            for (int g = 0; g < lead; g++) {
+                assertThat(w[g]).as(what + " guard").isEqualTo(g % 2 == 0 ? 99f : -99f);
+            }
+            assertThat(w[out.length + lead]).as(what + " guard").isEqualTo(77f);
         }
     }
 
