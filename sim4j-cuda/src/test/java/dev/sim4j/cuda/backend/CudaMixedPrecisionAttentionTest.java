@@ -70,7 +70,7 @@ class CudaMixedPrecisionAttentionTest {
                         y[k]);
             }
         }
-        tw.sameBits(a, b, what + " (bfloat16 build)");
+        tw.sameBits(a, b, what + " (" + tw.half + " build)");
     }
 
     @Test
@@ -253,14 +253,13 @@ class CudaMixedPrecisionAttentionTest {
         tw.run(side -> tw.gpu.topK(weights.on(side), k, idx[side.ordinal()].view()));
         int[] want = hostTopK(w, rows, t, k);
         sameInts(idx[Side.F32.ordinal()].values(what), want, what + " (float32 build)");
-        sameInts(idx[Side.HALF.ordinal()].values(what), want, what + " (bfloat16 build)");
+        sameInts(idx[Side.HALF.ordinal()].values(what), want, what + " (" + tw.half + " build)");
     }
 
     /** Weights from a small set (many ties) with NaNs of either sign, infinities, signed zeros, tiny, huge values. */
     static float[] tiedWeights(int n) {
         float[] special = {Float.NaN, Float.intBitsToFloat(0xffc00000), Float.POSITIVE_INFINITY,
-            Float.NEGATIVE_INFINITY, 0f, -0f, Float.intBitsToFloat(0x00010000), Float.intBitsToFloat(0x80010000),
-            Float.intBitsToFloat(0x7f7f0000), Float.intBitsToFloat(0xff7f0000)};
+            Float.NEGATIVE_INFINITY, 0f, -0f, tw.tiny(), -tw.tiny(), tw.largest(), -tw.largest()};
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = tw.rnd.nextInt(20) == 0 ? special[tw.rnd.nextInt(special.length)] : tw.rnd.nextInt(5) * 0.25f - 0.5f;
@@ -383,7 +382,7 @@ class CudaMixedPrecisionAttentionTest {
             float[] v = tw.values(-1, 1, n);
             for (int i = 0; i < n; i++) {
                 int r = tw.rnd.nextInt(10);
-                float tiny = Float.intBitsToFloat(0x00010000); // the smallest bfloat16 above 0 (a subnormal)
+                float tiny = tw.tiny(); // the smallest 16-bit value above 0 (a subnormal)
                 v[i] = r == 0 ? 0f : r == 1 ? -0f : r == 2 ? Float.NaN : r == 3 ? tiny : v[i];
             }
             Pair x = tw.act(v, n);

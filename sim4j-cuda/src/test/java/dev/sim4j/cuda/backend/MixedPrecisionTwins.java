@@ -103,6 +103,16 @@ public final class MixedPrecisionTwins implements AutoCloseable {
         return half == DType.BF16 ? 0x1p-8 : 0x1p-11;
     }
 
+    /** The smallest positive value of the 16-bit type (a subnormal). */
+    public float tiny() {
+        return half == DType.BF16 ? Float.intBitsToFloat(0x00010000) : 0x1p-24f;
+    }
+
+    /** The largest finite value of the 16-bit type. */
+    public float largest() {
+        return half == DType.BF16 ? Float.intBitsToFloat(0x7f7f0000) : 65504f;
+    }
+
     /** Uniform values of the 16-bit type in [lo, hi). */
     public float[] values(double lo, double hi, int n) {
         float[] v = new float[n];
@@ -189,7 +199,8 @@ public final class MixedPrecisionTwins implements AutoCloseable {
         for (int k = 0; k < out.length; k++) {
             double want = wide[k + lead];
             double got = narrow[k + lead];
-            double allowed = unitRoundoff() * Math.abs(want) + 1e-6 * scale;
+            // float16's subnormals (below 2^-14) are spaced 2^-24 apart: there one rounding is up to 2^-25 absolute.
+            double allowed = unitRoundoff() * Math.abs(want) + 1e-6 * scale + (half == DType.F16 ? 0x1p-25 : 0);
             if (!(Math.abs(got - want) <= allowed)) {
                 fail("%s %s: element %d of the %s run is %s, the float32 run's %s (allowed %s)", what,
                         Arrays.toString(out.shape()), k, half, got, want, allowed);
