@@ -71,6 +71,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "once); 0 reads every history from the store (default: 4,000,000).")
     private Long historyCacheEvents;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "600",
+            description = "Synthetic score requests (100 candidates over a 1,000-event history, drawn from the "
+                    + "vocabularies; the store is not touched) run through the scoring lanes before the service "
+                    + "listens, so that real requests meet compiled code; 0: none (default: ${DEFAULT-VALUE}).")
+    private int warmUp;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token that writes (POST /v1/events) must carry.")
     private Path authTokenFile;
@@ -105,6 +111,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--no-tf32: only with --device cuda (the CPU multiplies in float32)");
         }
+        if (warmUp < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--warm-up: must be 0 or more, got " + warmUp);
+        }
         if (historyCacheEvents != null && historyCacheEvents < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--history-cache-events: must be 0 or more, got " + historyCacheEvents);
@@ -134,7 +144,8 @@ public final class ServeCommand implements Callable<Integer> {
                 if (historyCacheEvents != null) {
                     config = config.withHistoryCacheEvents(historyCacheEvents);
                 }
-                service = ScoringService.start(token == null ? config : config.withAuthToken(token), s, lanes);
+                service = ScoringService.start(token == null ? config : config.withAuthToken(token), s, lanes,
+                        warmUp);
             } catch (RuntimeException e) {
                 throw new OutputException("--host " + host + " --port " + port + ": cannot listen: " + e.getMessage()
                         + " (is the port in use? choose another with --port)", e);

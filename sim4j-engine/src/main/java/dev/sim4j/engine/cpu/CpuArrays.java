@@ -45,4 +45,30 @@ final class CpuArrays {
         }
         return s;
     }
+
+    /**
+     * Four {@link #dot}s of one vector {@code b} with the rows {@code a[ao + r stride ...]}, r = 0..3, into
+     * {@code out[oo + r]} as floats: each sum is the one {@link #dot} forms (same terms, same order, in double), but
+     * the four run side by side, so the adds of one do not wait on the previous add's latency as a lone dot's do.
+     */
+    static void dot4(float[] a, int ao, int stride, float[] b, int bo, int n, float[] out, int oo) {
+        int a1 = ao + stride;
+        int a2 = a1 + stride;
+        int a3 = a2 + stride;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int k = 0; k < n; k++) {
+            double y = b[bo + k];
+            s0 += a[ao + k] * y;
+            s1 += a[a1 + k] * y;
+            s2 += a[a2 + k] * y;
+            s3 += a[a3 + k] * y;
+        }
+        out[oo] = (float) s0;
+        out[oo + 1] = (float) s1;
+        out[oo + 2] = (float) s2;
+        out[oo + 3] = (float) s3;
+    }
 }

@@ -2,6 +2,7 @@ package dev.sim4j.engine.cpu;
 
 import static dev.sim4j.engine.cpu.CpuArrays.checkIds;
 import static dev.sim4j.engine.cpu.CpuArrays.dot;
+import static dev.sim4j.engine.cpu.CpuArrays.dot4;
 import static dev.sim4j.engine.cpu.CpuArrays.f32;
 import static dev.sim4j.engine.cpu.CpuArrays.i32;
 import static dev.sim4j.engine.kernels.Shapes.require;
@@ -31,7 +32,11 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor o = f32(out);
         par.forChunks(b, CpuParallel.rowGrain((long) tt * d), (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                for (int s = 0; s < tt; s++) {
+                int s = 0;
+                for (; s + 4 <= tt; s += 4) {
+                    dot4(k.f, k.offset + (i * tt + s) * d, d, q.f, q.offset + i * d, d, o.f, o.offset + i * tt + s);
+                }
+                for (; s < tt; s++) {
                     o.f[o.offset + i * tt + s] = (float) dot(k.f, k.offset + (i * tt + s) * d, q.f, q.offset + i * d, d);
                 }
             }

@@ -24,6 +24,8 @@ import java.util.Arrays;
  */
 public final class CpuBackend extends FamilyBackend {
     private final CpuParallel par;
+    /** The recurrent family, also for the fused AUGRU steps (the {@link dev.sim4j.engine.Backend} defaults compose two or three ops each). */
+    private final CpuRecurrent recurrent;
     private final FloatArrayPool arrays = new FloatArrayPool();
     private final boolean poisonEmpty;
 
@@ -43,9 +45,11 @@ public final class CpuBackend extends FamilyBackend {
      */
     public CpuBackend(int threads, boolean poisonEmpty) {
         CpuParallel par = new CpuParallel(threads);
-        super(new CpuDense(par), new CpuEmbeddings(par), new CpuAttention(par), new CpuRecurrent(par),
+        CpuRecurrent recurrent = new CpuRecurrent(par);
+        super(new CpuDense(par), new CpuEmbeddings(par), new CpuAttention(par), recurrent,
                 new CpuLosses(), new CpuOptimizers(par), new CpuInput(par));
         this.par = par;
+        this.recurrent = recurrent;
         this.poisonEmpty = poisonEmpty;
     }
 
@@ -62,6 +66,17 @@ public final class CpuBackend extends FamilyBackend {
     @Override
     public DType floatType() {
         return DType.F32;
+    }
+
+    @Override
+    public void augruGates(Tensor gp, Tensor s, Tensor g, Tensor r, Tensor u, Tensor rs) {
+        recurrent.augruGates(gp, s, g, r, u, rs);
+    }
+
+    @Override
+    public void augruCandidateUpdate(Tensor cp, Tensor u, Tensor s, Tensor a, Tensor c, Tensor out,
+                                     boolean paperForm) {
+        recurrent.augruCandidateUpdate(cp, u, s, a, c, out, paperForm);
     }
 
     @Override

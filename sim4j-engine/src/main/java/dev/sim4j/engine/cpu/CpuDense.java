@@ -9,6 +9,7 @@ import static dev.sim4j.engine.kernels.Shapes.sameSize;
 
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.cpu.simd.Activations;
+import dev.sim4j.engine.cpu.simd.PreluRow;
 import dev.sim4j.engine.kernels.CounterRandom;
 import dev.sim4j.engine.kernels.DenseKernels;
 import dev.sim4j.engine.kernels.Shapes;
@@ -270,12 +271,24 @@ final class CpuDense implements DenseKernels {
         CpuTensor o = f32(y);
         par.forChunks(rowsOf(x), CpuParallel.rowGrain(n), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
-                int ai = a.offset + r * n;
-                int oi = o.offset + r * n;
-                for (int j = 0; j < n; j++) {
-                    float v = a.f[ai + j];
-                    o.f[oi + j] = v > 0 ? v : al.f[al.offset + j] * v;
-                }
+                PreluRow.prelu(a.f, a.offset + r * n, al.f, al.offset, o.f, o.offset + r * n, n);
+            }
+        });
+    }
+
+    /** The composition's bits (a float add, then the PReLU's select) in one pass per row. */
+    @Override
+    public void addBiasPrelu(Tensor x, Tensor bias, Tensor alpha, Tensor y) {
+        sameSize(x, y, "addBiasPrelu");
+        int n = x.dim(-1);
+        require(bias.size() == n && alpha.size() == n, "addBiasPrelu", x, bias, alpha);
+        CpuTensor a = f32(x);
+        CpuTensor b = f32(bias);
+        CpuTensor al = f32(alpha);
+        CpuTensor o = f32(y);
+        par.forChunks(rowsOf(x), CpuParallel.rowGrain(n), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                PreluRow.biasPrelu(a.f, a.offset + r * n, b.f, b.offset, al.f, al.offset, o.f, o.offset + r * n, n);
             }
         });
     }

@@ -98,6 +98,83 @@ final class CpuRecurrent implements RecurrentKernels {
         });
     }
 
+    /**
+     * {@link dev.sim4j.engine.Backend#augruGates} in one pass per row (the sigmoid, then r, u and r * s from the row
+     * while it is in cache) instead of three over the batch: the same element operations, so the composition's bits.
+     */
+    void augruGates(Tensor gp, Tensor s, Tensor g, Tensor r, Tensor u, Tensor rs) {
+        int h = s.dim(-1);
+        int b = rowsOf(s);
+        require(gp.size() == 2L * b * h && g.size() == 2L * b * h && r.size() == (long) b * h
+                && u.size() == (long) b * h && rs.size() == (long) b * h, "augruGates", gp, s, g, r, u, rs);
+        CpuTensor pre = f32(gp);
+        CpuTensor st = f32(s);
+        CpuTensor gg = f32(g);
+        CpuTensor rr = f32(r);
+        CpuTensor uu = f32(u);
+        CpuTensor o = f32(rs);
+        par.forChunks(b, CpuParallel.rowGrain(h * 8L), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int gi = gg.offset + i * 2 * h;
+                Activations.sigmoid(pre.f, pre.offset + i * 2 * h, gg.f, gi, 2 * h);
+                int ri = rr.offset + i * h;
+                int si = st.offset + i * h;
+                int oi = o.offset + i * h;
+                for (int j = 0; j < h; j++) {
+                    float rv = gg.f[gi + j];
+                    rr.f[ri + j] = rv;
+                    o.f[oi + j] = rv * st.f[si + j];
+                }
+                System.arraycopy(gg.f, gi + h, uu.f, uu.offset + i * h, h);
+            }
+        });
+    }
+
+    /**
+     * {@link dev.sim4j.engine.Backend#augruCandidateUpdate} in one pass per row (tanh, then the update from the row
+     * while it is in cache): the same element operations as {@code tanh} then {@link #augruUpdate}, so their bits.
+     */
+    void augruCandidateUpdate(Tensor cp, Tensor u, Tensor s, Tensor a, Tensor c, Tensor out, boolean paperForm) {
+        int h = s.dim(-1);
+        int b = rowsOf(s);
+        require(cp.size() == (long) b * h && u.size() == (long) b * h && c.size() == (long) b * h && a.size() == b
+                && out.size() == (long) b * h, "augruCandidateUpdate", cp, u, s, a, c, out);
+        CpuTensor pre = f32(cp);
+        CpuTensor uu = f32(u);
+        CpuTensor ss = f32(s);
+        CpuTensor aa = f32(a);
+        CpuTensor cc = f32(c);
+        CpuTensor o = f32(out);
+        par.forChunks(b, CpuParallel.rowGrain(h * 8L), (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int ci = cc.offset + i * h;
+                Activations.tanh(pre.f, pre.offset + i * h, cc.f, ci, h);
+                updateRow(uu.f, uu.offset + i * h, cc.f, ci, ss.f, ss.offset + i * h, aa.f[aa.offset + i], o.f,
+                        o.offset + i * h, h, paperForm);
+            }
+        });
+    }
+
+    /** One row of {@link #augruUpdate}: in double, rounded to float once per element. */
+    private static void updateRow(float[] u, int ui, float[] c, int ci, float[] s, int si, float a, float[] out,
+                                  int oi, int h, boolean paperForm) {
+        double at = a;
+        for (int j = 0; j < h; j++) {
+            double uv = u[ui + j];
+            double sv = s[si + j];
+            double cv = c[ci + j];
+            double v;
+            if (paperForm) {
+                double u2 = at * uv;
+                v = (1 - u2) * sv + u2 * cv;
+            } else {
+                double u2 = (1 - at) * uv;
+                v = u2 * sv + (1 - u2) * cv;
+            }
+            out[oi + j] = (float) v;
+        }
+    }
+
     @Override
     public void augruUpdate(Tensor u, Tensor c, Tensor s, Tensor a, Tensor out, boolean paperForm) {
         int h = s.dim(-1);
@@ -111,22 +188,8 @@ final class CpuRecurrent implements RecurrentKernels {
         CpuTensor o = f32(out);
         par.forChunks(b, CpuParallel.rowGrain(h * 2L), (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                double at = aa.f[aa.offset + i];
-                for (int j = 0; j < h; j++) {
-                    int k = i * h + j;
-                    double uv = uu.f[uu.offset + k];
-                    double sv = ss.f[ss.offset + k];
-                    double cv = cc.f[cc.offset + k];
-                    double v;
-                    if (paperForm) {
-                        double u2 = at * uv;
-                        v = (1 - u2) * sv + u2 * cv;
-                    } else {
-                        double u2 = (1 - at) * uv;
-                        v = u2 * sv + (1 - u2) * cv;
-                    }
-                    o.f[o.offset + k] = (float) v;
-                }
+                updateRow(uu.f, uu.offset + i * h, cc.f, cc.offset + i * h, ss.f, ss.offset + i * h,
+                        aa.f[aa.offset + i], o.f, o.offset + i * h, h, paperForm);
             }
         });
     }

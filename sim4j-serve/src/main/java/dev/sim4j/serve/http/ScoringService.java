@@ -118,7 +118,24 @@ public final class ScoringService implements AutoCloseable {
      * backend: see {@link ScoreBatcher}); the scorers must hold the same model and vocabularies.
      */
     public static ScoringService start(ServiceConfig config, BehaviourStore store, List<CandidateScorer> lanes) {
+        return start(config, store, lanes, 0);
+    }
+
+    /**
+     * As {@link #start(ServiceConfig, BehaviourStore, List)}, after {@code warmUp} synthetic score requests through
+     * the lanes ({@link ServingWarmUp}; 0: none): it listens (and {@code /healthz} and {@code /readyz} answer) only
+     * once they are done, so that its first real requests meet compiled code.
+     */
+    public static ScoringService start(ServiceConfig config, BehaviourStore store, List<CandidateScorer> lanes,
+                                       int warmUp) {
         ScoringService s = new ScoringService(config, store, lanes);
+        try {
+            new ServingWarmUp(s.scorer, s.batcher).run(warmUp);
+        } catch (RuntimeException e) {
+            s.batcher.close();
+            s.metrics.close();
+            throw e;
+        }
         s.app.start();
         return s;
     }

@@ -45,6 +45,11 @@ public final class CandidateScorer {
         backend.useFromThisThread();
     }
 
+    /** The vocabularies it looks names up in. */
+    public Vocabularies vocabularies() {
+        return vocab;
+    }
+
     /** S: the most recent events every window starts with (DIEN's short history). */
     public int shortLength() {
         return model.config().shortLength();

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 GEMM block kernel: {@code C[i, j] = beta C[i, j] + sum over p of a(i, p) b(p, j)} for one rectangle of C
- * and one range of p, with register tiles of {@link #MR} rows by two vectors of columns and fused multiply-adds.
+ * and one range of p, with register tiles of {@link #MR} (or six) rows by two vectors of columns, or with 512-bit
+ * vectors four rows by four vectors first, and fused multiply-adds.
  *
  * <p>Operands are strided views, so one kernel serves every transpose combination without packing A:
  * {@code a(i, p) = a[aOff + i aSI + p aSP]}, {@code b(p, j) = b[bOff + p ldb + j]} (row {@code p} of B contiguous;
@@ -30,6 +31,15 @@ public final class Gemm {
      * micro-panels measured slower at the model's shapes (K at most 400), so A is read in place.
      */
     public static final int KC = 128;
+    /**
+     * Whether the wide register tile (4 rows by four vectors: 16 accumulators, four B vectors and a broadcast, 21
+     * registers) fits: 512-bit vectors come with 32 vector registers (AVX-512), where it does 16 FMAs per four B loads
+     * and four broadcasts (the 6 x 2 tile 12 per two and six), about 10 % more FMAs a cycle at the model's shapes;
+     * AVX2's 16 registers would spill it.
+     */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
+    /** Columns of C per wide tile. */
+    private static final int NW = 4 * V;
 
     private Gemm() {
     }
@@ -51,6 +61,21 @@ public final class Gemm {
         for (int kb = p0; kb < p1; kb += KC) {
             int kLen = Math.min(KC, p1 - kb);
             int j = j0;
+            if (WIDE) {
+                for (; j + NW <= j1; j += NW) {
+                    int i = i0;
+                    for (; i + MR <= i1; i += MR) {
+                        tile4x4(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c,
+                                cOff + i * ldc + j, ldc, kLen);
+                    }
+                    for (; i < i1; i++) {
+                        tile1x2(a, aOff + i * aSI + kb * aSP, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j,
+                                kLen);
+                        tile1x2(a, aOff + i * aSI + kb * aSP, aSP, b, bOff + kb * ldb + j + NR, ldb, c,
+                                cOff + i * ldc + j + NR, kLen);
+                    }
+                }
+            }
             for (; j + NR <= j1; j += NR) {
                 int i = i0;
                 for (; i + 6 <= i1; i += 6) {
@@ -66,9 +91,12 @@ public final class Gemm {
                 }
             }
             // The last columns, one vector at a time; a final partial vector runs under a mask, so every column
-            // goes through vector FMA lanes (bitwise the same as a scalar Math.fma chain over p).
+            // goes through vector FMA lanes (bitwise the same as a scalar Math.fma chain over p). The mask is made
+            // from its lane bits (all of them for a whole vector; lanes past the vector's are ignored):
+            // indexInRange ran as a slow library fallback here (3-4 % of a scoring pass's samples), and both give
+            // the same lanes.
             for (; j < j1; j += V) {
-                VectorMask<Float> m = S.indexInRange(j, j1);
+                VectorMask<Float> m = VectorMask.fromLong(S, j1 - j >= V ? -1L : (1L << (j1 - j)) - 1);
                 int i = i0;
                 for (; i + MR <= i1; i += MR) {
                     tile4x1(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j,
@@ -144,6 +172,77 @@ public final class Gemm {
         c41.intoArray(c, c4 + V);
         c50.intoArray(c, c5);
         c51.intoArray(c, c5 + V);
+    }
+
+    // Sixteen accumulators over four B vectors: each broadcast of A serves four FMAs (see WIDE).
+    private static void tile4x4(float[] a, int ai, int aSI, int aSP, float[] b, int bi, int ldb, float[] c, int ci,
+                                int ldc, int kLen) {
+        int c1 = ci + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, ci);
+        FloatVector c01 = FloatVector.fromArray(S, c, ci + V);
+        FloatVector c02 = FloatVector.fromArray(S, c, ci + 2 * V);
+        FloatVector c03 = FloatVector.fromArray(S, c, ci + 3 * V);
+        FloatVector c10 = FloatVector.fromArray(S, c, c1);
+        FloatVector c11 = FloatVector.fromArray(S, c, c1 + V);
+        FloatVector c12 = FloatVector.fromArray(S, c, c1 + 2 * V);
+        FloatVector c13 = FloatVector.fromArray(S, c, c1 + 3 * V);
+        FloatVector c20 = FloatVector.fromArray(S, c, c2);
+        FloatVector c21 = FloatVector.fromArray(S, c, c2 + V);
+        FloatVector c22 = FloatVector.fromArray(S, c, c2 + 2 * V);
+        FloatVector c23 = FloatVector.fromArray(S, c, c2 + 3 * V);
+        FloatVector c30 = FloatVector.fromArray(S, c, c3);
+        FloatVector c31 = FloatVector.fromArray(S, c, c3 + V);
+        FloatVector c32 = FloatVector.fromArray(S, c, c3 + 2 * V);
+        FloatVector c33 = FloatVector.fromArray(S, c, c3 + 3 * V);
+        int a1 = aSI;
+        int a2 = 2 * aSI;
+        int a3 = 3 * aSI;
+        for (int p = 0; p < kLen; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + V);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * V);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * V);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            c02 = b2.fma(x, c02);
+            c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[ai + a1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            c12 = b2.fma(x, c12);
+            c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[ai + a2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            c22 = b2.fma(x, c22);
+            c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[ai + a3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            c32 = b2.fma(x, c32);
+            c33 = b3.fma(x, c33);
+            ai += aSP;
+            bi += ldb;
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + V);
+        c02.intoArray(c, ci + 2 * V);
+        c03.intoArray(c, ci + 3 * V);
+        c10.intoArray(c, c1);
+        c11.intoArray(c, c1 + V);
+        c12.intoArray(c, c1 + 2 * V);
+        c13.intoArray(c, c1 + 3 * V);
+        c20.intoArray(c, c2);
+        c21.intoArray(c, c2 + V);
+        c22.intoArray(c, c2 + 2 * V);
+        c23.intoArray(c, c2 + 3 * V);
+        c30.intoArray(c, c3);
+        c31.intoArray(c, c3 + V);
+        c32.intoArray(c, c3 + 2 * V);
+        c33.intoArray(c, c3 + 3 * V);
     }
 
     // Eight independent accumulators: enough to cover the FMA latency on two FMA pipes and still leave registers
