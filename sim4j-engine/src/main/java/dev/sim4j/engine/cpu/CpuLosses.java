@@ -32,7 +32,7 @@ final class CpuLosses implements LossKernels {
             double z = x.f[x.offset + k];
             double l = y.f[y.offset + k];
             sum += Math.max(z, 0) - z * l + Math.log1p(Math.exp(-Math.abs(z)));
-            g.f[g.offset + k] = (float) scaled(gradScale * (ScalarMath.sigmoid(z) - l) / n, s);
+            g.f[g.offset + k] = (float) (gradScale * (ScalarMath.sigmoid(z) - l) / n * s);
         }
         store(loss, sum / n, lossWeight, accumulate);
     }
@@ -57,25 +57,20 @@ final class CpuLosses implements LossKernels {
             double pc = sc + 1e-6;
             double pn = 1 - (sn + 1e-6);
             sum += mk * (-Math.log(pc) - Math.log(pn));
-            dc.f[dc.offset + k] = (float) scaled(gradScale * mk * (-sc * (1 - sc) / pc) / n, s);
-            dn.f[dn.offset + k] = (float) scaled(gradScale * mk * (sn * (1 - sn) / pn) / n, s);
+            dc.f[dc.offset + k] = (float) (gradScale * mk * (-sc * (1 - sc) / pc) / n * s);
+            dn.f[dn.offset + k] = (float) (gradScale * mk * (sn * (1 - sn) / pn) / n * s);
         }
         store(loss, sum / n, lossWeight, accumulate);
     }
 
-    /** The loss scale's value, NaN for none (null). */
+    /** The loss scale's value, 1 for none (null): a gradient times 1.0 is the gradient, bit for bit. */
     private static double scaleOf(Tensor lossScale) {
         if (lossScale == null) {
-            return Double.NaN;
+            return 1.0;
         }
         Shapes.scalar(lossScale, "the loss scale");
         CpuTensor t = f32(lossScale);
         return t.f[t.offset];
-    }
-
-    /** A gradient times the loss scale; NaN stands for none, so the unscaled path multiplies by nothing. */
-    private static double scaled(double gradient, double scale) {
-        return Double.isNaN(scale) ? gradient : gradient * scale;
     }
 
     @Override
