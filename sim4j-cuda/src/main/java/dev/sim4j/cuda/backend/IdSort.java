@@ -13,10 +13,10 @@ import dev.sim4j.engine.DType;
  */
 final class IdSort {
     private static final String FAMILY = "embeddings";
-    /** Keys per warp tile of the radix passes (RADIX_TILE). */
+    /** Keys per tile (one block) of the radix passes (RADIX_TILE). */
     static final int RADIX_TILE = 2048;
-    /** Tiles (warps) per block of the radix passes (RADIX_WARPS). */
-    private static final int RADIX_WARPS = 8;
+    /** Threads per block of the radix passes (RADIX_THREADS). */
+    private static final int RADIX_THREADS = 256;
     private static final int RADIX_DIGITS = 256;
     /** Elements per block of the scan (SCAN_TILE) and its threads. */
     private static final int SCAN_TILE = 2048;
@@ -51,7 +51,6 @@ final class IdSort {
             throw new IllegalArgumentException("IdSort: " + n + " keys");
         }
         int tiles = (n + RADIX_TILE - 1) / RADIX_TILE;
-        int blocks = (tiles + RADIX_WARPS - 1) / RADIX_WARPS;
         CudaTensor[] k = {empty(be, n), empty(be, n)};
         CudaTensor[] v = withPositions ? new CudaTensor[] {empty(be, n), empty(be, n)} : null;
         CudaTensor counts = empty(be, (long) RADIX_DIGITS * tiles);
@@ -65,10 +64,10 @@ final class IdSort {
             CudaTensor kOut = k[p & 1];
             long valsOut = withPositions ? v[p & 1].address() : 0;
             histogram.begin().pointer(keysIn).i32(n).i32(shift).i32(tiles).pointer(counts.address())
-                    .launch(be.stream(), blocks, 32 * RADIX_WARPS);
+                    .launch(be.stream(), tiles, RADIX_THREADS);
             exclusiveScan(be, counts.address(), counts.address(), counts.size(), 0);
             scatter.begin().pointer(keysIn).pointer(valsIn).pointer(kOut.address()).pointer(valsOut).i32(n).i32(shift)
-                    .i32(tiles).pointer(counts.address()).launch(be.stream(), blocks, 32 * RADIX_WARPS);
+                    .i32(tiles).pointer(counts.address()).launch(be.stream(), tiles, RADIX_THREADS);
             keysIn = kOut.address();
             valsIn = valsOut;
         }

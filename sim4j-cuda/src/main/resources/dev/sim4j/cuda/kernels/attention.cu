@@ -421,32 +421,56 @@ extern "C" __global__ void top_k_large(const act* w, int* idx, i64 rows, int T, 
     }
 }
 
-// out[b, j, :] = x[b, idx[b, j], :] for x [B,T,D], idx [B,K], out [B,K,D]: one thread per output element (the
-// stored value moved as it is, in either build).
+// out[b, j, :] = x[b, idx[b, j], :] for x [B,T,D], idx [B,K], out [B,K,D]: one thread per output element, or per
+// eight of them when D is a multiple of eight and the pointers 16-byte aligned (the stored value moved as it is, in
+// either build).
 extern "C" __global__ void gather_time(const act* x, const int* idx, act* out, int B, int T, int K, int D) {
     i64 n = (i64) B * K * D;
-    GRID_STRIDE(i, n) {
-        i64 row = i / D; // b * K + j
-        i64 c = i - row * D;
-        i64 b = row / K;
-        out[i] = x[(b * T + idx[row]) * D + c];
-    }
+    bool small = fits_31_bits((i64) B * max(T, K) * D);
+    for_each8(n, (D & 7) == 0 && aligned16(x) && aligned16(out),
+        [&](i64 i) {
+            i64 row = row_of(i, D, small);  // b * K + j
+            int c = (int) (i - row * D);
+            i64 b = row_of(row, K, small);
+            store_vec(out + i, load_vec<act8>(x + (b * T + idx[row]) * D + c));
+        },
+        [&](i64 i) {
+            i64 row = row_of(i, D, small);
+            int c = (int) (i - row * D);
+            i64 b = row_of(row, K, small);
+            out[i] = x[(b * T + idx[row]) * D + c];
+        });
 }
 
 // dX[b, idx[b, j], :] += dOut[b, j, :] in order of j, for dOut [B,K,D], idx [B,K], dX [B,T,D]: one thread per
-// (b, d) walks j in order, so repeated positions add in the reference's order and no two threads share an element.
+// (b, d), or per (b, eight d) when D is a multiple of eight and the pointers 16-byte aligned, walks j in order, so
+// repeated positions add in the reference's order and no two threads share an element.
 // Each add is stored, so with bfloat16 activations a repeated position's later adds read the earlier sum rounded to
 // bfloat16 (positions from top-k, the models' only indices, are distinct: then the result is the float32 one rounded).
 extern "C" __global__ void scatter_add_time(const act* g, const int* idx, act* dx, int B, int T, int K, int D) {
     i64 n = (i64) B * D;
-    GRID_STRIDE(i, n) {
-        i64 b = i / D;
-        i64 c = i - b * D;
-        for (int j = 0; j < K; j++) {
-            i64 at = (b * T + idx[b * K + j]) * D + c;
-            dx[at] = st((float) ((real) ld(dx[at]) + (real) ld(g[(b * K + j) * D + c])));
-        }
-    }
+    bool small = fits_31_bits((i64) B * max(T, K) * D);
+    for_each8(n, (D & 7) == 0 && aligned16(g) && aligned16(dx),
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int c = (int) (i - b * D);
+            for (int j = 0; j < K; j++) {
+                act* at = dx + (b * T + idx[b * K + j]) * D + c;
+                act8 acc = load_vec<act8>(at);
+                act8 add = load_vec<act8>(g + (b * K + j) * D + c);
+#pragma unroll
+                for (int k = 0; k < 8; k++) acc.v[k] = st((float) ((real) ld(acc.v[k]) + (real) ld(add.v[k])));
+                store_vec(at, acc);
+            }
+        },
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int c = (int) (i - b * D);
+            for (int j = 0; j < K; j++) {
+                i64 at = (b * T + idx[b * K + j]) * D + c;
+                dx[at] = st((float) ((real) ld(dx[at]) + (real) ld(g[(b * K + j) * D + c])));
+            }
+        });
 }
 
 // out[r, j] = x[r, idx[r, j]] for x [rows, T], idx [rows, K]: one thread per output element (the value moved as is).
@@ -517,37 +541,85 @@ extern "C" __global__ void attention_features_backward(const act* q, const act* 
     }
 }
 
-// out[b, t, :] = q[b, :] * h[b, t, :] for q [B,D], h [B,T,D]: one thread per element.
+// out[b, t, :] = q[b, :] * h[b, t, :] for q [B,D], h [B,T,D]: one thread per element, or per eight of them when D
+// is a multiple of eight and the pointers 16-byte aligned.
+__device__ __forceinline__ float broadcast_mul_at(float q, float h) {
+    return (float) ((real) q * (real) h);
+}
+
 extern "C" __global__ void broadcast_mul(const act* q, const act* h, act* out, int B, int T, int D) {
     i64 n = (i64) B * T * D;
-    GRID_STRIDE(i, n) {
-        i64 row = i / D;
-        i64 j = i - row * D;
-        out[i] = st((float) ((real) ld(q[(row / T) * D + j]) * (real) ld(h[i])));
-    }
+    bool small = fits_31_bits(n);
+    for_each8(n, (D & 7) == 0 && aligned16(q) && aligned16(h) && aligned16(out),
+        [&](i64 i) {
+            i64 row = row_of(i, D, small);
+            int j = (int) (i - row * D);
+            act8 qv = load_vec<act8>(q + row_of(row, T, small) * D + j);
+            act8 hv = load_vec<act8>(h + i);
+            act8 o;
+#pragma unroll
+            for (int k = 0; k < 8; k++) o.v[k] = st(broadcast_mul_at(ld(qv.v[k]), ld(hv.v[k])));
+            store_vec(out + i, o);
+        },
+        [&](i64 i) {
+            i64 row = row_of(i, D, small);
+            int j = (int) (i - row * D);
+            out[i] = st(broadcast_mul_at(ld(q[row_of(row, T, small) * D + j]), ld(h[i])));
+        });
 }
 
 // dq[b, d] += sum_t g[b, t, d] h[b, t, d] (one thread per (b, d), t in order: indices [0, B*D));
-// dh[b, t, d] += g[b, t, d] q[b, d] (one thread per element: the indices after).
+// dh[b, t, d] += g[b, t, d] q[b, d] (one thread per element: the indices after); each part eight elements per thread
+// when D is a multiple of eight and the pointers 16-byte aligned.
 extern "C" __global__ void broadcast_mul_backward(const act* q, const act* h, const act* g, act* dq, act* dh,
                                                   int B, int T, int D) {
     i64 nq = (i64) B * D;
-    i64 n = nq + (i64) B * T * D;
-    GRID_STRIDE(i, n) {
-        if (i < nq) {
-            i64 b = i / D;
-            i64 j = i - b * D;
+    i64 n = (i64) B * T * D;
+    bool small = fits_31_bits(n);
+    bool vec = (D & 7) == 0 && aligned16(q) && aligned16(h) && aligned16(g) && aligned16(dq) && aligned16(dh);
+    for_each8(nq, vec,
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int j = (int) (i - b * D);
+            real acc[8];
+#pragma unroll
+            for (int k = 0; k < 8; k++) acc[k] = 0;
+            for (int s = 0; s < T; s++) {
+                i64 at = (b * T + s) * D + j;
+                act8 gv = load_vec<act8>(g + at);
+                act8 hv = load_vec<act8>(h + at);
+#pragma unroll
+                for (int k = 0; k < 8; k++) acc[k] += (real) ld(gv.v[k]) * (real) ld(hv.v[k]);
+            }
+            act8 d = load_vec<act8>(dq + i);
+#pragma unroll
+            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + acc[k]));
+            store_vec(dq + i, d);
+        },
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int j = (int) (i - b * D);
             real acc = 0;
             for (int s = 0; s < T; s++) {
                 i64 at = (b * T + s) * D + j;
                 acc += (real) ld(g[at]) * (real) ld(h[at]);
             }
             dq[i] = st((float) ((real) ld(dq[i]) + acc));
-        } else {
-            i64 e = i - nq;
-            i64 row = e / D;
-            i64 j = e - row * D;
-            dh[e] = st((float) ((real) ld(dh[e]) + (real) ld(g[e]) * (real) ld(q[(row / T) * D + j])));
-        }
-    }
+        });
+    for_each8(n, vec,
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            act8 qv = load_vec<act8>(q + row_of(row, T, small) * D + j);
+            act8 gv = load_vec<act8>(g + e);
+            act8 d = load_vec<act8>(dh + e);
+#pragma unroll
+            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + (real) ld(gv.v[k]) * (real) ld(qv.v[k])));
+            store_vec(dh + e, d);
+        },
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            dh[e] = st((float) ((real) ld(dh[e]) + (real) ld(g[e]) * (real) ld(q[row_of(row, T, small) * D + j])));
+        });
 }

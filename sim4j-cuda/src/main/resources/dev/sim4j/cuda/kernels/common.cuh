@@ -99,6 +99,36 @@ __device__ __forceinline__ void store_vec(void* p, const T& v) {
     for (int k = 0; k < (int) (sizeof(T) / 16); k++) q[k] = s[k];
 }
 
+// Four consecutive activations (8 bytes in the 16-bit builds, 16 in float32), for rows whose widths are multiples of
+// four but not of eight; accessed as one aligned vector where aligned_to(p, sizeof(act4)).
+struct alignas(4 * sizeof(act)) act4 {
+    act v[4];
+};
+
+__device__ __forceinline__ bool aligned_to(const void* p, unsigned long long bytes) {
+    return (((unsigned long long) p) & (bytes - 1)) == 0;
+}
+
+template <class T>
+__device__ __forceinline__ T load_v(const act* p) {
+    return load_vec<T>(p);
+}
+
+template <>
+__device__ __forceinline__ act4 load_v<act4>(const act* p) {
+    return *reinterpret_cast<const act4*>(p);
+}
+
+template <class T>
+__device__ __forceinline__ void store_v(act* p, const T& v) {
+    store_vec(p, v);
+}
+
+template <>
+__device__ __forceinline__ void store_v<act4>(act* p, const act4& v) {
+    *reinterpret_cast<act4*>(p) = v;
+}
+
 // f8(i) for i = 0, 8, 16, ... below n rounded down to eight when `vec`, then f1(i) for every element left (all of
 // them when not `vec`), each loop with a grid stride over the launch's threads.
 template <class F8, class F1>

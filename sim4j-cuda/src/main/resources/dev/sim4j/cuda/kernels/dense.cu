@@ -237,28 +237,74 @@ extern "C" __global__ void masked_mean_weights(const act* mask, act* weights, i6
 
 // A column block copy: dst[r, dstCol + c] = (or +=) src[r, srcCol + c] for r < rows, c < width, row lengths srcLd and
 // dstLd; one thread per element of the block (concatColumns and splitColumns launch it once per part).
+// V columns per thread (V = 8 or 4, T = act8 or act4) where every row offset and width is a multiple of V and both
+// pointers are aligned for T: the per-element work of copy_columns, V elements per access.
+template <class T, int V>
+__device__ __forceinline__ void copy_columns_v(const act* src, int srcLd, int srcCol, act* dst, int dstLd, int dstCol,
+                                               i64 rows, int width, int accumulate, bool small) {
+    int groups = width / V;
+    GRID_STRIDE(q, rows * groups) {
+        i64 r = row_of(q, groups, small);
+        int c = column_of(q, groups, small) * V;
+        act* d = dst + r * dstLd + dstCol + c;
+        T v = load_v<T>(src + r * srcLd + srcCol + c);
+        if (accumulate) {
+            T o = load_v<T>(d);
+#pragma unroll
+            for (int k = 0; k < V; k++) o.v[k] = st(__fadd_rn(ld(o.v[k]), ld(v.v[k])));
+            v = o;
+        }
+        store_v<T>(d, v);
+    }
+}
+
 extern "C" __global__ void copy_columns(const act* src, int srcLd, int srcCol, act* dst, int dstLd, int dstCol,
                                         i64 rows, int width, int accumulate) {
     bool small = fits_31_bits(rows * width);
-    GRID_STRIDE(q, rows * width) {
-        i64 r = row_of(q, width, small);
-        int c = column_of(q, width, small);
-        act v = src[r * srcLd + srcCol + c];
-        act* d = dst + r * dstLd + dstCol + c;
-        *d = accumulate ? st(__fadd_rn(ld(*d), ld(v))) : v;
+    int offsets = srcLd | srcCol | dstLd | dstCol | width;
+    if ((offsets & 7) == 0 && aligned16(src) && aligned16(dst)) {
+        copy_columns_v<act8, 8>(src, srcLd, srcCol, dst, dstLd, dstCol, rows, width, accumulate, small);
+    } else if ((offsets & 3) == 0 && aligned_to(src, sizeof(act4)) && aligned_to(dst, sizeof(act4))) {
+        copy_columns_v<act4, 4>(src, srcLd, srcCol, dst, dstLd, dstCol, rows, width, accumulate, small);
+    } else {
+        GRID_STRIDE(q, rows * width) {
+            i64 r = row_of(q, width, small);
+            int c = column_of(q, width, small);
+            act v = src[r * srcLd + srcCol + c];
+            act* d = dst + r * dstLd + dstCol + c;
+            *d = accumulate ? st(__fadd_rn(ld(*d), ld(v))) : v;
+        }
     }
 }
 
 // out[j, i, :] = x[i, j, :] for x [A,B,D], out [B,A,D]; one thread per output element (coalesced writes, reads
-// contiguous along D).
-extern "C" __global__ void transpose01(const act* x, act* out, int a, int b, int d) {
-    bool small = fits_31_bits((i64) a * b * d);
-    GRID_STRIDE(o, (i64) a * b * d) {
-        int k = column_of(o, d, small);
-        i64 rest = row_of(o, d, small);
+// contiguous along D), or per V of them (V = 8 or 4) where D is a multiple of V and the pointers are aligned for it.
+template <class T, int V>
+__device__ __forceinline__ void transpose01_v(const act* x, act* out, int a, int b, int d, bool small) {
+    int groups = d / V;
+    GRID_STRIDE(o, (i64) a * b * groups) {
+        int k = column_of(o, groups, small) * V;
+        i64 rest = row_of(o, groups, small);
         i64 i = column_of(rest, a, small);
         i64 j = row_of(rest, a, small);
-        out[o] = x[(i * b + j) * d + k];
+        store_v<T>(out + rest * d + k, load_v<T>(x + (i * b + j) * d + k));
+    }
+}
+
+extern "C" __global__ void transpose01(const act* x, act* out, int a, int b, int d) {
+    bool small = fits_31_bits((i64) a * b * d);
+    if ((d & 7) == 0 && aligned16(x) && aligned16(out)) {
+        transpose01_v<act8, 8>(x, out, a, b, d, small);
+    } else if ((d & 3) == 0 && aligned_to(x, sizeof(act4)) && aligned_to(out, sizeof(act4))) {
+        transpose01_v<act4, 4>(x, out, a, b, d, small);
+    } else {
+        GRID_STRIDE(o, (i64) a * b * d) {
+            int k = column_of(o, d, small);
+            i64 rest = row_of(o, d, small);
+            i64 i = column_of(rest, a, small);
+            i64 j = row_of(rest, a, small);
+            out[o] = x[(i * b + j) * d + k];
+        }
     }
 }
 

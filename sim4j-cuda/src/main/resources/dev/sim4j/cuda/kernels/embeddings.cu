@@ -33,27 +33,61 @@ extern "C" __global__ void gather_activation_rows(const act* __restrict__ table,
 }
 
 // Positions [from, from + w) of item and category id sequences [b, tt] as out [b, w, e1 + e2] (item vector, then
-// category vector; zeros where the item id is the padding 0) and mask [b, w]; one thread per output element.
+// category vector; zeros where the item id is the padding 0) and mask [b, w]; one thread per output element, or per
+// eight of them (16-byte stores, two 16-byte table loads) when e1 and e2 are multiples of eight and the pointers are
+// 16-byte aligned.
+__device__ __forceinline__ void embed_sequence_at(i64 k, bool small, const float* __restrict__ items,
+                                                  const float* __restrict__ cats, const int* __restrict__ itemIds,
+                                                  const int* __restrict__ catIds, int tt, int from, int w, int e1,
+                                                  int e2, i64& row, int& j, bool& keep, const float*& src) {
+    int width = e1 + e2;
+    row = row_of(k, width, small);
+    j = (int) (k - row * width);
+    i64 bb = row_of(row, w, small);
+    int s = (int) (row - bb * w);
+    i64 at = bb * tt + from + s;
+    int item = itemIds[at];
+    keep = item > 0;
+    src = keep ? (j < e1 ? items + (i64) item * e1 + j : cats + (i64) catIds[at] * e2 + (j - e1)) : nullptr;
+}
+
 extern "C" __global__ void embed_sequence(const float* __restrict__ items, const float* __restrict__ cats,
                                           const int* __restrict__ itemIds, const int* __restrict__ catIds,
                                           int b, int tt, int from, int w, int e1, int e2,
                                           act* __restrict__ out, act* __restrict__ mask) {
-    int width = e1 + e2;
-    GRID_STRIDE(k, (i64) b * w * width) {
-        i64 row = k / width;
-        int j = (int) (k - row * width);
-        i64 bb = row / w;
-        int s = (int) (row - bb * w);
-        i64 src = bb * tt + from + s;
-        int item = itemIds[src];
-        bool keep = item > 0;
-        float x = 0.0f;
-        if (keep) {
-            x = j < e1 ? items[(i64) item * e1 + j] : cats[(i64) catIds[src] * e2 + (j - e1)];
-        }
-        out[k] = st(x);
-        if (j == 0) mask[row] = st(keep ? 1.0f : 0.0f);
-    }
+    i64 total = (i64) b * w * (e1 + e2);
+    bool small = fits_31_bits(total);
+    bool vec = (e1 & 7) == 0 && (e2 & 7) == 0 && aligned16(items) && aligned16(cats) && aligned16(out);
+    for_each8(total, vec,
+        [&](i64 k) {
+            i64 row;
+            int j;
+            bool keep;
+            const float* src;
+            embed_sequence_at(k, small, items, cats, itemIds, catIds, tt, from, w, e1, e2, row, j, keep, src);
+            float4 lo = keep ? *reinterpret_cast<const float4*>(src) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            float4 hi = keep ? *reinterpret_cast<const float4*>(src + 4) : make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+            act8 o;
+            o.v[0] = st(lo.x);
+            o.v[1] = st(lo.y);
+            o.v[2] = st(lo.z);
+            o.v[3] = st(lo.w);
+            o.v[4] = st(hi.x);
+            o.v[5] = st(hi.y);
+            o.v[6] = st(hi.z);
+            o.v[7] = st(hi.w);
+            store_vec(out + k, o);
+            if (j == 0) mask[row] = st(keep ? 1.0f : 0.0f);
+        },
+        [&](i64 k) {
+            i64 row;
+            int j;
+            bool keep;
+            const float* src;
+            embed_sequence_at(k, small, items, cats, itemIds, catIds, tt, from, w, e1, e2, row, j, keep, src);
+            out[k] = st(keep ? *src : 0.0f);
+            if (j == 0) mask[row] = st(keep ? 1.0f : 0.0f);
+        });
 }
 
 // Sort keys for embedSequenceBackward, one per position row = bb * w + s of the window: the item id (the padding 0
@@ -178,66 +212,100 @@ extern "C" __global__ void scan_apply(const int* in, int* out, i64 n, const int*
 // ---------------------------------------------------------------- stable LSD radix sort, 8 bits per pass
 
 #define RADIX_TILE 2048
-#define RADIX_WARPS 8
+#define RADIX_THREADS 256
+#define RADIX_ITEMS (RADIX_TILE / RADIX_THREADS)
+#define RADIX_WARPS (RADIX_THREADS / 32)
 #define RADIX_DIGITS 256
 
-// counts[d * tiles + t] = how many keys of tile t (RADIX_TILE consecutive keys) have digit d at `shift` (digit-major,
-// so one exclusive scan gives every (digit, tile) its output offset). One warp per tile, 32 keys at a time: lanes of
-// equal digit find each other with __match_any_sync and the lowest of them adds the group's size to a per-warp
-// shared counter (distinct groups have distinct digits, so no two lanes write one counter).
-extern "C" __global__ void radix_histogram(const int* __restrict__ keys, int n, int shift, int tiles,
-                                           int* __restrict__ counts) {
-    __shared__ int cnt[RADIX_WARPS][RADIX_DIGITS];
-    int lane = threadIdx.x & 31;
-    int w = threadIdx.x >> 5;
-    int t = blockIdx.x * RADIX_WARPS + w;
-    if (t >= tiles) return;  // whole warps only; no block barrier follows
-    for (int d = lane; d < RADIX_DIGITS; d += 32) cnt[w][d] = 0;
-    __syncwarp();
-    int begin = t * RADIX_TILE;
-    int end = min(n, begin + RADIX_TILE);
-    for (int base = begin; base < end; base += 32) {
-        int i = base + lane;
-        int d = i < end ? (int) (((unsigned) keys[i] >> shift) & (RADIX_DIGITS - 1)) : -1;
-        unsigned peers = __match_any_sync(FULL_MASK, d);
-        if (d >= 0 && lane == __ffs(peers) - 1) cnt[w][d] += __popc(peers);
-        __syncwarp();
-    }
-    for (int d = lane; d < RADIX_DIGITS; d += 32) counts[(i64) d * tiles + t] = cnt[w][d];
+__device__ __forceinline__ int radix_digit(int key, int shift) {
+    return (int) (((unsigned) key >> shift) & (RADIX_DIGITS - 1));
 }
 
-// The stable scatter of one pass: each key of tile t goes to offsets[d * tiles + t] (the scanned counts) plus the
-// number of earlier keys of its digit in the tile. One warp per tile walks it in order, 32 keys at a time: a key's rank
-// in its chunk is the count of lower lanes with the same digit (__match_any_sync, __popc), added to a running per-digit
-// counter that the lowest lane of each group then advances. So equal digits keep their input order: stable.
+// counts[d * tiles + t] = how many keys of tile t (RADIX_TILE consecutive keys) have digit d at `shift` (digit-major,
+// so one exclusive scan gives every (digit, tile) its output offset). One block per tile; integer counts in shared
+// memory, so the order of the atomic adds does not matter.
+extern "C" __global__ void radix_histogram(const int* __restrict__ keys, int n, int shift, int tiles,
+                                           int* __restrict__ counts) {
+    __shared__ int cnt[RADIX_DIGITS];
+    int t = blockIdx.x;
+    cnt[threadIdx.x] = 0;
+    __syncthreads();
+    int begin = t * RADIX_TILE;
+    int end = min(n, begin + RADIX_TILE);
+    for (int i = begin + threadIdx.x; i < end; i += RADIX_THREADS) atomicAdd(&cnt[radix_digit(keys[i], shift)], 1);
+    __syncthreads();
+    counts[(i64) threadIdx.x * tiles + t] = cnt[threadIdx.x];
+}
+
+// The stable scatter of one pass, one block per tile. Warp w owns the tile's keys [w * 256, (w + 1) * 256), walked
+// 32 at a time in input order: a key's rank among its warp's keys of the same digit is the count of lower lanes with
+// that digit (__match_any_sync, __popc) plus the warp's running counter, which the lowest lane of each group then
+// advances. The warps' counters, scanned over warps and digits, place every key in the tile sorted by digit (equal
+// digits in input order: stable) in shared memory; the tile is then written out in that order, so each digit's keys
+// go to consecutive addresses from offsets[d * tiles + t] (the scanned counts): coalesced stores.
 // valsIn null: the value is the key's index (the positions 0..n-1); valsOut null: keys only.
 extern "C" __global__ void radix_scatter(const int* __restrict__ keysIn, const int* __restrict__ valsIn,
                                          int* __restrict__ keysOut, int* __restrict__ valsOut, int n, int shift,
                                          int tiles, const int* __restrict__ offsets) {
-    __shared__ int run[RADIX_WARPS][RADIX_DIGITS];
+    __shared__ int cnt[RADIX_WARPS][RADIX_DIGITS];
+    __shared__ int start[RADIX_DIGITS];
+    __shared__ int dest[RADIX_DIGITS];
+    __shared__ int sk[RADIX_TILE];
+    __shared__ int sv[RADIX_TILE];
+    __shared__ int sh[33];
     int lane = threadIdx.x & 31;
     int w = threadIdx.x >> 5;
-    int t = blockIdx.x * RADIX_WARPS + w;
-    if (t >= tiles) return;
-    for (int d = lane; d < RADIX_DIGITS; d += 32) run[w][d] = offsets[(i64) d * tiles + t];
+    int t = blockIdx.x;
+    for (int d = lane; d < RADIX_DIGITS; d += 32) cnt[w][d] = 0;
     __syncwarp();
     unsigned lower = (1u << lane) - 1u;
     int begin = t * RADIX_TILE;
     int end = min(n, begin + RADIX_TILE);
-    for (int base = begin; base < end; base += 32) {
-        int i = base + lane;
+    int key[RADIX_ITEMS];
+    int rank[RADIX_ITEMS];
+#pragma unroll
+    for (int r = 0; r < RADIX_ITEMS; r++) {
+        int i = begin + w * (32 * RADIX_ITEMS) + r * 32 + lane;
         bool on = i < end;
-        int key = on ? keysIn[i] : 0;
-        int d = on ? (int) (((unsigned) key >> shift) & (RADIX_DIGITS - 1)) : -1;
+        key[r] = on ? keysIn[i] : 0;
+        int d = on ? radix_digit(key[r], shift) : -1;
         unsigned peers = __match_any_sync(FULL_MASK, d);
-        int dest = on ? run[w][d] + __popc(peers & lower) : 0;
+        rank[r] = on ? cnt[w][d] + __popc(peers & lower) : 0;
         __syncwarp();  // every lane has read its counter before the group's leader advances it
-        if (on && lane == __ffs(peers) - 1) run[w][d] += __popc(peers);
+        if (on && lane == __ffs(peers) - 1) cnt[w][d] += __popc(peers);
         __syncwarp();
-        if (on) {
-            keysOut[dest] = key;
-            if (valsOut != nullptr) valsOut[dest] = valsIn != nullptr ? valsIn[i] : i;
+    }
+    __syncthreads();
+    // Thread d: its digit's counters scanned over the warps (warp-major is input order), then over the digits.
+    int d = threadIdx.x;
+    int total = 0;
+#pragma unroll
+    for (int v = 0; v < RADIX_WARPS; v++) {
+        int c = cnt[v][d];
+        cnt[v][d] = total;
+        total += c;
+    }
+    int all;
+    int s = block_exclusive_scan(total, sh, &all);
+    start[d] = s;
+    dest[d] = offsets[(i64) d * tiles + t] - s;
+    __syncthreads();
+#pragma unroll
+    for (int r = 0; r < RADIX_ITEMS; r++) {
+        int i = begin + w * (32 * RADIX_ITEMS) + r * 32 + lane;
+        if (i < end) {
+            int dd = radix_digit(key[r], shift);
+            int at = start[dd] + cnt[w][dd] + rank[r];
+            sk[at] = key[r];
+            sv[at] = valsIn != nullptr ? valsIn[i] : i;
         }
+    }
+    __syncthreads();
+    for (int l = threadIdx.x; l < end - begin; l += RADIX_THREADS) {
+        int k = sk[l];
+        int at = dest[radix_digit(k, shift)] + l;
+        keysOut[at] = k;
+        if (valsOut != nullptr) valsOut[at] = sv[l];
     }
 }
 

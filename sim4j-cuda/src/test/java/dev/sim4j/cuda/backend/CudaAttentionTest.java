@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
  * required bit-identical. Skips without a GPU; {@code -Dsim4j.seed=N} repeats a seed.
  */
 class CudaAttentionTest {
+    /** The twins each test runs on: views 8 bytes into their buffers here; {@code *AlignedTest} puts them 16 in. */
+    CudaTwins twins(long seed) {
+        return new CudaTwins(seed);
+    }
+
     static final double ELEM = 1e-6;
     static final double RED = 1e-5;
     static final long SEED = Long.getLong("sim4j.seed", 20261201L);
@@ -29,7 +34,7 @@ class CudaAttentionTest {
 
     @Test
     void dotsAndWeightedSums() {
-        try (CudaTwins h = new CudaTwins(SEED)) {
+        try (CudaTwins h = twins(SEED)) {
             for (int[] s : CUBES) {
                 int b = s[0];
                 int t = s[1];
@@ -73,7 +78,7 @@ class CudaAttentionTest {
 
     @Test
     void maskedSoftmaxForwardAndBackward() {
-        try (CudaTwins h = new CudaTwins(SEED + 1)) {
+        try (CudaTwins h = twins(SEED + 1)) {
             for (int[] s : CUBES) {
                 int b = s[0];
                 int t = s[1];
@@ -127,7 +132,7 @@ class CudaAttentionTest {
 
     @Test
     void topKTiesNanAndSignedZerosByHand() {
-        try (CudaTwins h = new CudaTwins(SEED + 2)) {
+        try (CudaTwins h = twins(SEED + 2)) {
             CudaTwins.T w = h.floats(new float[] {1, 3, 3, 0, 3, -0f, 0f, Float.NaN}, 1, 8);
             CudaTwins.T idx = topK(h, w, 1, 8, "topK by hand");
             assertThat(h.gpu.toInts(idx.on(h.gpu))).containsExactly(7, 1, 2, 4, 0, 3, 6, 5);
@@ -149,7 +154,7 @@ class CudaAttentionTest {
 
     @Test
     void topKMatchesTheReferenceExactly() {
-        try (CudaTwins h = new CudaTwins(SEED + 3)) {
+        try (CudaTwins h = twins(SEED + 3)) {
             // Row lengths covering each kernel variant: a warp per row (up to 128), 1, 4 and 16 keys per thread (256
             // and 1024 threads), and rows rescanned from memory.
             int[][] shapes = {{1, 1}, {7, 17}, {33, 7}, {17, 127}, {4, 128}, {4, 129}, {5, 256}, {9, 257}, {5, 1021}, {3, 1025},
@@ -175,7 +180,7 @@ class CudaAttentionTest {
 
     @Test
     void gathersAndScatters() {
-        try (CudaTwins h = new CudaTwins(SEED + 4)) {
+        try (CudaTwins h = twins(SEED + 4)) {
             for (int[] s : CUBES) {
                 int b = s[0];
                 int t = s[1];
@@ -225,7 +230,7 @@ class CudaAttentionTest {
 
     @Test
     void positiveAndNonPadding() {
-        try (CudaTwins h = new CudaTwins(SEED + 5)) {
+        try (CudaTwins h = twins(SEED + 5)) {
             for (int n : new int[] {1, 7, 17, 33, 127, 1021, 4099, 1 << 20}) {
                 float[] v = new float[n];
                 for (int k = 0; k < n; k++) {
@@ -250,7 +255,7 @@ class CudaAttentionTest {
 
     @Test
     void attentionFeaturesAndBroadcastMul() {
-        try (CudaTwins h = new CudaTwins(SEED + 6)) {
+        try (CudaTwins h = twins(SEED + 6)) {
             for (int[] s : CUBES) {
                 int b = s[0];
                 int t = s[1];

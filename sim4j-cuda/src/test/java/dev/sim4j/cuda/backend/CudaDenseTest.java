@@ -31,7 +31,7 @@ class CudaDenseTest {
             {4096, 32}, {4096, 36}, {4096, 96}, {4096, 200}, {40960, 36}, {131072, 1}};
     /** [A, B, D] shapes, including [T, B, H] and [B, T, H] of the model. */
     static final int[][] CUBES = {{1, 1, 1}, {7, 17, 33}, {33, 7, 17}, {17, 127, 1}, {127, 33, 7}, {10, 4096, 36},
-            {4096, 10, 36}, {1021, 5, 4}};
+            {4096, 10, 36}, {1021, 5, 4}, {10, 512, 96}};
 
     static CudaTwins h;
     static ScalarBackend s32;
@@ -386,6 +386,19 @@ class CudaDenseTest {
         T cat = h.output(4096, 164);
         h.run(be -> be.concatColumns(List.of(e0.on(be), e1.on(be), e2.on(be)), cat.on(be)));
         h.check(cat, 0, 0, "concatColumns model widths");
+        // Every offset a multiple of eight (the eight-column path on aligned views), then split back accumulating.
+        T f0 = h.rand(4096, 32);
+        T f1 = h.rand(4096, 32);
+        T f2 = h.rand(4096, 96);
+        T cat8 = h.output(4096, 160);
+        h.run(be -> be.concatColumns(List.of(f0.on(be), f1.on(be), f2.on(be)), cat8.on(be)));
+        h.check(cat8, 0, 0, "concatColumns widths of eight");
+        T g0 = h.rand(4096, 32);
+        T g1 = h.rand(4096, 32);
+        T g2 = h.rand(4096, 96);
+        h.run(be -> be.splitColumns(cat8.on(be), List.of(g0.on(be), g1.on(be), g2.on(be)), true));
+        h.check(g0, ELEM, 0, "splitColumns accumulate widths of eight");
+        h.check(g2, ELEM, 0, "splitColumns accumulate widths of eight");
         for (int[] s : CUBES) {
             T x = h.rand(s);
             T out = h.output(s[1], s[0], s[2]);

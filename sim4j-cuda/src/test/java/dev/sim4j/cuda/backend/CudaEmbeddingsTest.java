@@ -21,11 +21,16 @@ import org.junit.jupiter.api.Test;
  * radix sort and the scan they are built on, on awkward and model sizes.
  */
 class CudaEmbeddingsTest {
+    /** The twins each test runs on: views 8 bytes into their buffers here; {@code *AlignedTest} puts them 16 in. */
+    CudaTwins twins(long seed) {
+        return new CudaTwins(seed);
+    }
+
     private final Backend f32 = new ScalarBackend(DType.F32);
 
     @Test
     void gatherRows() {
-        try (CudaTwins h = new CudaTwins(101)) {
+        try (CudaTwins h = twins(101)) {
             // {table rows, embedding width, ids}: tiny tables force many repeated ids.
             int[][] cases = {{1, 1, 1}, {1, 7, 17}, {7, 17, 33}, {127, 33, 7}, {50, 18, 4096}, {100000, 18, 4096},
                     {3, 36, 20000}, {20000, 16, 409600}, {2_000_000, 4, 33}};
@@ -47,7 +52,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void scatterAddRowsMatchesTheReferenceBitForBit() {
-        try (CudaTwins h = new CudaTwins(102)) {
+        try (CudaTwins h = twins(102)) {
             // {table rows, embedding width, ids}
             int[][] cases = {{1, 1, 1}, {1, 16, 7}, {1, 36, 33}, {7, 17, 33}, {127, 33, 7}, {50, 18, 4096},
                     {100000, 18, 4096}, {3, 36, 20000}, {1021, 32, 4099}, {300, 16, 2049}, {2_000_000, 2, 100_000},
@@ -61,7 +66,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void scatterAddRowsAtModelSizeWithHeavyRepeats() {
-        try (CudaTwins h = new CudaTwins(103)) {
+        try (CudaTwins h = twins(103)) {
             int rows = 20000;
             int n = 409600;
             int[] ids = new int[n];
@@ -89,7 +94,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void scatterAddRowsIsDeterministic() {
-        try (CudaTwins h = new CudaTwins(104)) {
+        try (CudaTwins h = twins(104)) {
             int rows = 500;
             int e = 16;
             int n = 200_000;
@@ -129,7 +134,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void embedSequence() {
-        try (CudaTwins h = new CudaTwins(105)) {
+        try (CudaTwins h = twins(105)) {
             // {B, T, from, to, items, categories, E1, E2}
             int[][] cases = {{1, 1, 0, 1, 1, 1, 1, 1}, {1, 1, 0, 0, 5, 5, 4, 4}, {7, 10, 3, 9, 17, 3, 16, 16},
                     {33, 17, 0, 17, 1021, 7, 18, 18}, {127, 10, 0, 10, 100, 20, 16, 16}, {4096, 10, 0, 10, 5000, 300,
@@ -157,7 +162,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void embedSequenceBackwardMatchesTheReferenceBitForBit() {
-        try (CudaTwins h = new CudaTwins(106)) {
+        try (CudaTwins h = twins(106)) {
             // {B, T, from, to, items, categories, E1, E2}: one-row category tables and a 2-row item table (the padding
             // row and one more) give the longest segments.
             int[][] cases = {{1, 1, 0, 1, 1, 1, 1, 1}, {1, 1, 0, 1, 2, 1, 16, 16}, {1, 1, 0, 0, 5, 5, 4, 4},
@@ -219,7 +224,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void embedSequenceBackwardIsDeterministic() {
-        try (CudaTwins h = new CudaTwins(107)) {
+        try (CudaTwins h = twins(107)) {
             int b = 2048;
             int tt = 50;
             CudaTwins.T itemIds = sequenceIds(h, 300, b, tt);
@@ -242,7 +247,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void uniqueRows() {
-        try (CudaTwins h = new CudaTwins(108)) {
+        try (CudaTwins h = twins(108)) {
             // Hand-picked: several tensors (views at offsets), padding 0 included, the tail of out untouched.
             uniqueCase(h, List.of(h.ints(new int[] {5, 0, 5, 9, 2}, 5), h.ints(new int[] {2, 2, 7}, 3)), 10, 8,
                     "uniqueRows hand-picked");
@@ -289,7 +294,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void radixSortIsStable() {
-        try (CudaTwins h = new CudaTwins(109)) {
+        try (CudaTwins h = twins(109)) {
             // {n, bound}
             int[][] cases = {{1, 1}, {7, 1}, {33, 2}, {33, 1000}, {2047, 256}, {2048, 257}, {2049, 70_000},
                     {100_000, 3}, {100_000, 2_000_000}, {300_001, Integer.MAX_VALUE}, {13_107_200, 2_000_000}};
@@ -331,7 +336,7 @@ class CudaEmbeddingsTest {
 
     @Test
     void exclusiveScan() {
-        try (CudaTwins h = new CudaTwins(110)) {
+        try (CudaTwins h = twins(110)) {
             // Across one tile (2048), several, and more than one chunk of tile sums (2048 tiles).
             for (int n : new int[] {1, 7, 2047, 2048, 2049, 4099, 1_000_003, 2048 * 2048, 2048 * 2048 + 1,
                     9_000_000}) {

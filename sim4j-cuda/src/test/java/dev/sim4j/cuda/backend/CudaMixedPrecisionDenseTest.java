@@ -154,7 +154,7 @@ class CudaMixedPrecisionDenseTest {
 
     @Test
     void layoutOpsMoveBfloat16ValuesUnchanged() {
-        int[][] cubes = {{1, 1, 1}, {7, 17, 33}, {10, 4096, 36}, {1021, 5, 4}};
+        int[][] cubes = {{1, 1, 1}, {7, 17, 33}, {10, 4096, 36}, {1021, 5, 4}, {9, 300, 16}};
         for (int[] c : cubes) {
             Pair x = t.act(c);
             Pair out = t.actOutput(c[1], c[0], c[2]);
