@@ -9,74 +9,145 @@
 
 typedef unsigned long long u64;
 
+// Rows of D activations are read eight at a time with 16-byte loads when D is a multiple of eight and the tensors'
+// pointers are 16-byte aligned (`vec`, launch-wide); the sums still run in increasing index order, so both paths give
+// the same bits (products commute exactly).
+__device__ __forceinline__ bool rows8(int D) {
+    return (D & 7) == 0;
+}
+
+// sum_j a[j] * b[j] over j = 0..D-1 in order, in real.
+__device__ __forceinline__ real dot_row(const act* a, const act* b, int D, bool vec) {
+    real acc = 0;
+    if (vec) {
+        for (int j = 0; j < D; j += 8) {
+            act8 x = load_vec<act8>(a + j);
+            act8 y = load_vec<act8>(b + j);
+#pragma unroll
+            for (int k = 0; k < 8; k++) acc += (real) ld(x.v[k]) * (real) ld(y.v[k]);
+        }
+    } else {
+        for (int j = 0; j < D; j++) acc += (real) ld(a[j]) * (real) ld(b[j]);
+    }
+    return acc;
+}
+
 // out[b, t] = sum_d keys[b, t, d] * q[b, d] for keys [B,T,D], q [B,D], out [B,T]: one thread per (b, t).
 extern "C" __global__ void batched_dot(const act* keys, const act* q, act* out, int B, int T, int D) {
     i64 n = (i64) B * T;
-    GRID_STRIDE(i, n) {
-        const act* k = keys + i * D;
-        const act* qq = q + (i / T) * D;
-        real acc = 0;
-        for (int j = 0; j < D; j++) acc += (real) ld(k[j]) * (real) ld(qq[j]);
-        out[i] = st((float) acc);
-    }
+    bool vec = rows8(D) && aligned16(keys) && aligned16(q);
+    bool small = fits_31_bits(n);
+    GRID_STRIDE(i, n) out[i] = st((float) dot_row(keys + i * D, q + row_of(i, T, small) * D, D, vec));
 }
 
 // dq[b, d] += sum_t g[b, t] * keys[b, t, d] (one thread per (b, d), t in order: indices [0, B*D));
-// dk[b, t, d] += g[b, t] * q[b, d] (one thread per element: the indices after).
+// dk[b, t, d] += g[b, t] * q[b, d] (one thread per element: the indices after); eight elements per thread in each
+// part under `vec`.
 extern "C" __global__ void batched_dot_backward(const act* keys, const act* q, const act* g, act* dk, act* dq,
                                                 int B, int T, int D) {
     i64 nq = (i64) B * D;
-    i64 n = nq + (i64) B * T * D;
-    GRID_STRIDE(i, n) {
-        if (i < nq) {
-            i64 b = i / D;
-            i64 j = i - b * D;
+    i64 n = (i64) B * T * D;
+    bool small = fits_31_bits(n);
+    bool vec = rows8(D) && aligned16(keys) && aligned16(q) && aligned16(dk) && aligned16(dq);
+    for_each8(nq, vec,
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int j = (int) (i - b * D);
+            real acc[8];
+#pragma unroll
+            for (int k = 0; k < 8; k++) acc[k] = 0;
+            for (int s = 0; s < T; s++) {
+                real gs = (real) ld(g[b * T + s]);
+                act8 kv = load_vec<act8>(keys + (b * T + s) * D + j);
+#pragma unroll
+                for (int k = 0; k < 8; k++) acc[k] += gs * (real) ld(kv.v[k]);
+            }
+            act8 d = load_vec<act8>(dq + i);
+#pragma unroll
+            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + acc[k]));
+            store_vec(dq + i, d);
+        },
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int j = (int) (i - b * D);
             real acc = 0;
             for (int s = 0; s < T; s++) acc += (real) ld(g[b * T + s]) * (real) ld(keys[(b * T + s) * D + j]);
             dq[i] = st((float) ((real) ld(dq[i]) + acc));
-        } else {
-            i64 e = i - nq;
-            i64 row = e / D;
-            i64 j = e - row * D;
-            i64 b = row / T;
-            dk[e] = st((float) ((real) ld(dk[e]) + (real) ld(g[row]) * (real) ld(q[b * D + j])));
-        }
-    }
+        });
+    for_each8(n, vec,
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            real gr = (real) ld(g[row]);
+            act8 qv = load_vec<act8>(q + row_of(row, T, small) * D + j);
+            act8 d = load_vec<act8>(dk + e);
+#pragma unroll
+            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + gr * (real) ld(qv.v[k])));
+            store_vec(dk + e, d);
+        },
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            dk[e] = st((float) ((real) ld(dk[e]) + (real) ld(g[row]) * (real) ld(q[row_of(row, T, small) * D + j])));
+        });
 }
 
-// out[b, d] = sum_t w[b, t] * v[b, t, d] for w [B,T], v [B,T,D], out [B,D]: one thread per (b, d).
+// out[b, d] = sum_t w[b, t] * v[b, t, d] for w [B,T], v [B,T,D], out [B,D]: one thread per (b, d), or per eight d.
 extern "C" __global__ void weighted_sum(const act* w, const act* v, act* out, int B, int T, int D) {
     i64 n = (i64) B * D;
-    GRID_STRIDE(i, n) {
-        i64 b = i / D;
-        i64 j = i - b * D;
-        real acc = 0;
-        for (int s = 0; s < T; s++) acc += (real) ld(w[b * T + s]) * (real) ld(v[(b * T + s) * D + j]);
-        out[i] = st((float) acc);
-    }
+    bool small = fits_31_bits((i64) B * T * D);
+    for_each8(n, rows8(D) && aligned16(v) && aligned16(out),
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int j = (int) (i - b * D);
+            real acc[8];
+#pragma unroll
+            for (int k = 0; k < 8; k++) acc[k] = 0;
+            for (int s = 0; s < T; s++) {
+                real ws = (real) ld(w[b * T + s]);
+                act8 vv = load_vec<act8>(v + (b * T + s) * D + j);
+#pragma unroll
+                for (int k = 0; k < 8; k++) acc[k] += ws * (real) ld(vv.v[k]);
+            }
+            act8 o;
+#pragma unroll
+            for (int k = 0; k < 8; k++) o.v[k] = st((float) acc[k]);
+            store_vec(out + i, o);
+        },
+        [&](i64 i) {
+            i64 b = row_of(i, D, small);
+            int j = (int) (i - b * D);
+            real acc = 0;
+            for (int s = 0; s < T; s++) acc += (real) ld(w[b * T + s]) * (real) ld(v[(b * T + s) * D + j]);
+            out[i] = st((float) acc);
+        });
 }
 
 // dw[b, t] = sum_d g[b, d] * v[b, t, d] (overwritten; one thread per (b, t): indices [0, B*T));
-// dv[b, t, d] += w[b, t] * g[b, d] (one thread per element: the indices after).
+// dv[b, t, d] += w[b, t] * g[b, d] (one thread per element, or per eight: the indices after).
 extern "C" __global__ void weighted_sum_backward(const act* w, const act* v, const act* g, act* dw, act* dv,
                                                  int B, int T, int D) {
     i64 nw = (i64) B * T;
-    i64 n = nw + (i64) B * T * D;
-    GRID_STRIDE(i, n) {
-        if (i < nw) {
-            const act* vv = v + i * D;
-            const act* gg = g + (i / T) * D;
-            real acc = 0;
-            for (int j = 0; j < D; j++) acc += (real) ld(gg[j]) * (real) ld(vv[j]);
-            dw[i] = st((float) acc);
-        } else {
-            i64 e = i - nw;
-            i64 row = e / D;
-            i64 j = e - row * D;
-            i64 b = row / T;
-            dv[e] = st((float) ((real) ld(dv[e]) + (real) ld(w[row]) * (real) ld(g[b * D + j])));
-        }
-    }
+    i64 n = (i64) B * T * D;
+    bool small = fits_31_bits(n);
+    bool vec = rows8(D) && aligned16(v) && aligned16(g) && aligned16(dv);
+    GRID_STRIDE(i, nw) dw[i] = st((float) dot_row(g + row_of(i, T, small) * D, v + i * D, D, vec));
+    for_each8(n, vec,
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            real wr = (real) ld(w[row]);
+            act8 gv = load_vec<act8>(g + row_of(row, T, small) * D + j);
+            act8 d = load_vec<act8>(dv + e);
+#pragma unroll
+            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + wr * (real) ld(gv.v[k])));
+            store_vec(dv + e, d);
+        },
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            dv[e] = st((float) ((real) ld(dv[e]) + (real) ld(w[row]) * (real) ld(g[row_of(row, T, small) * D + j])));
+        });
 }
 
 // The warp loop of the row kernels: warp-uniform, so the full-mask shuffles inside are safe.
@@ -150,8 +221,32 @@ extern "C" __global__ void masked_softmax_backward(const act* p, const act* dp, 
 // few KB, so without that batching each warp waits out one memory latency per 128 bytes (the first version of these
 // kernels ran at a quarter of the memory bandwidth).
 #define STAGE_BATCH 16
-__device__ __forceinline__ void stage_keys(const act* __restrict__ kb, float* ks, int T, int D, int lane) {
+__device__ __forceinline__ void stage_keys(const act* __restrict__ kb, float* ks, int T, int D, int lane, bool vec) {
     int n = T * D;
+    if (vec) {
+        // Eight keys per 16-byte load, eight loads per lane in flight.
+        int chunks = n >> 3;
+        for (int base = lane; base < chunks; base += 32 * (STAGE_BATCH / 2)) {
+            act8 v[STAGE_BATCH / 2];
+#pragma unroll
+            for (int u = 0; u < STAGE_BATCH / 2; u++) {
+                int c = base + u * 32;
+                if (c < chunks) v[u] = load_vec<act8>(kb + (i64) c * 8);
+            }
+#pragma unroll
+            for (int u = 0; u < STAGE_BATCH / 2; u++) {
+                int c = base + u * 32;
+                if (c < chunks) {
+                    int e = c * 8;
+                    int t = e / D;
+                    float* dst = ks + t * (D + 1) + (e - t * D);
+#pragma unroll
+                    for (int k = 0; k < 8; k++) dst[k] = ld(v[u].v[k]);
+                }
+            }
+        }
+        return;
+    }
     for (int base = lane; base < n; base += 32 * STAGE_BATCH) {
         float v[STAGE_BATCH];
 #pragma unroll
@@ -207,8 +302,9 @@ extern "C" __global__ void dot_attention(const act* keys, const act* q, const ac
     int stride = D + 1;
     float* ks = smem + (size_t) warp * T * (D + 3);
     float* ws = ks + (size_t) T * stride;
+    bool vec = rows8(D) && aligned16(keys);
     for (i64 b = (i64) blockIdx.x * warps + warp; b < B; b += (i64) gridDim.x * warps) {
-        stage_keys(keys + b * T * D, ks, T, D, lane);
+        stage_keys(keys + b * T * D, ks, T, D, lane, vec);
         __syncwarp();
         const act* qb = q + b * D;
         for (int t = lane; t < T; t += 32) {
@@ -248,6 +344,7 @@ extern "C" __global__ void dot_attention_backward(const act* __restrict__ keys, 
     int warps = blockDim.x >> 5;
     float* wsh = smem + (size_t) warp * 2 * T;
     float* dss = wsh + T;
+    bool vec = rows8(D) && aligned16(keys) && aligned16(g) && aligned16(q) && aligned16(dk);
     for (i64 b = (i64) blockIdx.x * warps + warp; b < B; b += (i64) gridDim.x * warps) {
         const act* kb = keys + b * T * D;
         const act* gb = g + b * D;
@@ -255,11 +352,7 @@ extern "C" __global__ void dot_attention_backward(const act* __restrict__ keys, 
         const act* mr = m + b * T;
         real dot = 0;
         for (int t = lane; t < T; t += 32) {
-            const act* k = kb + (i64) t * D;
-            real acc = 0;
-#pragma unroll 8
-            for (int j = 0; j < D; j++) acc += (real) ld(__ldg(gb + j)) * (real) ld(__ldg(k + j));
-            float dwt = (float) acc;
+            float dwt = (float) dot_row(gb, kb + (i64) t * D, D, vec);
             float p = ld(w[b * T + t]);
             dw[b * T + t] = st(dwt);
             wsh[t] = p;
@@ -276,7 +369,24 @@ extern "C" __global__ void dot_attention_backward(const act* __restrict__ keys, 
         __syncwarp();
         act* dkb = dk + b * T * D;
         int n = T * D;
-        for (int base = lane; base < n; base += 32 * STAGE_BATCH) {
+        if (vec) {
+            // Eight elements of one key row per lane and access.
+            for (int c = lane; c < (n >> 3); c += 32) {
+                int e = c * 8;
+                int t = e / D;
+                int j = e - t * D;
+                act8 old = load_vec<act8>(dkb + e);
+                act8 gv = load_vec<act8>(gb + j);
+                act8 qv = load_vec<act8>(qb + j);
+#pragma unroll
+                for (int k = 0; k < 8; k++) {
+                    float v = rnd((float) ((real) ld(old.v[k]) + (real) wsh[t] * (real) ld(gv.v[k])));
+                    old.v[k] = st((float) ((real) v + (real) dss[t] * (real) ld(qv.v[k])));
+                }
+                store_vec(dkb + e, old);
+            }
+        }
+        for (int base = vec ? n : lane; base < n; base += 32 * STAGE_BATCH) {
             float old[STAGE_BATCH];
 #pragma unroll
             for (int u = 0; u < STAGE_BATCH; u++) {

@@ -132,18 +132,27 @@ class CudaMixedPrecisionTrainingTest {
         assertThat(worstLoss).as(spec + " losses against float32").isLessThan(2e-2);
     }
 
+    /**
+     * Every parameter's gradient from the same weights and batch in float32, bfloat16 and float16 (the last with the
+     * loss scale, divided again as training does). Both 16-bit builds come from one kernel source, so a backward
+     * that drops or mixes up a term is off in both, by the terms' size; what tells them apart is precision alone.
+     * float16 (11 significand bits): each gradient within 20 % of its size, or of a tenth of its layer's largest
+     * where that is larger (see {@link #relativeError}). bfloat16 (8 bits): the same bar, or, where rounding makes a
+     * tensor's gradient a difference of far larger terms, at most {@link #BITS_RATIO} times float16's error of the
+     * same tensor (the ratio of the two unit roundoffs), and never past its size.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"sim", "dien", "din", "sim:fp16", "dien:fp16", "din:fp16"})
+    @ValueSource(strings = {"sim", "dien", "din"})
     void mixedPrecisionGradientsAreCloseToFloat32GradientsInEveryLayer(String name) {
         ModelConfig c = config(name);
         int[] lengths = new int[517];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = new SplittableRandom(3 + i).nextInt(101);
         }
-        DType[] types = {DType.F32, half(name)};
-        float[][][] grads = new float[2][][];
+        DType[] types = {DType.F32, DType.BF16, DType.F16};
+        float[][][] grads = new float[types.length][][];
         String[] names = null;
-        for (int r = 0; r < 2; r++) {
+        for (int r = 0; r < types.length; r++) {
             try (CudaBackend gpu = new CudaBackend(libs, 0, false, false, null, types[r])) {
                 CtrModel m = Models.create(c, gpu, 7);
                 // float16 trains with a loss scale: the losses' gradients times 2^15, the parameters' divided again.
@@ -172,52 +181,72 @@ class CudaMixedPrecisionTrainingTest {
             }
         }
         double[] norms = new double[names.length];
-        double[] errors = new double[names.length];
+        double[][] errors = new double[types.length][names.length];
         for (int k = 0; k < names.length; k++) {
-            double diff = 0;
-            double norm = 0;
-            for (int i = 0; i < grads[0][k].length; i++) {
-                double a = grads[0][k][i];
-                double b = grads[1][k][i];
-                diff += (a - b) * (a - b);
-                norm += a * a;
+            norms[k] = distance(grads[0][k], new float[grads[0][k].length]);
+            for (int r = 1; r < types.length; r++) {
+                errors[r][k] = distance(grads[0][k], grads[r][k]);
             }
-            norms[k] = Math.sqrt(norm);
-            errors[k] = Math.sqrt(diff);
         }
-        double worst = 0;
-        String worstName = "";
-        for (int k = 0; k < names.length; k++) {
-            // A tensor's gradient is compared with its own size, or with a tenth of the largest gradient of its
-            // layer (the name's first two parts: dien.attention, stage_two_mlp.dense_1) where it is smaller: the
-            // attention unit's softmax over time makes its score gradients sum to zero along time, so the gradients
-            // of what does not vary along time (the query's kernel and bias, the first layer's bias) are differences
-            // of far larger terms, and 16-bit activations move them by a large share of their small size (measured
-            // on the H200: 23-42 % of their size, at 0.7-3.4 % of their layer's largest). Reductions over every
-            // element (biases, PReLU alphas) cancel too. A layer whose backward dropped or mixed up a term is off by
-            // the terms' size, a good share of the layer's gradients.
-            double floor = 0;
-            for (int j = 0; j < names.length; j++) {
-                if (layerOf(names[j]).equals(layerOf(names[k]))) {
-                    floor = Math.max(floor, norms[j] / 10);
+        for (int r = 1; r < types.length; r++) {
+            double worst = 0;
+            String worstName = "";
+            for (int k = 0; k < names.length; k++) {
+                double rel = relativeError(errors[r][k], k, names, norms);
+                if (rel > worst) {
+                    worst = rel;
+                    worstName = names[k];
+                }
+                if (errors[r][k] > 0.1 * norms[k]) {
+                    System.out.printf("[sim4j] %s %s %s: gradient %.2e of its size (float16 %.2e)%n", name, types[r],
+                            names[k], errors[r][k] / norms[k], errors[2][k] / norms[k]);
+                }
+                String what = name + " " + types[r] + " gradient of " + names[k] + " against float32";
+                if (types[r] == DType.F16 || rel < 0.2) {
+                    // Measured on the H200: up to 15 % (stage_two_mlp.dense_1.bias in bfloat16) for the tensors
+                    // whose size is their layer's largest; the user table 5.0e-2 to 7.7e-2.
+                    assertThat(rel).as(what).isLessThan(0.2);
+                } else {
+                    // Measured on the H200: dien.attention.dense_1.kernel 40 % (SIM) and 47 % (DIEN) of its size in
+                    // bfloat16: the attention's score gradients sum to zero along time.
+                    assertThat(errors[r][k]).as(what + " (within the bits' ratio of float16's error)")
+                            .isLessThanOrEqualTo(BITS_RATIO * errors[2][k]);
+                    assertThat(errors[r][k]).as(what + " (below its size)").isLessThan(norms[k]);
                 }
             }
-            double rel = errors[k] / Math.max(Math.max(norms[k], floor), 1e-12);
-            if (rel > worst) {
-                worst = rel;
-                worstName = names[k];
-            }
-            if (errors[k] > 0.1 * norms[k]) {
-                System.out.printf("[sim4j] %s %s: gradient %.2e of its size, which is %.2e of its layer's largest%n",
-                        name, names[k], errors[k] / norms[k], norms[k] / (10 * floor));
-            }
-            // Measured on the H200: up to 15 % (stage_two_mlp.dense_1.bias in bfloat16) for the tensors whose size
-            // is their layer's largest; the user table 5.0e-2 to 7.7e-2 (each row sums a few rows' gradients of
-            // mixed sign, which come through the whole MLP).
-            assertThat(rel).as(name + " gradient of " + names[k] + " against float32").isLessThan(0.2);
+            System.out.printf("[sim4j] %s gradients with %s activations: worst relative error %.2e (%s)%n", name,
+                    types[r], worst, worstName);
         }
-        System.out.printf("[sim4j] %s gradients with %s activations: worst relative error %.2e (%s)%n", name,
-                types[1], worst, worstName);
+    }
+
+    /** bfloat16's unit roundoff over float16's: 2^-8 / 2^-11. */
+    static final double BITS_RATIO = 8;
+
+    private static double distance(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            double x = (double) a[i] - b[i];
+            d += x * x;
+        }
+        return Math.sqrt(d);
+    }
+
+    /**
+     * A gradient's error over its own size, or over a tenth of the largest gradient of its layer (the name's first
+     * two parts: dien.attention, stage_two_mlp.dense_1) where that is larger: the attention unit's softmax over time
+     * makes its score gradients sum to zero along time, so the gradients of what does not vary along time (the
+     * query's kernel and bias, the first layer's bias) are differences of far larger terms, and 16-bit activations
+     * move them by a large share of their small size (measured on the H200: 23-42 % of their size, at 0.7-3.4 % of
+     * their layer's largest). Reductions over every element (biases, PReLU alphas) cancel too.
+     */
+    private static double relativeError(double error, int k, String[] names, double[] norms) {
+        double floor = 0;
+        for (int j = 0; j < names.length; j++) {
+            if (layerOf(names[j]).equals(layerOf(names[k]))) {
+                floor = Math.max(floor, norms[j] / 10);
+            }
+        }
+        return error / Math.max(Math.max(norms[k], floor), 1e-12);
     }
 
     /** A parameter's layer: its name's first two parts (dien.attention.query.kernel: dien.attention). */
