@@ -402,24 +402,12 @@ __device__ __forceinline__ void chunk_reduce_group(const int* __restrict__ keys,
             int myKey = gl < m ? keys[p0 + gl] : skipKey;
             int kk[G];
             float v[G];
-            float start[G];
 #pragma unroll
             for (int j = 0; j < G; j++) {
                 int p = __shfl_sync(mask, myPos, j, G);
                 kk[j] = __shfl_sync(mask, myKey, j, G);
                 bool wanted = kk[j] != skipKey && !(skipFirst && kk[j] == firstKey);
                 v[j] = on && j < m && wanted ? ld(g[(i64) p * ldg + c]) : 0.0f;
-            }
-            // The table rows of the runs that start in these G pairs, all loaded before the serial adds (no other
-            // group writes them in this pass, and this group only once it has added them), so their latencies
-            // overlap instead of one per run.
-#pragma unroll
-            for (int j = 0; j < G; j++) {
-                int prev = j == 0 ? key : kk[j - 1];
-                bool first = startedBefore && kk[j] == firstKey;
-                bool piece = first ? firstLong : (lastLong && kk[j] == lastKey);
-                bool adds = kk[j] != skipKey && !(first && skipFirst) && !piece;
-                start[j] = j < m && kk[j] != prev && adds && on ? dT[(i64) kk[j] * e + c] : 0.0f;
             }
 #pragma unroll
             for (int j = 0; j < G; j++) {
@@ -433,7 +421,7 @@ __device__ __forceinline__ void chunk_reduce_group(const int* __restrict__ keys,
                     bool piece = first ? firstLong : (lastLong && key == lastKey);
                     active = key != skipKey && !(first && skipFirst);
                     slot = piece ? (first ? 0 : 1) : -1;
-                    acc = start[j];
+                    acc = active && !piece && on ? dT[(i64) key * e + c] : 0.0f;
                 }
                 if (j < m && active) acc = __fadd_rn(acc, v[j]);
             }
