@@ -134,8 +134,10 @@ public final class CudaAttention implements AttentionKernels {
                 && weights.size() == (long) b * t && out.size() == (long) b * d, "dotAttention", keys, query, mask,
                 scores, weights, out);
         DType act = Activations.of("dotAttention", keys, query, mask, scores, weights, out);
-        // The forward stages each row's keys (stride d + 1) beside its [t] scores.
-        long floats = (long) t * (d + 3);
+        // The forward stages each row's keys (stride d + 1) beside its [t] scores, except for rows of a multiple of
+        // eight, which it reads directly (16-byte loads) with only the [t] weights in shared memory.
+        boolean direct = d % 8 == 0;
+        long floats = direct ? t : (long) t * (d + 3);
         int warps = fusedWarps(floats);
         if (warps == 0) {
             AttentionKernels.super.dotAttention(keys, query, mask, scores, weights, out);
@@ -144,7 +146,7 @@ public final class CudaAttention implements AttentionKernels {
         if (b == 0) {
             return;
         }
-        launchFused(kernel("dot_attention", act).pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
+        launchFused(kernel(direct ? "dot_attention_direct" : "dot_attention", act).pointer(addr(keys)).pointer(addr(query)).pointer(addr(mask))
                 .pointer(addr(scores)).pointer(addr(weights)).pointer(addr(out)).i32(b).i32(t).i32(d), b, warps,
                 floats);
     }
