@@ -32,6 +32,28 @@ __device__ __forceinline__ real dot_row(const act* a, const act* b, int D, bool 
     return acc;
 }
 
+// out[b, t, d] += s[b, t] * r[b, d] for s [B,T], r [B,D], out [B,T,D] (n = B T D elements): the element-wise half of
+// batched_dot_backward (dk += g q) and weighted_sum_backward (dv += w g); eight elements per thread under `vec`.
+__device__ __forceinline__ void add_row_scaled(const act* s, const act* r, act* out, i64 n, int T, int D, bool small,
+                                               bool vec) {
+    for_each8(n, vec,
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            real sr = (real) ld(s[row]);
+            act8 rv = load_vec<act8>(r + row_of(row, T, small) * D + j);
+            act8 d = load_vec<act8>(out + e);
+#pragma unroll
+            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + sr * (real) ld(rv.v[k])));
+            store_vec(out + e, d);
+        },
+        [&](i64 e) {
+            i64 row = row_of(e, D, small);
+            int j = (int) (e - row * D);
+            out[e] = st((float) ((real) ld(out[e]) + (real) ld(s[row]) * (real) ld(r[row_of(row, T, small) * D + j])));
+        });
+}
+
 // out[b, t] = sum_d keys[b, t, d] * q[b, d] for keys [B,T,D], q [B,D], out [B,T]: one thread per (b, t).
 extern "C" __global__ void batched_dot(const act* keys, const act* q, act* out, int B, int T, int D) {
     i64 n = (i64) B * T;
@@ -74,22 +96,7 @@ extern "C" __global__ void batched_dot_backward(const act* keys, const act* q, c
             for (int s = 0; s < T; s++) acc += (real) ld(g[b * T + s]) * (real) ld(keys[(b * T + s) * D + j]);
             dq[i] = st((float) ((real) ld(dq[i]) + acc));
         });
-    for_each8(n, vec,
-        [&](i64 e) {
-            i64 row = row_of(e, D, small);
-            int j = (int) (e - row * D);
-            real gr = (real) ld(g[row]);
-            act8 qv = load_vec<act8>(q + row_of(row, T, small) * D + j);
-            act8 d = load_vec<act8>(dk + e);
-#pragma unroll
-            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + gr * (real) ld(qv.v[k])));
-            store_vec(dk + e, d);
-        },
-        [&](i64 e) {
-            i64 row = row_of(e, D, small);
-            int j = (int) (e - row * D);
-            dk[e] = st((float) ((real) ld(dk[e]) + (real) ld(g[row]) * (real) ld(q[row_of(row, T, small) * D + j])));
-        });
+    add_row_scaled(g, q, dk, n, T, D, small, vec);
 }
 
 // out[b, d] = sum_t w[b, t] * v[b, t, d] for w [B,T], v [B,T,D], out [B,D]: one thread per (b, d), or per eight d.
@@ -132,22 +139,7 @@ extern "C" __global__ void weighted_sum_backward(const act* w, const act* v, con
     bool small = fits_31_bits(n);
     bool vec = rows8(D) && aligned16(v) && aligned16(g) && aligned16(dv);
     GRID_STRIDE(i, nw) dw[i] = st((float) dot_row(g + row_of(i, T, small) * D, v + i * D, D, vec));
-    for_each8(n, vec,
-        [&](i64 e) {
-            i64 row = row_of(e, D, small);
-            int j = (int) (e - row * D);
-            real wr = (real) ld(w[row]);
-            act8 gv = load_vec<act8>(g + row_of(row, T, small) * D + j);
-            act8 d = load_vec<act8>(dv + e);
-#pragma unroll
-            for (int k = 0; k < 8; k++) d.v[k] = st((float) ((real) ld(d.v[k]) + wr * (real) ld(gv.v[k])));
-            store_vec(dv + e, d);
-        },
-        [&](i64 e) {
-            i64 row = row_of(e, D, small);
-            int j = (int) (e - row * D);
-            dv[e] = st((float) ((real) ld(dv[e]) + (real) ld(w[row]) * (real) ld(g[row_of(row, T, small) * D + j])));
-        });
+    add_row_scaled(w, g, dv, n, T, D, small, vec);
 }
 
 // The warp loop of the row kernels: warp-uniform, so the full-mask shuffles inside are safe.
