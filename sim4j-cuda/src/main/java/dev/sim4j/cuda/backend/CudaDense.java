@@ -251,7 +251,7 @@ public final class CudaDense implements DenseKernels {
         Tensor parts = chunks == 1 ? null : be.empty(DType.F32, (int) (2 * chunks), n); // doubles
         launch1d(kernel("column_partials", act).pointer(addr(x)).pointer(addr(dy)).pointer(addr(alpha)).pointer(addr(dx))
                 .i32(mode).i64(m).i32(n).i64(rowsPerChunk).i64(chunks).pointer(parts == null ? 0 : addr(parts))
-                .pointer(addr(out)).i64(betaBits), chunks * n);
+                .pointer(addr(out)).i64(betaBits), chunks * (n % 4 == 0 ? n / 4 : n)); // four columns a thread where it can
         if (parts != null) {
             kernel("column_finish", act).pointer(addr(parts)).i64(chunks).i32(n).pointer(addr(out)).i64(betaBits)
                     .launch(be.stream(), Math.min(n, 65535), Launches.THREADS);
