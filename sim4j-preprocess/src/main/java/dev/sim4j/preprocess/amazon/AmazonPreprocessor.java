@@ -1,21 +1,8 @@
 package dev.sim4j.preprocess.amazon;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sim4j.data.DataException;
-import dev.sim4j.data.OutputException;
-import dev.sim4j.data.dataset.Dataset;
-import dev.sim4j.data.dataset.DatasetWriter;
-import dev.sim4j.data.dataset.MappingReader;
-import dev.sim4j.data.format.WriteOptions;
 import dev.sim4j.data.format.sequence.SequenceStore;
 import dev.sim4j.data.format.sequence.SequenceStoreFiles;
-import dev.sim4j.data.spec.ChunkSpec;
-import dev.sim4j.data.spec.ChunkType;
-import dev.sim4j.data.spec.FeatureDef;
-import dev.sim4j.data.spec.FeatureSpec;
-import dev.sim4j.data.spec.FeatureSpecYaml;
-import dev.sim4j.data.spec.ReferenceSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Turns the Amazon Reviews 2014 dump into a dataset with the reference's semantics (see {@code docs/data.md}):
@@ -35,7 +21,8 @@ import java.util.stream.Stream;
  * earlier prefix a training row with a popularity-sampled negative twin; negative histories; left padding to L.
  */
 public final class AmazonPreprocessor {
-    static final String NO_CATEGORY = "no_category";
+    /** The category name of items without metadata or without a category (the reference's). */
+    public static final String NO_CATEGORY = "no_category";
 
     private final PreprocessOptions options;
     private final BadLines badReviews;
@@ -310,91 +297,34 @@ public final class AmazonPreprocessor {
         for (int i = 1; i < cumulative.length; i++) {
             cumulative[i] = cumulative[i - 1] + itemEvents[i];
         }
-        Map<String, SequenceStore.RowKind> mappings = new LinkedHashMap<>();
-        mappings.put("train", SequenceStore.RowKind.TRAIN);
-        mappings.put("test", SequenceStore.RowKind.TEST);
         SequenceStore store = new SequenceStore(lengths, eventItems, eventCats, itemCategory, cumulative,
-                options.seed(), options.maxSeqLen(), mappings);
+                options.seed(), options.maxSeqLen(), AmazonDatasetOutput.MAPPINGS);
         return new Built(store, users, items, categories, withoutMetadata, withoutCategory);
     }
 
     private void write(Built built, PreprocessStats stats, long start) {
-        FeatureSpec spec = ReferenceSpecs.amazon(built.users.size(), built.items.size(), built.categories.size(),
-                options.maxSeqLen());
-        List<String> featureNames = List.copyOf(spec.features().keySet());
-        boolean compact = options.format() == ChunkType.SIM4J_SEQUENCES;
-        // The compact store writes its own files; the writer's row format serves only the row layouts.
-        ChunkType rowFormat = compact ? ChunkType.SIM4J : options.format();
-        try (DatasetWriter writer = new DatasetWriter(options.out(), spec, rowFormat, 1, WriteOptions.DEFAULT)) {
-            Path work = writer.workingFolder();
-            if (compact) {
-                Path dir = work.resolve("sequences");
-                mkdirs(dir);
-                SequenceStoreFiles.write(built.store, dir);
-                List<String> files = SequenceStoreFiles.files(work, dir);
-                for (String mapping : built.store.mappings().keySet()) {
-                    writer.addMapping(mapping, new ChunkSpec(ChunkType.SIM4J_SEQUENCES.specName(), featureNames, files));
-                }
-            } else {
-                writeRows(built.store, spec, writer);
-            }
-            Path vocab = work.resolve("vocab");
-            mkdirs(vocab);
-            Vocabulary.write(vocab.resolve("users.tsv"), "uid\treviewerID", built.users, null);
-            Vocabulary.write(vocab.resolve("items.tsv"), "item\tasin\tcategory", built.items, built.store.itemCategory());
-            Vocabulary.write(vocab.resolve("categories.tsv"), "category\tname", built.categories, null);
-            phase("write");
-            writeStats(work.resolve("stats.json"), withSeconds(stats, start));
-            writer.commit();
-        }
-    }
+        SequenceStore store = built.store;
+        AmazonDatasetOutput.write(options, built.users.size(), built.items.size(), built.categories.size(),
+                new AmazonDatasetOutput.Contents() {
+                    @Override
+                    public void writeStore(SequenceStoreFiles.Writer w) {
+                        w.events(store.lengths(), store.items(), store.cats());
+                        w.items(store.itemCategory(), store.cumulativeReviews(), 0, store.itemCategory().length);
+                        w.finish(store.seed(), store.maxHistory(), store.mappings());
+                    }
 
-    /**
-     * The reference's layout: the rows the sequence store describes, materialised into the writer's row format
-     * (TFRecord or columnar shards) in {@code --train-parts} / {@code --test-parts} files.
-     */
-    private void writeRows(SequenceStore store, FeatureSpec spec, DatasetWriter writer) {
-        Path scratch = writer.workingFolder().resolve(".sequences");
-        mkdirs(scratch);
-        SequenceStoreFiles.write(store, scratch);
-        List<String> featureNames = List.copyOf(spec.features().keySet());
-        List<String> files = SequenceStoreFiles.files(scratch, scratch);
-        Map<String, List<ChunkSpec>> sources = new LinkedHashMap<>();
-        store.mappings().keySet().forEach(m -> sources.put(m,
-                List.of(new ChunkSpec(ChunkType.SIM4J_SEQUENCES.specName(), featureNames, files))));
-        FeatureSpecYaml.write(spec.withSources(sources), scratch);
-        Dataset compact = Dataset.open(scratch);
-        List<FeatureDef> features = featureNames.stream().map(spec::feature).toList();
-        int blockRows = DatasetWriter.blockRows(features);
-        int[][] block = new int[features.size()][];
-        for (int f = 0; f < block.length; f++) {
-            block[f] = new int[blockRows * features.get(f).width()];
-        }
-        for (var e : store.mappings().entrySet()) {
-            long rows = store.rows(e.getValue());
-            int parts = e.getValue() == SequenceStore.RowKind.TRAIN ? options.trainParts() : options.testParts();
-            long perFile = Math.max(1, (rows + parts - 1) / parts);
-            try (MappingReader reader = compact.reader(e.getKey(), features);
-                 DatasetWriter.MappingWriter out = writer.mapping(e.getKey(), features, perFile);
-                 Progress progress = Progress.of(options.progress(), "writing " + e.getKey(), rows * 4L * 8)) {
-                int n;
-                long done = 0;
-                while ((n = reader.read(block, 0, blockRows)) > 0) {
-                    out.write(block, 0, n);
-                    done += n;
-                    progress.update(done * 4L * 8, done);
-                }
-            }
-        }
-        deleteTree(scratch);
-    }
-
-    private static void writeStats(Path file, PreprocessStats stats) {
-        try {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), stats);
-        } catch (IOException e) {
-            throw new OutputException(file + ": cannot write: " + e.getMessage(), e);
-        }
+                    @Override
+                    public void writeVocabulary(Path vocab) {
+                        Vocabulary.write(vocab.resolve(Vocabulary.USERS), Vocabulary.USERS_HEADER, built.users, null);
+                        Vocabulary.write(vocab.resolve(Vocabulary.ITEMS), Vocabulary.ITEMS_HEADER, built.items,
+                                store.itemCategory());
+                        Vocabulary.write(vocab.resolve(Vocabulary.CATEGORIES), Vocabulary.CATEGORIES_HEADER,
+                                built.categories, null);
+                    }
+                }, () -> {
+                    phase("write");
+                    return withSeconds(stats, start);
+                });
     }
 
     private static long sizeOf(Path file) {
@@ -402,24 +332,6 @@ public final class AmazonPreprocessor {
             return Files.size(file);
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new OutputException(dir + ": cannot create: " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new OutputException(dir + ": cannot remove a scratch folder: " + e.getMessage(), e);
         }
     }
 }

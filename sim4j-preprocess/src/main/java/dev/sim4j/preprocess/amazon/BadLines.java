@@ -20,6 +20,7 @@ public final class BadLines {
     private final Map<String, long[]> counts = new TreeMap<>();
     private final Map<String, List<Long>> examples = new TreeMap<>();
 
+    /** Lines of {@code file} (as named in messages). */
     public BadLines(String file) {
         this.file = file;
     }
@@ -29,6 +30,20 @@ public final class BadLines {
         List<Long> ex = examples.computeIfAbsent(reason, r -> new ArrayList<>());
         if (ex.size() < EXAMPLES) {
             ex.add(line);
+        }
+    }
+
+    /**
+     * Adds {@code count} lines of one reason whose first line numbers, in ascending order, are {@code firstLines}
+     * (an engine that counted them elsewhere); the examples kept are the smallest of these and of those added before.
+     */
+    public void add(String reason, long count, List<Long> firstLines) {
+        counts.computeIfAbsent(reason, r -> new long[1])[0] += count;
+        List<Long> ex = examples.computeIfAbsent(reason, r -> new ArrayList<>());
+        ex.addAll(firstLines);
+        ex.sort(null);
+        while (ex.size() > EXAMPLES) {
+            ex.removeLast();
         }
     }
 

@@ -16,14 +16,14 @@ import java.util.zip.ZipException;
  * lines, so that lines can be parsed on several threads and merged back in file order. A gzip stream that ends
  * early is not an I/O failure here: {@link #truncatedAtLine()} says where it ended, and the caller counts it.
  */
-final class LineBlocks implements AutoCloseable {
+public final class LineBlocks implements AutoCloseable {
     private static final int BLOCK_BYTES = 4 << 20;
 
     /** Whole lines {@code firstLine, firstLine + 1, ...} in {@code data[0, length)}. */
-    record Block(long firstLine, byte[] data, int length) {
+    public record Block(long firstLine, byte[] data, int length) {
     }
 
-    private final Path file;
+    private final String file;
     private final CountingInputStream raw;
     private final InputStream in;
     private byte[] carry = new byte[0];
@@ -63,10 +63,16 @@ final class LineBlocks implements AutoCloseable {
         }
     }
 
-    LineBlocks(Path file) {
+    /** Reads a local file. */
+    public LineBlocks(Path file) {
+        this(file.toString(), open(file));
+    }
+
+    /** Reads {@code stream} (closed with this), named {@code file} in messages; gzip is recognised by its magic bytes. */
+    public LineBlocks(String file, InputStream stream) {
         this.file = file;
         try {
-            this.raw = new CountingInputStream(Files.newInputStream(file));
+            this.raw = new CountingInputStream(stream);
             BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 20);
             buffered.mark(2);
             int b0 = buffered.read();
@@ -81,18 +87,26 @@ final class LineBlocks implements AutoCloseable {
         }
     }
 
+    private static InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     /** Compressed (on-disk) bytes consumed so far. */
-    long bytesRead() {
+    public long bytesRead() {
         return raw.count();
     }
 
     /** The line at which a gzip stream ended early, or -1. */
-    long truncatedAtLine() {
+    public long truncatedAtLine() {
         return truncatedAtLine;
     }
 
     /** The next block of whole lines, or null at the end. A last line without a newline is still a line. */
-    Block next() {
+    public Block next() {
         if (eof) {
             return null;
         }

@@ -9,13 +9,13 @@ import java.util.Map;
  * Parses blocks of metadata lines (one Python dict literal per line) into (asin, category), where the category is
  * the last element of the first category path ({@code categories[0][-1]}), or null when the item has none. Thread-safe.
  */
-final class MetadataLineParser {
+public final class MetadataLineParser {
     /** The items of one block in line order (category null = none), their line numbers, and the skipped lines. */
-    record Parsed(List<String> asins, List<String> categories, List<Long> lineNumbers,
+    public record Parsed(List<String> asins, List<String> categories, List<Long> lineNumbers,
                   List<ReviewLineParser.Skipped> skipped, long lines) {
     }
 
-    Parsed parse(LineBlocks.Block block) {
+    public Parsed parse(LineBlocks.Block block) {
         byte[] data = block.data();
         List<String> asins = new ArrayList<>();
         List<String> categories = new ArrayList<>();

@@ -6,7 +6,7 @@ import java.util.Comparator;
  * Orders raw names by their UTF-8 bytes (= Unicode code point order), the order in which ids are assigned; it
  * differs from {@link String#compareTo} only where a surrogate pair meets a character from U+E000 to U+FFFF.
  */
-enum NameOrder implements Comparator<String> {
+public enum NameOrder implements Comparator<String> {
     INSTANCE;
 
     @Override

@@ -12,18 +12,18 @@ import java.util.List;
  * Parses blocks of review lines (strict JSON, one object per line) into the three fields the preprocessing uses:
  * reviewerID, asin and unixReviewTime. Other fields are skipped without being decoded. Thread-safe.
  */
-final class ReviewLineParser {
+public final class ReviewLineParser {
     /** The reviews of one block, in line order, and the lines it had to skip. */
-    record Parsed(List<String> users, List<String> items, int[] times, int count, List<Skipped> skipped, long lines) {
+    public record Parsed(List<String> users, List<String> items, int[] times, int count, List<Skipped> skipped, long lines) {
     }
 
     /** A skipped line and why. */
-    record Skipped(long line, String reason) {
+    public record Skipped(long line, String reason) {
     }
 
     private final JsonFactory factory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-    Parsed parse(LineBlocks.Block block) {
+    public Parsed parse(LineBlocks.Block block) {
         byte[] data = block.data();
         List<String> users = new ArrayList<>();
         List<String> items = new ArrayList<>();

@@ -47,43 +47,99 @@ public final class SequenceStoreFiles {
     }
 
     public static void write(SequenceStore store, Path dir) {
-        writeColumns(dir.resolve(USERS), List.of("length"), new int[][] {store.lengths()}, store.lengths().length);
-        writeColumns(dir.resolve(EVENTS), List.of("item", "cat"), new int[][] {store.items(), store.cats()},
-                store.items().length);
-        writeColumns(dir.resolve(ITEMS), List.of("category", "cumulative_reviews"),
-                new int[][] {store.itemCategory(), store.cumulativeReviews()}, store.itemCategory().length);
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("format", "sim4j_sequences");
-        meta.put("version", VERSION);
-        meta.put("seed", store.seed());
-        meta.put("max_history", store.maxHistory());
-        meta.put("users", store.users());
-        meta.put("events", store.items().length);
-        meta.put("items", store.itemCount());
-        Map<String, Object> mappings = new LinkedHashMap<>();
-        store.mappings().forEach((name, kind) -> mappings.put(name, kind.name().toLowerCase(Locale.ROOT)));
-        meta.put("mappings", mappings);
-        String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(meta);
-        Path tmp = dir.resolve("." + STORE + ".tmp");
-        try {
-            Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(STORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new OutputException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
+        try (Writer w = new Writer(dir)) {
+            w.events(store.lengths(), store.items(), store.cats());
+            w.items(store.itemCategory(), store.cumulativeReviews(), 0, store.itemCategory().length);
+            w.finish(store.seed(), store.maxHistory(), store.mappings());
         }
     }
 
-    private static void writeColumns(Path file, List<String> names, int[][] columns, int rows) {
+    /**
+     * Writes a store's files part by part, so that a store larger than memory can be streamed in (users in uid order,
+     * items in id order from 0); the bytes are those {@link #write} gives for the same arrays. Until
+     * {@link #finish} the shards are temporary files, and closing before it removes them.
+     */
+    public static final class Writer implements AutoCloseable {
+        private final Path dir;
+        private final RowWriter users;
+        private final RowWriter events;
+        private final RowWriter items;
+        private long userCount;
+        private long eventCount;
+        private long itemRows;
+        private int lastCumulative;
+        private boolean finished;
+
+        public Writer(Path dir) {
+            this.dir = dir;
+            this.users = openColumns(dir.resolve(USERS), List.of("length"));
+            this.events = openColumns(dir.resolve(EVENTS), List.of("item", "cat"));
+            this.items = openColumns(dir.resolve(ITEMS), List.of("category", "cumulative_reviews"));
+        }
+
+        /** The next users (in uid order): their event counts, and their events' items and categories in order. */
+        public void events(int[] lengths, int[] eventItems, int[] eventCats) {
+            users.write(new int[][] {lengths}, 0, lengths.length);
+            events.write(new int[][] {eventItems, eventCats}, 0, eventItems.length);
+            userCount += lengths.length;
+            eventCount += eventItems.length;
+        }
+
+        /** Items {@code from .. from + count - 1} of the next id range (the first call starts at item 0, the padding). */
+        public void items(int[] itemCategory, int[] cumulativeReviews, int from, int count) {
+            items.write(new int[][] {itemCategory, cumulativeReviews}, from, count);
+            itemRows += count;
+            if (count > 0) {
+                lastCumulative = cumulativeReviews[from + count - 1];
+            }
+        }
+
+        /** Closes the shards and writes {@code store.yaml}. */
+        public void finish(long seed, int maxHistory, Map<String, SequenceStore.RowKind> mappings) {
+            if (itemRows < 1 || lastCumulative != eventCount || userCount > Integer.MAX_VALUE
+                    || eventCount > Integer.MAX_VALUE) {
+                throw new IllegalStateException("sequence store parts disagree: " + userCount + " users, " + eventCount
+                        + " events, " + itemRows + " item rows ending at " + lastCumulative + " cumulative reviews");
+            }
+            users.close();
+            events.close();
+            items.close();
+            finished = true;
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("format", "sim4j_sequences");
+            meta.put("version", VERSION);
+            meta.put("seed", seed);
+            meta.put("max_history", maxHistory);
+            meta.put("users", (int) userCount);
+            meta.put("events", (int) eventCount);
+            meta.put("items", (int) (itemRows - 1));
+            Map<String, Object> kinds = new LinkedHashMap<>();
+            mappings.forEach((name, kind) -> kinds.put(name, kind.name().toLowerCase(Locale.ROOT)));
+            meta.put("mappings", kinds);
+            String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(meta);
+            Path tmp = dir.resolve("." + STORE + ".tmp");
+            try {
+                Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+                Files.move(tmp, dir.resolve(STORE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new OutputException(dir.resolve(STORE) + ": cannot write: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!finished) {
+                users.abort();
+                events.abort();
+                items.abort();
+            }
+        }
+    }
+
+    private static RowWriter openColumns(Path file, List<String> names) {
         List<FeatureDef> defs = names.stream().map(n -> new FeatureDef(n, "int32", java.util.OptionalLong.empty(),
                 List.of(), Map.of())).toList();
-        RowWriter w = new ColumnarFormat().openWriter(file, defs, WriteOptions.DEFAULT);
-        try {
-            w.write(columns, 0, rows);
-            w.close();
-        } catch (RuntimeException e) {
-            w.abort();
-            throw e;
-        }
+        return new ColumnarFormat().openWriter(file, defs, WriteOptions.DEFAULT);
     }
 
     /** Reads the store whose {@code store.yaml} is {@code storeFile}. */
