@@ -1,12 +1,17 @@
 package dev.sim4j.cli.preprocess;
 
+import dev.sim4j.cli.MissingLibraryException;
 import dev.sim4j.cli.OptionChecks;
 import dev.sim4j.preprocess.amazon.AmazonPreprocessor;
+import dev.sim4j.preprocess.amazon.PreprocessEngine;
 import dev.sim4j.preprocess.amazon.PreprocessOptions;
 import dev.sim4j.preprocess.amazon.PreprocessStats;
 import dev.sim4j.data.spec.ChunkType;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
@@ -73,11 +78,13 @@ public final class AmazonCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--reviews", required = true, paramLabel = "FILE", description = "Reviews dump (.json or .json.gz).")
-    private Path reviews;
+    @Option(names = "--reviews", required = true, paramLabel = "FILE",
+            description = "Reviews dump (.json or .json.gz); with --engine spark also a folder of parts or a URI (hdfs://, s3a://, ...).")
+    private String reviews;
 
-    @Option(names = "--meta", required = true, paramLabel = "FILE", description = "Metadata dump (.json or .json.gz).")
-    private Path meta;
+    @Option(names = "--meta", required = true, paramLabel = "FILE",
+            description = "Metadata dump (.json or .json.gz); with --engine spark also a folder of parts or a URI.")
+    private String meta;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Dataset folder to create (must not exist or be empty).")
     private Path out;
@@ -111,8 +118,21 @@ public final class AmazonCommand implements Callable<Integer> {
             description = "Input lines that may be skipped (counted in stats.json) before the run fails (default: ${DEFAULT-VALUE}).")
     private long maxBadLines;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Parsing threads (default: the number of cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Parsing threads of the local engine (default: the number of cores).")
     private Integer threads;
+
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE",
+            description = {"local (default: this process) or spark (the same job, the same bytes, as an Apache Spark application;"
+                    + " needs the sim4j-spark module, see docs/data.md)."})
+    private String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "--engine spark: where to run: local[*] (default), local[N], spark://host:port, yarn, k8s://...")
+    private String master;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "--engine spark: input splits and shuffle partitions (default: Spark's default parallelism).")
+    private Integer partitions;
 
     @Override
     public Integer call() {
@@ -127,13 +147,35 @@ public final class AmazonCommand implements Callable<Integer> {
         if (threads != null) {
             checks.positive("--threads", threads);
         }
+        checks.oneOf("--engine", engine, List.of("local", "spark"));
+        boolean spark = engine.equals("spark");
+        if (!spark) {
+            if (master != null) {
+                throw checks.fail("--master", "applies to --engine spark only");
+            }
+            if (partitions != null) {
+                throw checks.fail("--partitions", "applies to --engine spark only");
+            }
+            localInput(checks, "--reviews", reviews);
+            localInput(checks, "--meta", meta);
+        } else {
+            if (threads != null) {
+                throw checks.fail("--threads", "applies to the local engine; with --engine spark, set the parallelism with "
+                        + "--master local[N] or --partitions");
+            }
+            if (partitions != null) {
+                checks.positive("--partitions", partitions);
+            }
+        }
         checks.newFolder("--out", out);
-        PreprocessOptions options = new PreprocessOptions(reviews, meta, out, minReviews, maxSeqLen, seed, format.type,
+        PreprocessOptions options = new PreprocessOptions(Path.of(reviews), Path.of(meta), out, minReviews, maxSeqLen, seed, format.type,
                 trainParts, testParts, maxBadLines, threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                 true);
-        PreprocessStats s = AmazonPreprocessor.run(options);
+        PreprocessStats s = spark
+                ? sparkEngine().run(options, reviews, meta, master, partitions == null ? 0 : partitions)
+                : AmazonPreprocessor.run(options);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %s (%s) in %.1f s%n", out, format, s.seconds());
+        o.printf("wrote %s (%s%s) in %.1f s%n", out, format, spark ? ", Spark" : "", s.seconds());
         o.printf("  users %,d (of %,d seen), items %,d, categories %,d%n", s.users(), s.usersSeen(), s.items(), s.categories());
         s.rows().forEach((m, n) -> o.printf("  %-6s %,d rows%n", m, n));
         o.printf("  review lines %,d, metadata lines %,d, reviews kept %,d%n", s.reviewLinesRead(), s.metadataLinesRead(),
@@ -145,4 +187,26 @@ public final class AmazonCommand implements Callable<Integer> {
         }
         return 0;
     }
+
+    private static void localInput(OptionChecks checks, String flag, String value) {
+        if (value.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            throw checks.fail(flag, "'" + value + "' is a URI: the local engine reads local files; read it with --engine spark");
+        }
+        if (Files.isDirectory(Path.of(value))) {
+            throw checks.fail(flag, value + " is a folder: the local engine reads one file; --engine spark reads a folder of parts");
+        }
+    }
+
+    /** The Spark engine from the class path, or the message that says how to get it. */
+    private static PreprocessEngine sparkEngine() {
+        try {
+            return PreprocessEngine.find("spark").orElseThrow(() -> new MissingLibraryException(NO_SPARK));
+        } catch (ServiceConfigurationError | LinkageError e) {
+            throw new MissingLibraryException(NO_SPARK + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static final String NO_SPARK = "--engine spark: the sim4j-spark module (and Spark) is not on the class path. "
+            + "Build it once with 'mvn -q -B -DskipTests -pl sim4j-spark -am package' (it downloads Spark 4.2, about 300 MB); "
+            + "bin/sim4j then puts it on the class path. On a cluster, run the job with spark-submit (docs/data.md).";
 }

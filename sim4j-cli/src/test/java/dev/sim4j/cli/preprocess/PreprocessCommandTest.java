@@ -185,4 +185,35 @@ class PreprocessCommandTest {
         assertThat(missing.err()).contains("nope.json", "--reviews");
         assertThat(tmp.resolve("ds")).doesNotExist();
     }
+
+    @Test
+    void engineFlagsAreCheckedAndAMissingSparkModuleSaysHowToGetIt(@TempDir Path tmp) throws IOException {
+        Path[] in = dump(tmp, null);
+        String[] base = {"preprocess", "amazon", "--reviews", in[0].toString(), "--meta", in[1].toString(), "--out",
+            tmp.resolve("ds").toString(), "--min-reviews", "4"};
+        Run noSpark = run(concat(base, "--engine", "spark"));
+        // This module's tests run without sim4j-spark on the class path, as the default install does.
+        assertThat(noSpark.code()).isEqualTo(4);
+        assertThat(noSpark.err()).contains("--engine spark: the sim4j-spark module", "mvn -q -B -DskipTests -pl sim4j-spark -am package");
+        assertThat(tmp.resolve("ds")).doesNotExist();
+        Run bad = run(concat(base, "--engine", "dask"));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--engine", "local, spark", "dask");
+        assertThat(run(concat(base, "--master", "local[2]")).err()).contains("--master", "applies to --engine spark only");
+        assertThat(run(concat(base, "--partitions", "3")).code()).isEqualTo(2);
+        assertThat(run(concat(base, "--engine", "spark", "--threads", "2")).err()).contains("--threads", "--master local[N]");
+        Run uri = run("preprocess", "amazon", "--reviews", "hdfs://nn:8020/raw/reviews.json.gz", "--meta", in[1].toString(),
+                "--out", tmp.resolve("ds").toString());
+        assertThat(uri.code()).isEqualTo(2);
+        assertThat(uri.err()).contains("is a URI", "--engine spark");
+        Run folder = run("preprocess", "amazon", "--reviews", tmp.toString(), "--meta", in[1].toString(), "--out",
+                tmp.resolve("ds").toString());
+        assertThat(folder.err()).contains("is a folder", "--engine spark reads a folder of parts");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }
