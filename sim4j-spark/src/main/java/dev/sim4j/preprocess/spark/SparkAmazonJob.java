@@ -72,9 +72,12 @@ final class SparkAmazonJob {
 
     PreprocessStats run() {
         long start = System.nanoTime();
-        Input rev = read(reviews, "--reviews", true);
+        // Both inputs are planned (and so checked) before any work, as the local engine checks both files first.
+        List<InputSplit> reviewSplits = InputFiles.plan(reviews, "--reviews", spark.hadoopConfiguration(), partitions);
+        List<InputSplit> metaSplits = InputFiles.plan(meta, "--meta", spark.hadoopConfiguration(), partitions);
+        Input rev = read(reviews, reviewSplits, true);
         phase("read_reviews");
-        Input met = read(meta, "--meta", false);
+        Input met = read(meta, metaSplits, false);
         JavaPairRDD<String, String[]> categoryOf = firstMetadata(met);
         phase("read_metadata");
         long badTotal = rev.bad.total() + met.bad.total();
@@ -187,9 +190,7 @@ final class SparkAmazonJob {
     }
 
     /** Parses a dump on the executors and counts its lines and skipped lines (a few numbers reach the driver). */
-    private Input read(String uri, String flag, boolean isReviews) {
-        Configuration conf = spark.hadoopConfiguration();
-        List<InputSplit> splits = InputFiles.plan(uri, flag, conf, partitions);
+    private Input read(String uri, List<InputSplit> splits, boolean isReviews) {
         byte[] confBytes = hadoopConf;
         JavaRDD<LineOutcome> lines = spark.parallelize(IntStream.range(0, splits.size()).boxed().toList(), splits.size())
                 .mapPartitions(ids -> {

@@ -179,7 +179,7 @@ class SparkEngineParityTest {
             PreprocessOptions lenient = PreprocessOptions.defaults(r, meta, tmp.resolve("local-" + meta.getFileName()))
                     .withLimits(3, 3).withMaxBadLines(20);
             PreprocessStats local = AmazonPreprocessor.run(lenient);
-            for (int partitions : new int[] {1, 4}) {
+            for (int partitions : new int[] {1, 3, 8}) {
                 Path out = tmp.resolve("spark-" + partitions + "-" + meta.getFileName());
                 PreprocessStats s = spark(PreprocessOptions.defaults(r, meta, out).withLimits(3, 3).withMaxBadLines(20),
                         r.toString(), meta.toString(), partitions);
@@ -194,12 +194,31 @@ class SparkEngineParityTest {
     }
 
     @Test
+    void theSparkSubmitEntryPointTakesTheCommandsFlags(@TempDir Path tmp) {
+        Path out = tmp.resolve("submitted");
+        assertThat(SparkAmazonMain.run(new String[] {"--reviews", reviewsGz.toString(), "--meta=" + metaGz,
+            "--out", out.toString(), "--partitions", "3"})).isZero();
+        assertSameDataset(out, localOut);
+        assertThat(SparkAmazonMain.run(new String[] {"--reviews", reviewsGz.toString(), "--engine", "spark"})).isEqualTo(2);
+        assertThat(SparkAmazonMain.run(new String[] {"--reviews", "x", "--meta", "y", "--out", tmp.resolve("o").toString(),
+            "--format", "csv"})).isEqualTo(2);
+        assertThat(SparkAmazonMain.run(new String[] {"--reviews", tmp.resolve("none").toString(), "--meta", "y", "--out",
+            tmp.resolve("o").toString()})).isEqualTo(3);
+    }
+
+    @Test
     void aMissingInputIsNamed(@TempDir Path tmp) {
         Path missing = tmp.resolve("nope.json.gz");
         assertThatThrownBy(() -> spark(PreprocessOptions.defaults(missing, metaGz, tmp.resolve("o")), missing.toString(),
                 metaGz.toString(), 2))
                 .isInstanceOf(DataException.class)
                 .hasMessage(missing + ": no such readable file (given with --reviews)");
+        Path noMeta = tmp.resolve("nometa.json");
+        assertThatThrownBy(() -> spark(PreprocessOptions.defaults(reviewsGz, noMeta, tmp.resolve("o")), reviewsGz.toString(),
+                noMeta.toString(), 2))
+                .isInstanceOf(DataException.class)
+                .hasMessage(noMeta + ": no such readable file (given with --meta)");
+        assertThat(tmp.resolve("o")).doesNotExist();
     }
 
     static String messageOf(Runnable run) {
