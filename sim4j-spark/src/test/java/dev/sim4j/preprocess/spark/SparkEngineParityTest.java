@@ -107,7 +107,8 @@ class SparkEngineParityTest {
         Files.write(parts.resolve("part-00002.json"), lines.subList(2 * third, lines.size()));
         Files.writeString(parts.resolve("_SUCCESS"), "");
         Path out = tmp.resolve("spark");
-        spark(PreprocessOptions.defaults(reviewsGz, metaGz, out), parts.toString(), metaGz.toString(), 3);
+        // As a Hadoop file system URI (file:///...), as hdfs:// or s3a:// inputs are given.
+        spark(PreprocessOptions.defaults(reviewsGz, metaGz, out), parts.toUri().toString(), metaGz.toUri().toString(), 3);
         assertSameDataset(out, localOut);
     }
 
