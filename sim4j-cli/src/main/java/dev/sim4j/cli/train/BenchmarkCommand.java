@@ -76,8 +76,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     private boolean json;
 
-    @Option(names = "--profile", description = "After the timed steps, run as many again with every kernel timed on "
-            + "the device (CUDA events) and report the time per kernel and step; needs --device cuda.")
+    @Option(names = "--profile", description = "After the timed steps, run as many again with every kernel timed "
+            + "(on a GPU by CUDA events, eagerly; on the CPU by wall time around each kernel call) and report the time "
+            + "per kernel and step.")
     private boolean profile;
 
     @Mixin
@@ -98,10 +99,6 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (output != null) {
             checks.writableFile("--output", output);
         }
-        if (profile && !cpu.cuda()) {
-            throw checks.fail("--profile", "per-kernel device times need --device cuda (the CPU backend does not "
-                    + "time its kernels)");
-        }
         Dataset ds = Dataset.open(dataset);
         ModelChannels ch = ds.channels();
         ModelConfig config = ModelConfig.defaults(type, (int) ch.user().getFirst().cardinality().orElse(1),
@@ -114,7 +111,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         StepBenchmark.Result r;
         int threads;
         String device;
-        try (Backend backend = cpu.backend(spec.commandLine().getErr())) {
+        try (Backend backend = cpu.backend(spec.commandLine().getErr(), profile)) {
             threads = backend instanceof CpuBackend c ? c.threads() : 0;
             device = backend.name();
             CtrModel net = Models.create(config, backend, 12345L);
@@ -195,7 +192,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         for (KernelTimes.Entry e : kernels) {
             families.merge(e.family(), e.millis(), Double::sum);
         }
-        out.printf("device time per step: %.2f ms in %,d launches%n", total,
+        out.printf("kernel time per step: %.2f ms in %,d calls%n", total,
                 kernels.stream().mapToLong(KernelTimes.Entry::calls).sum());
         families.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(f -> out.printf("  %-11s %8.3f ms  %5.1f %%%n", f.getKey(), f.getValue(),

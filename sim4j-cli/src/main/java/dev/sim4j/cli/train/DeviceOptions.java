@@ -152,9 +152,18 @@ public final class DeviceOptions {
 
     /** The backend asked for, opened; the caller closes it. Says what it picked on {@code err}. */
     Backend backend(PrintWriter err) {
+        return backend(err, false);
+    }
+
+    /**
+     * As {@link #backend(PrintWriter)}; with {@code profiled}, a CPU backend that times its kernels (a GPU backend
+     * always can).
+     */
+    Backend backend(PrintWriter err, boolean profiled) {
         checkFlags();
         if (gpu < 0) {
-            CpuBackend cpu = threads == null ? new CpuBackend() : new CpuBackend(threads);
+            int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            CpuBackend cpu = profiled ? CpuBackend.profiled(n) : new CpuBackend(n);
             err.printf("device: cpu (%d threads)%n", cpu.threads());
             err.flush();
             return cpu;

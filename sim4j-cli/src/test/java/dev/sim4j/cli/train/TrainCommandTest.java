@@ -2,6 +2,7 @@ package dev.sim4j.cli.train;
 
 import static dev.sim4j.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.sim4j.cli.CliRun;
 import java.io.IOException;
@@ -133,9 +134,22 @@ class TrainCommandTest {
         assertThat(inference.code()).as(inference.err()).isZero();
         assertThat(inference.out()).contains("din inference, batch 256", "samples/s", "p99");
         assertThat(run("benchmark", "--dataset", dataset.toString(), "--mode", "fast").code()).isEqualTo(2);
-        CliRun profileOnCpu = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--profile");
-        assertThat(profileOnCpu.code()).isEqualTo(2);
-        assertThat(profileOnCpu.err()).contains("--profile", "--device cuda");
+        CliRun profileOnCpu = run("benchmark", "--dataset", dataset.toString(), "--model", "din", "--batch-size", "256",
+                "--warmup-steps", "1", "--steps", "2", "--profile", "--json");
+        assertThat(profileOnCpu.code()).as(profileOnCpu.err()).isZero();
+        var profiled = new com.fasterxml.jackson.databind.ObjectMapper().readTree(profileOnCpu.out());
+        var kernels = profiled.get("kernels");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        kernels.forEach(k -> names.add(k.get("family").asText() + " " + k.get("kernel").asText()));
+        // Every family a DIN training step runs, and products told apart by shape.
+        assertThat(names).anyMatch(n -> n.startsWith("dense matmul NN 256x"))
+                .contains("embeddings embedSequence", "losses binaryCrossEntropy", "optimizers adamUpdate");
+        double sum = 0;
+        for (var k : kernels) {
+            assertThat(k.get("calls_per_step").asLong()).isPositive();
+            sum += k.get("ms_per_step").asDouble();
+        }
+        assertThat(profiled.get("device_ms_per_step").asDouble()).isPositive().isCloseTo(sum, within(1e-9));
     }
 
     static String[] concat(String[] a, String... b) {

@@ -1,11 +1,20 @@
 package dev.sim4j.engine.cpu;
 
 import dev.sim4j.engine.DType;
+import dev.sim4j.engine.KernelTimes;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.TensorScope;
+import dev.sim4j.engine.kernels.AttentionKernels;
+import dev.sim4j.engine.kernels.DenseKernels;
+import dev.sim4j.engine.kernels.EmbeddingKernels;
 import dev.sim4j.engine.kernels.FamilyBackend;
+import dev.sim4j.engine.kernels.InputKernels;
+import dev.sim4j.engine.kernels.LossKernels;
+import dev.sim4j.engine.kernels.OptimizerKernels;
+import dev.sim4j.engine.kernels.RecurrentKernels;
 import dev.sim4j.engine.kernels.Shapes;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The fast embedded backend: float32 on the Java heap, GEMM through the Vector API kernel in
@@ -28,6 +37,8 @@ public final class CpuBackend extends FamilyBackend {
     private final CpuRecurrent recurrent;
     private final FloatArrayPool arrays = new FloatArrayPool();
     private final boolean poisonEmpty;
+    /** Times the kernels for {@link #kernelTimes()}; null unless made by {@link #profiled(int)}. */
+    private final KernelClock clock;
 
     /** A backend using all available processors. */
     public CpuBackend() {
@@ -44,13 +55,40 @@ public final class CpuBackend extends FamilyBackend {
      * prove no kernel reads an output it is meant to overwrite.
      */
     public CpuBackend(int threads, boolean poisonEmpty) {
+        this(threads, poisonEmpty, null);
+    }
+
+    /**
+     * A backend on {@code threads} threads whose {@link #kernelTimes()} measures the wall time of every kernel (for
+     * {@code sim4j benchmark --profile}); each kernel call costs a little more than on a plain backend.
+     */
+    public static CpuBackend profiled(int threads) {
+        return new CpuBackend(threads, false, new KernelClock());
+    }
+
+    private CpuBackend(int threads, boolean poisonEmpty, KernelClock clock) {
         CpuParallel par = new CpuParallel(threads);
         CpuRecurrent recurrent = new CpuRecurrent(par);
-        super(new CpuDense(par), new CpuEmbeddings(par), new CpuAttention(par), recurrent,
-                new CpuLosses(), new CpuOptimizers(par), new CpuInput(par));
+        super(timed(clock, DenseKernels.class, "dense", new CpuDense(par)),
+                timed(clock, EmbeddingKernels.class, "embeddings", new CpuEmbeddings(par)),
+                timed(clock, AttentionKernels.class, "attention", new CpuAttention(par)),
+                timed(clock, RecurrentKernels.class, "recurrent", recurrent),
+                timed(clock, LossKernels.class, "losses", new CpuLosses()),
+                timed(clock, OptimizerKernels.class, "optimizers", new CpuOptimizers(par)),
+                timed(clock, InputKernels.class, "input", new CpuInput(par)));
         this.par = par;
         this.recurrent = recurrent;
         this.poisonEmpty = poisonEmpty;
+        this.clock = clock;
+    }
+
+    private static <T> T timed(KernelClock clock, Class<T> family, String name, T kernels) {
+        return clock == null ? kernels : clock.wrap(family, name, kernels);
+    }
+
+    @Override
+    public Optional<KernelTimes> kernelTimes() {
+        return Optional.ofNullable(clock);
     }
 
     /** The number of threads kernels run on. */
@@ -70,12 +108,21 @@ public final class CpuBackend extends FamilyBackend {
 
     @Override
     public void augruGates(Tensor gp, Tensor s, Tensor g, Tensor r, Tensor u, Tensor rs) {
+        if (clock != null) {
+            clock.run("recurrent", "augruGates", () -> recurrent.augruGates(gp, s, g, r, u, rs));
+            return;
+        }
         recurrent.augruGates(gp, s, g, r, u, rs);
     }
 
     @Override
     public void augruCandidateUpdate(Tensor cp, Tensor u, Tensor s, Tensor a, Tensor c, Tensor out,
                                      boolean paperForm) {
+        if (clock != null) {
+            clock.run("recurrent", "augruCandidateUpdate",
+                    () -> recurrent.augruCandidateUpdate(cp, u, s, a, c, out, paperForm));
+            return;
+        }
         recurrent.augruCandidateUpdate(cp, u, s, a, c, out, paperForm);
     }
 
