@@ -66,10 +66,37 @@ final class CpuGemm {
             bOff = y.offset;
         }
         int bLd = tb ? n : ldb;
-        float[] af = x.f;
-        int ao = x.offset;
-        float[] cf = z.f;
-        int co = z.offset;
+        if (n == 1 && k > 0 && ta) {
+            // C [M x 1] = A^T b as the row C^T = b^T A: A's rows are then the contiguous rows of the right operand,
+            // so the kernel's vectors run along C's M elements instead of using one lane of each. Each element is
+            // the same FMA chain over p, and p is split (or not) as the product itself would be, so the bits are too.
+            tiled(bArr, bOff, 0, bLd, x.f, x.offset, aSP, z.f, z.offset, 1, m, k, (float) beta, splitsK(m, n, k));
+            return;
+        }
+        if (n == 1 && k > 0 && !splitsK(m, n, k)) {
+            // One dot product per row of A: four rows' scalar FMA chains at a time, not one vector lane of sixteen.
+            float[] af = x.f;
+            int ao = x.offset;
+            float[] cf = z.f;
+            int co = z.offset;
+            par.forChunks(m, CpuParallel.rowGrain(k), (lo, hi) ->
+                    Gemm.column(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, 1, lo, hi, k, (float) beta));
+            return;
+        }
+        tiled(x.f, x.offset, aSI, aSP, bArr, bOff, bLd, z.f, z.offset, m, n, k, (float) beta, splitsK(m, n, k));
+    }
+
+    private static boolean splitsK(int m, int n, int k) {
+        int tiles = ((m + MC - 1) / MC) * ((n + NC - 1) / NC);
+        return tiles < SPLIT_K_TILES && k >= 2 * KSUPER;
+    }
+
+    /**
+     * C [m x n] (leading dimension n) = A B + beta C over parallel C tiles and, where {@code splitK} (a long
+     * reduction into few tiles, {@link #splitsK}), K parts.
+     */
+    private void tiled(float[] af, int ao, int aSI, int aSP, float[] bArr, int bOff, int bLd, float[] cf, int co,
+                       int m, int n, int k, float beta, boolean splitK) {
         int tilesM = (m + MC - 1) / MC;
         int tilesN = (n + NC - 1) / NC;
         if (k == 0) {
@@ -78,18 +105,18 @@ final class CpuGemm {
                     int i0 = (t / tilesN) * MC;
                     int j0 = (t % tilesN) * NC;
                     Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, Math.min(m, i0 + MC), j0,
-                            Math.min(n, j0 + NC), 0, 0, (float) beta);
+                            Math.min(n, j0 + NC), 0, 0, beta);
                 }
             });
             return;
         }
-        if (tilesM * tilesN < SPLIT_K_TILES && k >= 2 * KSUPER) {
-            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, (float) beta);
+        if (splitK) {
+            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, beta);
             return;
         }
         for (int p0 = 0; p0 < k; p0 += KSUPER) {
             int p1 = Math.min(k, p0 + KSUPER);
-            float be = p0 == 0 ? (float) beta : 1f;
+            float be = p0 == 0 ? beta : 1f;
             int from = p0;
             par.forChunks(tilesM * tilesN, 1, (lo, hi) -> {
                 for (int t = lo; t < hi; t++) {

@@ -23,9 +23,9 @@ class GemmTest {
     @Test
     void everyElementIsTheScalarFmaChain() {
         SplittableRandom rnd = new SplittableRandom(20261203);
-        int[] ms = {1, 3, 4, 5, 6, 7, 13, 64, 100};
-        int[] ns = {1, 5, 15, 16, 17, 31, 32, 33, 40, 63, 64, 65, 80, 96, 192, 200};
-        int[] ks = {1, 7, 96, 129};
+        int[] ms = {1, 3, 4, 5, 6, 7, 9, 13, 64, 100};
+        int[] ns = {1, 5, 15, 16, 17, 20, 31, 32, 33, 40, 47, 48, 49, 50, 63, 64, 65, 80, 96, 100, 113, 192, 200};
+        int[] ks = {0, 1, 7, 96, 129, 300};
         for (int m : ms) {
             for (int n : ns) {
                 for (int k : ks) {
