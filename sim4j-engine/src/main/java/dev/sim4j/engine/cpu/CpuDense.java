@@ -34,6 +34,63 @@ final class CpuDense implements DenseKernels {
         gemm.matmul(a, ta, b, tb, c, beta);
     }
 
+    // The fused products add the bias (and take the activation) on each C tile as soon as it is complete, while it
+    // is in cache: the same float add and the same activation code per element as the separate ops, so their bits.
+
+    @Override
+    public void matmulBias(Tensor a, boolean ta, Tensor b, boolean tb, Tensor bias, Tensor c) {
+        float[] bf = biasOf(c, bias, "matmulBias");
+        int bo = f32(bias).offset;
+        gemm.matmul(a, ta, b, tb, c, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
+            for (int i = i0; i < i1; i++) {
+                addRow(cf, co + i * ldc, bf, bo, j0, j1);
+            }
+        });
+    }
+
+    @Override
+    public void matmulBiasSigmoid(Tensor a, boolean ta, Tensor b, boolean tb, Tensor bias, Tensor c) {
+        float[] bf = biasOf(c, bias, "matmulBiasSigmoid");
+        int bo = f32(bias).offset;
+        gemm.matmul(a, ta, b, tb, c, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
+            for (int i = i0; i < i1; i++) {
+                int row = co + i * ldc;
+                addRow(cf, row, bf, bo, j0, j1);
+                Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0);
+            }
+        });
+    }
+
+    @Override
+    public void matmulBiasPrelu(Tensor a, boolean ta, Tensor b, boolean tb, Tensor bias, Tensor alpha, Tensor z,
+                                Tensor y) {
+        sameSize(z, y, "matmulBiasPrelu");
+        float[] bf = biasOf(z, bias, "matmulBiasPrelu");
+        int bo = f32(bias).offset;
+        require(alpha.size() == z.dim(-1), "matmulBiasPrelu", z, alpha);
+        CpuTensor al = f32(alpha);
+        CpuTensor o = f32(y);
+        int zo = f32(z).offset;
+        gemm.matmul(a, ta, b, tb, z, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
+            for (int i = i0; i < i1; i++) {
+                int row = co + i * ldc;
+                PreluRow.biasPrelu(cf, row + j0, bf, bo + j0, al.f, al.offset + j0, o.f,
+                        o.offset + (row - zo) + j0, j1 - j0);
+            }
+        });
+    }
+
+    private static float[] biasOf(Tensor c, Tensor bias, String op) {
+        require(c.rank() == 2 && bias.size() == c.dim(-1), op, c, bias);
+        return f32(bias).f;
+    }
+
+    private static void addRow(float[] c, int row, float[] bias, int bo, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
+            c[row + j] += bias[bo + j];
+        }
+    }
+
     @Override
     public void fill(Tensor x, double value) {
         CpuTensor c = CpuTensor.of(x);

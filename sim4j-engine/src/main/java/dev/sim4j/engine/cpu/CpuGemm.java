@@ -25,13 +25,31 @@ final class CpuGemm {
     private static final int SPLIT_K_PARTS = 8;
 
     private final CpuParallel par;
+    /** Each thread's scratch for the block kernel's partial column vectors (allocated once, not per block). */
+    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[Gemm.SCRATCH]);
 
     CpuGemm(CpuParallel par) {
         this.par = par;
     }
 
+    /**
+     * Element-wise work on a finished rectangle of C, rows {@code [i0, i1)} and columns {@code [j0, j1)} of
+     * {@code c[cOff + i ldc + j]}: run on each C tile right after its last block, while it is in cache, instead of
+     * as a pass of its own over C. It must treat each element on its own (the tiles' boundaries depend on the shape,
+     * and the result must not).
+     */
+    @FunctionalInterface
+    interface Epilogue {
+        void apply(float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1);
+    }
+
     /** {@link dev.sim4j.engine.kernels.DenseKernels#matmul}. */
     void matmul(Tensor a, boolean ta, Tensor b, boolean tb, Tensor c, double beta) {
+        matmul(a, ta, b, tb, c, beta, null);
+    }
+
+    /** {@link #matmul} with an epilogue applied to every element of C once the product is complete (null: none). */
+    void matmul(Tensor a, boolean ta, Tensor b, boolean tb, Tensor c, double beta, Epilogue epilogue) {
         Shapes.matmul(a, ta, b, tb, c);
         int m = ta ? a.dim(1) : a.dim(0);
         int k = ta ? a.dim(0) : a.dim(1);
@@ -70,7 +88,9 @@ final class CpuGemm {
             // C [M x 1] = A^T b as the row C^T = b^T A: A's rows are then the contiguous rows of the right operand,
             // so the kernel's vectors run along C's M elements instead of using one lane of each. Each element is
             // the same FMA chain over p, and p is split (or not) as the product itself would be, so the bits are too.
-            tiled(bArr, bOff, 0, bLd, x.f, x.offset, aSP, z.f, z.offset, 1, m, k, (float) beta, splitsK(m, n, k));
+            tiled(bArr, bOff, 0, bLd, x.f, x.offset, aSP, z.f, z.offset, 1, m, k, (float) beta, splitsK(m, n, k),
+                    null);
+            finish(z, m, epilogue);
             return;
         }
         if (n == 1 && k > 0 && !splitsK(m, n, k)) {
@@ -81,9 +101,18 @@ final class CpuGemm {
             int co = z.offset;
             par.forChunks(m, CpuParallel.rowGrain(k), (lo, hi) ->
                     Gemm.column(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, 1, lo, hi, k, (float) beta));
+            finish(z, m, epilogue);
             return;
         }
-        tiled(x.f, x.offset, aSI, aSP, bArr, bOff, bLd, z.f, z.offset, m, n, k, (float) beta, splitsK(m, n, k));
+        tiled(x.f, x.offset, aSI, aSP, bArr, bOff, bLd, z.f, z.offset, m, n, k, (float) beta, splitsK(m, n, k),
+                epilogue);
+    }
+
+    /** The epilogue over a one-column C [m x 1] as a pass of its own (those products have no tiles to ride on). */
+    private void finish(CpuTensor c, int m, Epilogue epilogue) {
+        if (epilogue != null) {
+            par.forChunks(m, CpuParallel.WORK, (lo, hi) -> epilogue.apply(c.f, c.offset, 1, lo, hi, 0, 1));
+        }
     }
 
     private static boolean splitsK(int m, int n, int k) {
@@ -96,7 +125,7 @@ final class CpuGemm {
      * reduction into few tiles, {@link #splitsK}), K parts.
      */
     private void tiled(float[] af, int ao, int aSI, int aSP, float[] bArr, int bOff, int bLd, float[] cf, int co,
-                       int m, int n, int k, float beta, boolean splitK) {
+                       int m, int n, int k, float beta, boolean splitK, Epilogue epilogue) {
         int tilesM = (m + MC - 1) / MC;
         int tilesN = (n + NC - 1) / NC;
         if (k == 0) {
@@ -104,26 +133,36 @@ final class CpuGemm {
                 for (int t = lo; t < hi; t++) {
                     int i0 = (t / tilesN) * MC;
                     int j0 = (t % tilesN) * NC;
-                    Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, Math.min(m, i0 + MC), j0,
-                            Math.min(n, j0 + NC), 0, 0, beta);
+                    int i1 = Math.min(m, i0 + MC);
+                    int j1 = Math.min(n, j0 + NC);
+                    Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, i1, j0, j1, 0, 0, beta, null);
+                    if (epilogue != null) {
+                        epilogue.apply(cf, co, n, i0, i1, j0, j1);
+                    }
                 }
             });
             return;
         }
         if (splitK) {
-            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, beta);
+            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, beta, epilogue);
             return;
         }
         for (int p0 = 0; p0 < k; p0 += KSUPER) {
             int p1 = Math.min(k, p0 + KSUPER);
             float be = p0 == 0 ? beta : 1f;
             int from = p0;
+            Epilogue last = p1 == k ? epilogue : null;
             par.forChunks(tilesM * tilesN, 1, (lo, hi) -> {
+                float[] tp = scratch.get();
                 for (int t = lo; t < hi; t++) {
                     int i0 = (t / tilesN) * MC;
                     int j0 = (t % tilesN) * NC;
-                    Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, Math.min(m, i0 + MC), j0,
-                            Math.min(n, j0 + NC), from, p1, be);
+                    int i1 = Math.min(m, i0 + MC);
+                    int j1 = Math.min(n, j0 + NC);
+                    Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, n, i0, i1, j0, j1, from, p1, be, tp);
+                    if (last != null) {
+                        last.apply(cf, co, n, i0, i1, j0, j1);
+                    }
                 }
             });
         }
@@ -136,12 +175,13 @@ final class CpuGemm {
      * split depends on the shapes only, so the result is the same at every thread count.
      */
     private void matmulSplitK(float[] af, int ao, int aSI, int aSP, float[] bArr, int bOff, int bLd, float[] cf, int co,
-                              int m, int n, int k, int tilesM, int tilesN, float beta) {
+                              int m, int n, int k, int tilesM, int tilesN, float beta, Epilogue epilogue) {
         int parts = Math.min(SPLIT_K_PARTS, k / KSUPER);
         int tiles = tilesM * tilesN;
         int size = m * n;
         float[] partial = new float[parts * size];
         par.forChunks(parts * tiles, 1, (lo, hi) -> {
+            float[] tp = scratch.get();
             for (int q = lo; q < hi; q++) {
                 int part = q / tiles;
                 int t = q % tiles;
@@ -150,7 +190,7 @@ final class CpuGemm {
                 int i0 = (t / tilesN) * MC;
                 int j0 = (t % tilesN) * NC;
                 Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, partial, part * size, n, i0, Math.min(m, i0 + MC), j0,
-                        Math.min(n, j0 + NC), p0, p1, 0f);
+                        Math.min(n, j0 + NC), p0, p1, 0f, tp);
             }
         });
         par.forChunks(m, CpuParallel.rowGrain((long) n * parts), (lo, hi) -> {
@@ -163,6 +203,9 @@ final class CpuGemm {
                     }
                     cf[co + e] = beta == 0f ? sum : beta * cf[co + e] + sum;
                 }
+            }
+            if (epilogue != null) {
+                epilogue.apply(cf, co, n, lo, hi, 0, n);
             }
         });
     }

@@ -81,7 +81,7 @@ final class KernelClock implements KernelTimes {
 
     /** The kernel's name; a product's also names its shape, M x K x N, and which operands are transposed. */
     private static String name(Method method, Object[] args) {
-        if (!method.getName().equals("matmul") || args == null || args.length < 5) {
+        if (!method.getName().startsWith("matmul") || args == null || args.length < 5) {
             return method.getName();
         }
         Tensor a = (Tensor) args[0];
@@ -91,7 +91,7 @@ final class KernelClock implements KernelTimes {
         int m = ta ? a.dim(-1) : rowsOf(a);
         int k = ta ? rowsOf(a) : a.dim(-1);
         int n = tb ? rowsOf(b) : b.dim(-1);
-        return "matmul " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + k + "x" + n;
+        return method.getName() + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + m + "x" + k + "x" + n;
     }
 
     private static int rowsOf(Tensor t) {

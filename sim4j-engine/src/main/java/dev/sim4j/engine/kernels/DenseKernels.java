@@ -101,6 +101,36 @@ public interface DenseKernels {
         sumRows(dx, biasGrad, 1);
     }
 
+    /**
+     * c = op(a) op(b) + bias row-wise, for c [M,N] and bias [N]: a dense layer's product with its bias added as the
+     * product is written (a backend may add it to each block of c while it is still in cache). Equal to
+     * {@code matmul(a, transposeA, b, transposeB, c, 0); addRowVector(c, bias)}.
+     */
+    default void matmulBias(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias, Tensor c) {
+        matmul(a, transposeA, b, transposeB, c, 0);
+        addRowVector(c, bias);
+    }
+
+    /**
+     * c = sigmoid(op(a) op(b) + bias), the activation overwriting the product. Equal to
+     * {@code matmul(a, transposeA, b, transposeB, c, 0); addBiasSigmoid(c, bias, c)}.
+     */
+    default void matmulBiasSigmoid(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias,
+                                   Tensor c) {
+        matmul(a, transposeA, b, transposeB, c, 0);
+        addBiasSigmoid(c, bias, c);
+    }
+
+    /**
+     * z = op(a) op(b) + bias and y = prelu(z, alpha), z kept for the backward. Equal to
+     * {@code matmul(a, transposeA, b, transposeB, z, 0); addBiasPrelu(z, bias, alpha, y)}.
+     */
+    default void matmulBiasPrelu(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias,
+                                 Tensor alpha, Tensor z, Tensor y) {
+        matmul(a, transposeA, b, transposeB, z, 0);
+        addBiasPrelu(z, bias, alpha, y);
+    }
+
     /** out = [p0 | p1 | ...] along columns, for parts [M,Ni] and out [M, sum Ni]. */
     void concatColumns(List<Tensor> parts, Tensor out);
 

@@ -132,6 +132,23 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
+    public final void matmulBias(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias, Tensor c) {
+        dense.matmulBias(a, transposeA, b, transposeB, bias, c);
+    }
+
+    @Override
+    public final void matmulBiasSigmoid(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias,
+                                        Tensor c) {
+        dense.matmulBiasSigmoid(a, transposeA, b, transposeB, bias, c);
+    }
+
+    @Override
+    public final void matmulBiasPrelu(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias,
+                                      Tensor alpha, Tensor z, Tensor y) {
+        dense.matmulBiasPrelu(a, transposeA, b, transposeB, bias, alpha, z, y);
+    }
+
+    @Override
     public final void sigmoidBackwardSumRows(Tensor y, Tensor dy, Tensor dx, Tensor biasGrad) {
         dense.sigmoidBackwardSumRows(y, dy, dx, biasGrad);
     }

@@ -97,10 +97,8 @@ public final class AuGru {
 
     /** The input halves of both products and the biases, for time-major inputs [T*B, H]. */
     private void inputPreActivations(Tensor xRows, Tensor gatePre, Tensor candPre) {
-        be.matmul(xRows, false, inputHalf(gates.kernel().value()), false, gatePre, 0);
-        be.addRowVector(gatePre, gates.bias().value());
-        be.matmul(xRows, false, inputHalf(candidate.kernel().value()), false, candPre, 0);
-        be.addRowVector(candPre, candidate.bias().value());
+        be.matmulBias(xRows, false, inputHalf(gates.kernel().value()), false, gates.bias().value(), gatePre);
+        be.matmulBias(xRows, false, inputHalf(candidate.kernel().value()), false, candidate.bias().value(), candPre);
     }
 
     /** The recurrence over the steps from the input pre-activations [T, B, 2H] and [T, B, H]; the final state. */

@@ -8,9 +8,10 @@ import dev.sim4j.model.params.Parameter;
 
 /**
  * y = x W + b, for x [N, in], W [in, out] ({@code {name}.kernel}, Glorot-uniform), b [out] ({@code {name}.bias}).
- * Keeps its last input for the backward. The fused variants ({@link #forwardPrelu}, {@link #forwardSigmoid},
- * {@link #backwardSigmoid}) add the bias inside the activation's pass (one pass over [N, out] instead of two) and
- * give the same bits as {@link #forward} or {@link #backward} with the separate activation.
+ * Keeps its last input for the backward. The products add the bias, and the fused variants ({@link #forwardPrelu},
+ * {@link #forwardSigmoid}) take the activation, as the product is written (a backend may do it while each block of
+ * the output is in cache); {@link #backwardSigmoid} sums the bias gradient in the sigmoid backward's pass. All give
+ * the bits of the separate ops.
  */
 public final class Dense {
     private final Backend be;
@@ -53,33 +54,30 @@ public final class Dense {
     public Tensor forward(Tensor x) {
         this.x = x;
         Tensor y = be.empty(x.dtype(), x.dim(0), out());
-        be.matmul(x, false, kernel.value(), false, y, 0);
-        be.addRowVector(y, bias.value());
+        be.matmulBias(x, false, kernel.value(), false, bias.value(), y);
         return y;
     }
 
     /**
-     * z = x W + b and prelu(z, alpha), for x [N, in] and alpha [out]: z is kept for the PReLU backward (the bias is
-     * added in the PReLU's pass).
+     * z = x W + b and prelu(z, alpha), for x [N, in] and alpha [out]: z is kept for the PReLU backward (bias and
+     * activation taken as the product is written).
      */
     public Activated forwardPrelu(Tensor x, Tensor alpha) {
         this.x = x;
         Tensor z = be.empty(x.dtype(), x.dim(0), out());
-        be.matmul(x, false, kernel.value(), false, z, 0);
         Tensor y = be.empty(x.dtype(), z.shape());
-        be.addBiasPrelu(z, bias.value(), alpha, y);
+        be.matmulBiasPrelu(x, false, kernel.value(), false, bias.value(), alpha, z, y);
         return new Activated(z, y);
     }
 
     /**
-     * sigmoid(x W + b) [N, out] for x [N, in], with the bias added in the sigmoid's pass; the pre-activation is not
-     * kept (the sigmoid's backward needs only its output), so the activation overwrites it in place.
+     * sigmoid(x W + b) [N, out] for x [N, in], bias and sigmoid taken as the product is written; the pre-activation
+     * is not kept (the sigmoid's backward needs only its output).
      */
     public Tensor forwardSigmoid(Tensor x) {
         this.x = x;
         Tensor y = be.empty(x.dtype(), x.dim(0), out());
-        be.matmul(x, false, kernel.value(), false, y, 0);
-        be.addBiasSigmoid(y, bias.value(), y);
+        be.matmulBiasSigmoid(x, false, kernel.value(), false, bias.value(), y);
         return y;
     }
 

@@ -67,8 +67,7 @@ public final class DienAttention {
         wh = Tensors.copyOf(be, block(kernel, 1));
         be.axpy(-1, block(kernel, 2), wh);
         Tensor zq = Tensors.empty(be, b, width);
-        be.matmul(q, false, wq, false, zq, 0);
-        be.addRowVector(zq, dense0.bias().value());
+        be.matmulBias(q, false, wq, false, dense0.bias().value(), zq);
         Tensor z0 = Tensors.empty(be, b * t, width);
         be.broadcastOverTime(zq, z0.reshape(b, t, width));
         Tensor hFlat = h.reshape(b * t, hid);

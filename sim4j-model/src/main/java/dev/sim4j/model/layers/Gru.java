@@ -50,8 +50,7 @@ public final class Gru {
         int g = 3 * hidden;
         xT = Tensors.timeMajor(be, x).reshape(t * b, d);
         Tensor gx = Tensors.empty(be, t * b, g);
-        be.matmul(xT, false, kernel.value(), false, gx, 0);
-        be.addRowVector(gx, biasRow(bias.value(), 0));
+        be.matmulBias(xT, false, kernel.value(), false, biasRow(bias.value(), 0), gx);
         Tensor gxT = gx.reshape(t, b, g);
         hAll = Tensors.empty(be, t + 1, b, hidden);
         be.fill(Tensors.step(hAll, 0), 0);

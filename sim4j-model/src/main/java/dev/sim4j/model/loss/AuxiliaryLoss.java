@@ -68,8 +68,7 @@ public final class AuxiliaryLoss {
         Tensor kernel = first.kernel().value();
         int width = first.out();
         Tensor shared = Tensors.empty(be, n, width);
-        be.matmul(hHead, false, stateRows(kernel), false, shared, 0);
-        be.addRowVector(shared, first.bias().value());
+        be.matmulBias(hHead, false, stateRows(kernel), false, first.bias().value(), shared);
         Tensor pre = Tensors.empty(be, 2 * n, width);
         be.matmul(posTail, false, itemRows(kernel), false, pre.rows(0, n), 0);
         be.axpy(1, shared, pre.rows(0, n));

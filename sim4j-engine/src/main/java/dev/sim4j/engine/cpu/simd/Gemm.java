@@ -50,6 +50,19 @@ public final class Gemm {
      */
     public static void block(float[] a, int aOff, int aSI, int aSP, float[] b, int bOff, int ldb, float[] c, int cOff,
                              int ldc, int i0, int i1, int j0, int j1, int p0, int p1, float beta) {
+        block(a, aOff, aSI, aSP, b, bOff, ldb, c, cOff, ldc, i0, i1, j0, j1, p0, p1, beta, null);
+    }
+
+    /** Floats of the scratch array {@link #block} takes: the tail panel of a partial column vector. */
+    public static final int SCRATCH = V + KC * V;
+
+    /**
+     * {@link #block} with a scratch array of at least {@link #SCRATCH} floats for the partial column vectors (its
+     * contents do not matter and are overwritten), so that a caller running many blocks allocates it once; null
+     * allocates one when needed.
+     */
+    public static void block(float[] a, int aOff, int aSI, int aSP, float[] b, int bOff, int ldb, float[] c, int cOff,
+                             int ldc, int i0, int i1, int j0, int j1, int p0, int p1, float beta, float[] scratch) {
         // With beta == 0 the first cache block's accumulators start at zero instead of reading C: a product with a
         // short reduction (K of 32 to 100 over tens of thousands of rows) is bound by passes over C, and this saves
         // two of its three. (+0 either way, so the same bits as zeroing C first.)
@@ -62,7 +75,7 @@ public final class Gemm {
                 }
             }
         }
-        float[] tp = null;
+        float[] tp = scratch;
         for (int kb = p0; kb < p1; kb += KC) {
             int kLen = Math.min(KC, p1 - kb);
             boolean fresh = zeroStart && kb == p0;
@@ -88,7 +101,7 @@ public final class Gemm {
                     int vectors = (left + V - 1) / V;
                     int lanes = left - (vectors - 1) * V;
                     if (tp == null) {
-                        tp = new float[PANEL + KC * V];
+                        tp = new float[SCRATCH];
                     }
                     tailPanel(b, bOff + kb * ldb + j + (vectors - 1) * V, ldb, kLen, lanes, tp);
                     VectorMask<Float> m = tailMask(lanes);
@@ -131,7 +144,7 @@ public final class Gemm {
             if (j1 - j > V && j1 - j < NR && i1 - i0 >= 6) {
                 int lanes = j1 - j - V;
                 if (tp == null) {
-                    tp = new float[PANEL + KC * V];
+                    tp = new float[SCRATCH];
                 }
                 tailPanel(b, bOff + kb * ldb + j + V, ldb, kLen, lanes, tp);
                 VectorMask<Float> m = tailMask(lanes);
@@ -177,9 +190,10 @@ public final class Gemm {
 
     /**
      * A tile's last, partial vector of columns runs from the tail panel {@code tp}: its first {@link #PANEL} floats
-     * are room to move a partial vector of C through, then row p of the block's B columns at {@code PANEL + p V},
-     * zero past {@code lanes}. So the inner loop has only whole-vector loads: masked ones there made the tile too
-     * big for the JIT's first tier, and the method then never reached the optimising compiler.
+     * are room to move a partial vector of C through, then row p of the block's B columns at {@code PANEL + p V}.
+     * What lies past {@code lanes} (zeros, or a reused scratch's old values) only reaches lanes that are never stored:
+     * each lane is its own FMA chain. So the inner loop has only whole-vector loads: masked ones there made the tile
+     * too big for the JIT's first tier, and the method then never reached the optimising compiler.
      */
     private static final int PANEL = V;
 
@@ -189,17 +203,11 @@ public final class Gemm {
         }
     }
 
-    private static FloatVector tailLoad(float[] c, int ci, int lanes, float[] tp, boolean fresh) {
-        if (fresh) {
-            return FloatVector.zero(S);
-        }
+    // The partial vector of C moves through tp's first PANEL floats; the tiles load and store it themselves, since
+    // a helper taking or returning the vector boxed it whenever the JIT did not inline it into the (large) tile.
+    private static float[] tailIn(float[] c, int ci, int lanes, float[] tp) {
         System.arraycopy(c, ci, tp, 0, lanes);
-        return FloatVector.fromArray(S, tp, 0);
-    }
-
-    private static void tailStore(FloatVector v, float[] c, int ci, int lanes, float[] tp) {
-        v.intoArray(tp, 0);
-        System.arraycopy(tp, 0, c, ci, lanes);
+        return tp;
     }
 
     /**
@@ -504,19 +512,19 @@ public final class Gemm {
         FloatVector c00 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci);
         FloatVector c01 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + V);
         FloatVector c02 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + w);
-        FloatVector c03 = tailLoad(c, ci + t, lanes, tp, fresh);
+        FloatVector c03 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, ci + t, lanes, tp), 0);
         FloatVector c10 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1);
         FloatVector c11 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1 + V);
         FloatVector c12 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1 + w);
-        FloatVector c13 = tailLoad(c, c1 + t, lanes, tp, fresh);
+        FloatVector c13 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c1 + t, lanes, tp), 0);
         FloatVector c20 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2);
         FloatVector c21 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2 + V);
         FloatVector c22 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2 + w);
-        FloatVector c23 = tailLoad(c, c2 + t, lanes, tp, fresh);
+        FloatVector c23 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c2 + t, lanes, tp), 0);
         FloatVector c30 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3);
         FloatVector c31 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3 + V);
         FloatVector c32 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3 + w);
-        FloatVector c33 = tailLoad(c, c3 + t, lanes, tp, fresh);
+        FloatVector c33 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c3 + t, lanes, tp), 0);
         int a1 = aSI;
         int a2 = 2 * aSI;
         int a3 = 3 * aSI;
@@ -553,19 +561,23 @@ public final class Gemm {
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + V);
         c02.intoArray(c, ci + w);
-        tailStore(c03, c, ci + t, lanes, tp);
+        c03.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, ci + t, lanes);
         c10.intoArray(c, c1);
         c11.intoArray(c, c1 + V);
         c12.intoArray(c, c1 + w);
-        tailStore(c13, c, c1 + t, lanes, tp);
+        c13.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c1 + t, lanes);
         c20.intoArray(c, c2);
         c21.intoArray(c, c2 + V);
         c22.intoArray(c, c2 + w);
-        tailStore(c23, c, c2 + t, lanes, tp);
+        c23.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c2 + t, lanes);
         c30.intoArray(c, c3);
         c31.intoArray(c, c3 + V);
         c32.intoArray(c, c3 + w);
-        tailStore(c33, c, c3 + t, lanes, tp);
+        c33.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c3 + t, lanes);
     }
 
     // Three vectors, the third partial (33 to 47 columns on AVX-512), from the tail panel: twelve accumulators.
@@ -577,16 +589,16 @@ public final class Gemm {
         int w = 2 * V;
         FloatVector c00 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci);
         FloatVector c01 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + V);
-        FloatVector c02 = tailLoad(c, ci + w, lanes, tp, fresh);
+        FloatVector c02 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, ci + w, lanes, tp), 0);
         FloatVector c10 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1);
         FloatVector c11 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1 + V);
-        FloatVector c12 = tailLoad(c, c1 + w, lanes, tp, fresh);
+        FloatVector c12 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c1 + w, lanes, tp), 0);
         FloatVector c20 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2);
         FloatVector c21 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2 + V);
-        FloatVector c22 = tailLoad(c, c2 + w, lanes, tp, fresh);
+        FloatVector c22 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c2 + w, lanes, tp), 0);
         FloatVector c30 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3);
         FloatVector c31 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3 + V);
-        FloatVector c32 = tailLoad(c, c3 + w, lanes, tp, fresh);
+        FloatVector c32 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c3 + w, lanes, tp), 0);
         int a1 = aSI;
         int a2 = 2 * aSI;
         int a3 = 3 * aSI;
@@ -617,16 +629,20 @@ public final class Gemm {
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + V);
-        tailStore(c02, c, ci + w, lanes, tp);
+        c02.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, ci + w, lanes);
         c10.intoArray(c, c1);
         c11.intoArray(c, c1 + V);
-        tailStore(c12, c, c1 + w, lanes, tp);
+        c12.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c1 + w, lanes);
         c20.intoArray(c, c2);
         c21.intoArray(c, c2 + V);
-        tailStore(c22, c, c2 + w, lanes, tp);
+        c22.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c2 + w, lanes);
         c30.intoArray(c, c3);
         c31.intoArray(c, c3 + V);
-        tailStore(c32, c, c3 + w, lanes, tp);
+        c32.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c3 + w, lanes);
     }
 
     // The six-row tile with its second vector partial, from the tail panel.
@@ -638,17 +654,17 @@ public final class Gemm {
         int c4 = c3 + ldc;
         int c5 = c4 + ldc;
         FloatVector c00 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci);
-        FloatVector c01 = tailLoad(c, ci + V, lanes, tp, fresh);
+        FloatVector c01 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, ci + V, lanes, tp), 0);
         FloatVector c10 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1);
-        FloatVector c11 = tailLoad(c, c1 + V, lanes, tp, fresh);
+        FloatVector c11 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c1 + V, lanes, tp), 0);
         FloatVector c20 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2);
-        FloatVector c21 = tailLoad(c, c2 + V, lanes, tp, fresh);
+        FloatVector c21 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c2 + V, lanes, tp), 0);
         FloatVector c30 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3);
-        FloatVector c31 = tailLoad(c, c3 + V, lanes, tp, fresh);
+        FloatVector c31 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c3 + V, lanes, tp), 0);
         FloatVector c40 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c4);
-        FloatVector c41 = tailLoad(c, c4 + V, lanes, tp, fresh);
+        FloatVector c41 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c4 + V, lanes, tp), 0);
         FloatVector c50 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c5);
-        FloatVector c51 = tailLoad(c, c5 + V, lanes, tp, fresh);
+        FloatVector c51 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c5 + V, lanes, tp), 0);
         int a1 = aSI;
         int a2 = 2 * aSI;
         int a3 = 3 * aSI;
@@ -681,16 +697,22 @@ public final class Gemm {
             ti += V;
         }
         c00.intoArray(c, ci);
-        tailStore(c01, c, ci + V, lanes, tp);
+        c01.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, ci + V, lanes);
         c10.intoArray(c, c1);
-        tailStore(c11, c, c1 + V, lanes, tp);
+        c11.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c1 + V, lanes);
         c20.intoArray(c, c2);
-        tailStore(c21, c, c2 + V, lanes, tp);
+        c21.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c2 + V, lanes);
         c30.intoArray(c, c3);
-        tailStore(c31, c, c3 + V, lanes, tp);
+        c31.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c3 + V, lanes);
         c40.intoArray(c, c4);
-        tailStore(c41, c, c4 + V, lanes, tp);
+        c41.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c4 + V, lanes);
         c50.intoArray(c, c5);
-        tailStore(c51, c, c5 + V, lanes, tp);
+        c51.intoArray(tp, 0);
+        System.arraycopy(tp, 0, c, c5 + V, lanes);
     }
 }
