@@ -33,7 +33,10 @@ import java.util.Optional;
  */
 public final class CpuBackend extends FamilyBackend {
     private final CpuParallel par;
-    /** The recurrent family, also for the fused AUGRU steps (the {@link dev.sim4j.engine.Backend} defaults compose two or three ops each). */
+    /**
+     * The recurrent family, also for the fused GRU and AUGRU steps (the {@link dev.sim4j.engine.Backend} defaults
+     * compose several ops each, and their temporaries and extra passes over the batch cost more than the work).
+     */
     private final CpuRecurrent recurrent;
     private final FloatArrayPool arrays = new FloatArrayPool();
     private final boolean poisonEmpty;
@@ -124,6 +127,47 @@ public final class CpuBackend extends FamilyBackend {
             return;
         }
         recurrent.augruCandidateUpdate(cp, u, s, a, c, out, paperForm);
+    }
+
+    @Override
+    public void gruStep(Tensor gx, Tensor gh, Tensor bRec, Tensor hPrev, Tensor hOut, Tensor cache) {
+        if (clock != null) {
+            clock.run("recurrent", "gruStep", () -> recurrent.gruStep(gx, gh, bRec, hPrev, hOut, cache));
+            return;
+        }
+        recurrent.gruStep(gx, gh, bRec, hPrev, hOut, cache);
+    }
+
+    @Override
+    public void gruStepBackward(Tensor dh, Tensor carry, Tensor gh, Tensor hPrev, Tensor cache, Tensor dhStep,
+                                Tensor dgx, Tensor dgh, Tensor dhPrev) {
+        if (clock != null) {
+            clock.run("recurrent", "gruStepBackward",
+                    () -> recurrent.gruStepBackward(dh, carry, gh, hPrev, cache, dhStep, dgx, dgh, dhPrev));
+            return;
+        }
+        recurrent.gruStepBackward(dh, carry, gh, hPrev, cache, dhStep, dgx, dgh, dhPrev);
+    }
+
+    @Override
+    public void augruCandidateUpdateBackward(Tensor u, Tensor c, Tensor s, Tensor a, Tensor ds, Tensor du,
+                                             Tensor dc, Tensor da, Tensor dcp, Tensor dsPrev, boolean paperForm) {
+        if (clock != null) {
+            clock.run("recurrent", "augruCandidateUpdateBackward",
+                    () -> recurrent.augruCandidateUpdateBackward(u, c, s, a, ds, du, dc, da, dcp, dsPrev, paperForm));
+            return;
+        }
+        recurrent.augruCandidateUpdateBackward(u, c, s, a, ds, du, dc, da, dcp, dsPrev, paperForm);
+    }
+
+    @Override
+    public void augruGatesBackward(Tensor drs, Tensor s, Tensor r, Tensor du, Tensor g, Tensor dgp, Tensor dsPrev) {
+        if (clock != null) {
+            clock.run("recurrent", "augruGatesBackward",
+                    () -> recurrent.augruGatesBackward(drs, s, r, du, g, dgp, dsPrev));
+            return;
+        }
+        recurrent.augruGatesBackward(drs, s, r, du, g, dgp, dsPrev);
     }
 
     @Override
