@@ -166,6 +166,12 @@ public final class Gemm {
             for (; j < j1; j += V) {
                 VectorMask<Float> m = j1 - j >= V ? ALL : tailMask(j1 - j);
                 int i = i0;
+                if (m == ALL) {
+                    for (; i + 8 <= i1; i += 8) {
+                        tile8x1(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c,
+                                cOff + i * ldc + j, ldc, kLen, fresh);
+                    }
+                }
                 for (; i + MR <= i1; i += MR) {
                     tile4x1(a, aOff + i * aSI + kb * aSP, aSI, aSP, b, bOff + kb * ldb + j, ldb, c, cOff + i * ldc + j,
                             ldc, kLen, m, fresh);
@@ -490,6 +496,48 @@ public final class Gemm {
         d3.intoArray(c, c3, m);
     }
 
+    // One whole vector of columns over eight rows: a column remainder of one vector (80 = 64 + 16 on AVX-512) had
+    // four FMA chains in flight in tile4x1, too few to cover the FMA latency, and ran at a third of the wide tile.
+    private static void tile8x1(float[] a, int ai, int aSI, int aSP, float[] b, int bi, int ldb, float[] c, int ci,
+                                int ldc, int kLen, boolean fresh) {
+        int c1 = ci + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector d0 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci);
+        FloatVector d1 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1);
+        FloatVector d2 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2);
+        FloatVector d3 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3);
+        FloatVector d4 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c4);
+        FloatVector d5 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c5);
+        FloatVector d6 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c6);
+        FloatVector d7 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c7);
+        for (int p = 0; p < kLen; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            d0 = b0.fma(FloatVector.broadcast(S, a[ai]), d0);
+            d1 = b0.fma(FloatVector.broadcast(S, a[ai + aSI]), d1);
+            d2 = b0.fma(FloatVector.broadcast(S, a[ai + 2 * aSI]), d2);
+            d3 = b0.fma(FloatVector.broadcast(S, a[ai + 3 * aSI]), d3);
+            d4 = b0.fma(FloatVector.broadcast(S, a[ai + 4 * aSI]), d4);
+            d5 = b0.fma(FloatVector.broadcast(S, a[ai + 5 * aSI]), d5);
+            d6 = b0.fma(FloatVector.broadcast(S, a[ai + 6 * aSI]), d6);
+            d7 = b0.fma(FloatVector.broadcast(S, a[ai + 7 * aSI]), d7);
+            ai += aSP;
+            bi += ldb;
+        }
+        d0.intoArray(c, ci);
+        d1.intoArray(c, c1);
+        d2.intoArray(c, c2);
+        d3.intoArray(c, c3);
+        d4.intoArray(c, c4);
+        d5.intoArray(c, c5);
+        d6.intoArray(c, c6);
+        d7.intoArray(c, c7);
+    }
+
     private static void tile1x1(float[] a, int ai, int aSP, float[] b, int bi, int ldb, float[] c, int ci, int kLen,
                                 VectorMask<Float> m, boolean fresh) {
         FloatVector c0 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci, m);
@@ -580,25 +628,29 @@ public final class Gemm {
         System.arraycopy(tp, 0, c, c3 + t, lanes);
     }
 
-    // Three vectors, the third partial (33 to 47 columns on AVX-512), from the tail panel: twelve accumulators.
+    // Three vectors, the third partial (33 to 48 columns on AVX-512), its B from the tail panel: twelve accumulators.
     private static void tile4x3t(float[] a, int ai, int aSI, int aSP, float[] b, int bi, int ldb, float[] tp, float[] c,
                                  int ci, int ldc, int kLen, int lanes, boolean fresh) {
+        // The partial vector of C moves under a mask, outside the loop: moving it through tp (a vector store, then
+        // a copy of its lanes) made this tile run at half speed in C2's code (gone with -XX:-SplitIfBlocks, so a
+        // compiler effect). The wider tail tiles keep the copy: with masks there C1 runs out of registers.
+        VectorMask<Float> m = tailMask(lanes);
         int c1 = ci + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
         int w = 2 * V;
         FloatVector c00 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci);
         FloatVector c01 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + V);
-        FloatVector c02 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, ci + w, lanes, tp), 0);
+        FloatVector c02 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, ci + w, m);
         FloatVector c10 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1);
         FloatVector c11 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1 + V);
-        FloatVector c12 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c1 + w, lanes, tp), 0);
+        FloatVector c12 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c1 + w, m);
         FloatVector c20 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2);
         FloatVector c21 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2 + V);
-        FloatVector c22 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c2 + w, lanes, tp), 0);
+        FloatVector c22 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c2 + w, m);
         FloatVector c30 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3);
         FloatVector c31 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3 + V);
-        FloatVector c32 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, tailIn(c, c3 + w, lanes, tp), 0);
+        FloatVector c32 = fresh ? FloatVector.zero(S) : FloatVector.fromArray(S, c, c3 + w, m);
         int a1 = aSI;
         int a2 = 2 * aSI;
         int a3 = 3 * aSI;
@@ -629,20 +681,16 @@ public final class Gemm {
         }
         c00.intoArray(c, ci);
         c01.intoArray(c, ci + V);
-        c02.intoArray(tp, 0);
-        System.arraycopy(tp, 0, c, ci + w, lanes);
+        c02.intoArray(c, ci + w, m);
         c10.intoArray(c, c1);
         c11.intoArray(c, c1 + V);
-        c12.intoArray(tp, 0);
-        System.arraycopy(tp, 0, c, c1 + w, lanes);
+        c12.intoArray(c, c1 + w, m);
         c20.intoArray(c, c2);
         c21.intoArray(c, c2 + V);
-        c22.intoArray(tp, 0);
-        System.arraycopy(tp, 0, c, c2 + w, lanes);
+        c22.intoArray(c, c2 + w, m);
         c30.intoArray(c, c3);
         c31.intoArray(c, c3 + V);
-        c32.intoArray(tp, 0);
-        System.arraycopy(tp, 0, c, c3 + w, lanes);
+        c32.intoArray(c, c3 + w, m);
     }
 
     // The six-row tile with its second vector partial, from the tail panel.
