@@ -37,6 +37,7 @@ final class CpuAttention implements AttentionKernels {
         0, 8, 2, 10, 4, 12, 6, 14, 1, 9, 3, 11, 5, 13, 7, 15};
 
     private final CpuParallel par;
+    private final Scratch scratch = new Scratch();
 
     CpuAttention(CpuParallel par) {
         this.par = par;
@@ -52,7 +53,7 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor q = f32(query);
         CpuTensor o = f32(out);
         par.forChunks(b, CpuParallel.rowGrain((long) tt * d), (lo, hi) -> {
-            float[] buf = new float[tt * d];
+            float[] buf = scratch.floats(Scratch.Slot.ATTENTION_ROW, tt * d);
             for (int i = lo; i < hi; i++) {
                 rowDots(k.f, k.offset + i * tt * d, q.f, q.offset + i * d, tt, d, o.f, o.offset + i * tt, buf);
             }
@@ -108,7 +109,7 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor dw = f32(dWeights);
         CpuTensor dv = f32(dValues);
         par.forChunks(b, CpuParallel.rowGrain((long) tt * d), (lo, hi) -> {
-            float[] buf = new float[tt * d];
+            float[] buf = scratch.floats(Scratch.Slot.ATTENTION_ROW, tt * d);
             for (int i = lo; i < hi; i++) {
                 rowDots(v.f, v.offset + i * tt * d, g.f, g.offset + i * d, tt, d, dw.f, dw.offset + i * tt, buf);
                 addOuter(w.f, w.offset + i * tt, g.f, g.offset + i * d, tt, d, dv.f, dv.offset + i * tt * d);
@@ -126,7 +127,7 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor m = f32(mask);
         CpuTensor o = f32(out);
         par.forChunks(b, CpuParallel.rowGrain(tt * 8L), (lo, hi) -> {
-            double[] e = new double[tt];
+            double[] e = scratch.doubles(Scratch.Slot.ATTENTION_SUMS, tt);
             for (int i = lo; i < hi; i++) {
                 softmaxRow(s.f, s.offset + i * tt, m.f, m.offset + i * tt, tt, o.f, o.offset + i * tt, e);
             }
@@ -173,8 +174,8 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor w = f32(weights);
         CpuTensor o = f32(out);
         par.forChunks(b, CpuParallel.rowGrain((long) tt * d), (lo, hi) -> {
-            double[] e = new double[tt];
-            float[] buf = new float[tt * d];
+            double[] e = scratch.doubles(Scratch.Slot.ATTENTION_SUMS, tt);
+            float[] buf = scratch.floats(Scratch.Slot.ATTENTION_ROW, tt * d);
             for (int i = lo; i < hi; i++) {
                 int ki = k.offset + i * tt * d;
                 rowDots(k.f, ki, q.f, q.offset + i * d, tt, d, s.f, s.offset + i * tt, buf);
@@ -207,7 +208,7 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor dk = f32(dKeys);
         CpuTensor dq = f32(dQuery);
         par.forChunks(b, CpuParallel.rowGrain((long) tt * d), (lo, hi) -> {
-            float[] buf = new float[tt * d];
+            float[] buf = scratch.floats(Scratch.Slot.ATTENTION_ROW, tt * d);
             for (int i = lo; i < hi; i++) {
                 int ki = k.offset + i * tt * d;
                 int dki = dk.offset + i * tt * d;
@@ -626,7 +627,7 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor gq = f32(dq);
         CpuTensor gh = f32(dh);
         par.forChunks(b, CpuParallel.rowGrain((long) tt * d), (lo, hi) -> {
-            double[] sum = new double[d];
+            double[] sum = scratch.doubles(Scratch.Slot.ATTENTION_ACC, d);
             for (int i = lo; i < hi; i++) {
                 Arrays.fill(sum, 0);
                 int qi = qq.offset + i * d;
@@ -688,7 +689,7 @@ final class CpuAttention implements AttentionKernels {
         CpuTensor dQ = f32(dq);
         CpuTensor dH = f32(dh);
         par.forChunks(b, CpuParallel.rowGrain(4L * tt * d), (lo, hi) -> {
-            double[] acc = new double[d];
+            double[] acc = scratch.doubles(Scratch.Slot.ATTENTION_ACC, d);
             for (int i = lo; i < hi; i++) {
                 Arrays.fill(acc, 0);
                 int qi = qq.offset + i * d;

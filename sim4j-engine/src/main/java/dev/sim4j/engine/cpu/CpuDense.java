@@ -22,6 +22,7 @@ import java.util.List;
  */
 final class CpuDense implements DenseKernels {
     private final CpuParallel par;
+    private final Scratch scratch = new Scratch();
     private final CpuGemm gemm;
 
     CpuDense(CpuParallel par) {
@@ -53,10 +54,11 @@ final class CpuDense implements DenseKernels {
         float[] bf = biasOf(c, bias, "matmulBiasSigmoid");
         int bo = f32(bias).offset;
         gemm.matmul(a, ta, b, tb, c, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
+            float[] pad = scratch.floats(Scratch.Slot.ACTIVATION_PAD, Activations.PAD);
             for (int i = i0; i < i1; i++) {
                 int row = co + i * ldc;
                 addRow(cf, row, bf, bo, j0, j1);
-                Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0);
+                Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
             }
         });
     }
@@ -141,14 +143,17 @@ final class CpuDense implements DenseKernels {
 
     /**
      * Column sums of {@code f(row, column)} over rows, in double: per-chunk partial sums (chunks of a fixed number of
-     * rows) added in chunk order, so the order of every sum depends on the shape alone.
+     * rows) added in chunk order, so the order of every sum depends on the shape alone. The result is this thread's
+     * scratch, good until its next call.
      */
     private double[] columnSums(int m, int n, RowTerm term) {
         int grain = Math.max(CpuParallel.rowGrain(n), 64);
         int chunks = (m + grain - 1) / grain;
-        double[] part = new double[Math.max(chunks, 1) * n];
+        double[] part = scratch.doubles(Scratch.Slot.COLUMN_PARTIALS, Math.max(chunks, 1) * n);
+        Arrays.fill(part, 0, Math.max(chunks, 1) * n, 0);
         par.forChunks(m, grain, (lo, hi) -> term.add(lo, hi, part, (lo / grain) * n));
-        double[] out = new double[n];
+        double[] out = scratch.doubles(Scratch.Slot.COLUMN_TOTALS, n);
+        Arrays.fill(out, 0, n, 0);
         for (int c = 0; c < chunks; c++) {
             for (int j = 0; j < n; j++) {
                 out[j] += part[c * n + j];

@@ -25,9 +25,8 @@ final class CpuGemm {
     private static final int SPLIT_K_PARTS = 8;
 
     private final CpuParallel par;
-    /** Each thread's scratch for the block kernel's partial column vectors (allocated once, not per block). */
-    private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[Gemm.SCRATCH]);
-
+    private final Scratch scratch = new Scratch();
+    
     CpuGemm(CpuParallel par) {
         this.par = par;
     }
@@ -69,7 +68,7 @@ final class CpuGemm {
         float[] bArr;
         int bOff;
         if (tb) {
-            bArr = new float[k * n];
+            bArr = scratch.floats(Scratch.Slot.TRANSPOSED_B, k * n);
             bOff = 0;
             float[] src = y.f;
             int so = y.offset;
@@ -153,7 +152,7 @@ final class CpuGemm {
             int from = p0;
             Epilogue last = p1 == k ? epilogue : null;
             par.forChunks(tilesM * tilesN, 1, (lo, hi) -> {
-                float[] tp = scratch.get();
+                float[] tp = scratch.floats(Scratch.Slot.TAIL_PANEL, Gemm.SCRATCH);
                 for (int t = lo; t < hi; t++) {
                     int i0 = (t / tilesN) * MC;
                     int j0 = (t % tilesN) * NC;
@@ -179,9 +178,9 @@ final class CpuGemm {
         int parts = Math.min(SPLIT_K_PARTS, k / KSUPER);
         int tiles = tilesM * tilesN;
         int size = m * n;
-        float[] partial = new float[parts * size];
+        float[] partial = scratch.floats(Scratch.Slot.SPLIT_K_PARTIALS, parts * size);
         par.forChunks(parts * tiles, 1, (lo, hi) -> {
-            float[] tp = scratch.get();
+            float[] tp = scratch.floats(Scratch.Slot.TAIL_PANEL, Gemm.SCRATCH);
             for (int q = lo; q < hi; q++) {
                 int part = q / tiles;
                 int t = q % tiles;

@@ -25,14 +25,25 @@ public final class Activations {
     private Activations() {
     }
 
+    /** Floats of the padded copy that {@link #sigmoid(float[], int, float[], int, int, float[])} takes. */
+    public static final int PAD = V;
+
     /** y[yo + k] = sigmoid(x[xo + k]) for k in [0, n). */
     public static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
+        sigmoid(x, xo, y, yo, n, null);
+    }
+
+    /**
+     * {@link #sigmoid(float[], int, float[], int, int)} with the caller's array of at least {@link #PAD} floats for
+     * the padded copy of a last partial vector (null: one is allocated), for callers that run it row by row.
+     */
+    public static void sigmoid(float[] x, int xo, float[] y, int yo, int n, float[] pad) {
         int whole = n - n % V;
         sigmoidVectors(x, xo, y, yo, whole);
         if (whole < n) {
             // The last partial vector through the same loop, from a padded copy, so every element takes the same
-            // lanes' code.
-            float[] t = new float[V];
+            // lanes' code (what lies past n in the copy reaches only lanes that are not stored).
+            float[] t = pad != null ? pad : new float[V];
             System.arraycopy(x, xo + whole, t, 0, n - whole);
             sigmoidVectors(t, 0, t, 0, V);
             System.arraycopy(t, 0, y, yo + whole, n - whole);
