@@ -63,6 +63,58 @@ class CpuGemmTest {
         }
     }
 
+    /**
+     * Long reductions into a few tiles (weight gradients) split K into parts that each chunk walks slab by slab over
+     * all its tiles: every element is still its part chains over ascending p, added in part order.
+     */
+    @Test
+    void kSplitProductsAreThePartChains() {
+        SplittableRandom rnd = new SplittableRandom(20261206);
+        int[][] shapes = {{37, 9000, 70}, {96, 20480, 40}, {5, 8192, 130}};
+        for (int threads : new int[] {1, 2}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int[] s : shapes) {
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (double beta : new double[] {0, 1, 0.5}) {
+                            checkSplit(be, rnd, s[0], s[1], s[2], ta, (float) beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkSplit(CpuBackend be, SplittableRandom rnd, int m, int k, int n, boolean ta, float beta) {
+        float[] a = values(rnd, m * k);
+        float[] b = values(rnd, k * n);
+        float[] c0 = values(rnd, m * n);
+        Tensor at = be.upload(a, ta ? new int[] {k, m} : new int[] {m, k});
+        Tensor bt = be.upload(b, k, n);
+        Tensor ct = be.upload(c0, m, n);
+        be.matmul(at, ta, bt, false, ct, beta);
+        float[] got = be.toFloats(ct);
+        int parts = Math.min(8, k / 4096);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int part = 0; part < parts; part++) {
+                    int p0 = (int) ((long) part * k / parts);
+                    int p1 = (int) ((long) (part + 1) * k / parts);
+                    float chain = 0f;
+                    for (int p = p0; p < p1; p++) {
+                        chain = Math.fma(ta ? a[p * m + i] : a[i * k + p], b[p * n + j], chain);
+                    }
+                    sum = part == 0 ? chain : sum + chain;
+                }
+                float want = beta == 0f ? sum : beta * c0[i * n + j] + sum;
+                if (Float.floatToRawIntBits(got[i * n + j]) != Float.floatToRawIntBits(want)) {
+                    assertThat(got[i * n + j]).as("%dx%dx%d ta=%s beta=%s at (%d, %d) on %d threads", m, k, n, ta,
+                            beta, i, j, be.threads()).isEqualTo(want);
+                }
+            }
+        }
+    }
+
     private static float[] values(SplittableRandom rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
