@@ -56,9 +56,17 @@ final class CpuDense implements DenseKernels {
         gemm.matmul(a, ta, b, tb, c, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
             float[] pad = scratch.floats(Scratch.Slot.ACTIVATION_PAD, Activations.PAD);
             for (int i = i0; i < i1; i++) {
-                int row = co + i * ldc;
-                addRow(cf, row, bf, bo, j0, j1);
-                Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
+                addRow(cf, co + i * ldc, bf, bo, j0, j1);
+            }
+            if (j0 == 0 && j1 == ldc) {
+                // Whole rows are one contiguous run: one call, not one per row (a row of 40 or 50 columns cost
+                // more in the call and its padded last vector than in the arithmetic).
+                Activations.sigmoid(cf, co + i0 * ldc, cf, co + i0 * ldc, (i1 - i0) * ldc, pad);
+            } else {
+                for (int i = i0; i < i1; i++) {
+                    int row = co + i * ldc;
+                    Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
+                }
             }
         });
     }
