@@ -141,8 +141,10 @@ class TrainCommandTest {
         var kernels = profiled.get("kernels");
         java.util.Set<String> names = new java.util.HashSet<>();
         kernels.forEach(k -> names.add(k.get("family").asText() + " " + k.get("kernel").asText()));
-        // Every family a DIN training step runs, and products told apart by shape.
-        assertThat(names).anyMatch(n -> n.startsWith("dense matmul NN 256x"))
+        // Every family a DIN training step runs, and products told apart by shape (a layer's forward product carries
+        // its bias and activation: matmulBiasPrelu, matmulBias).
+        assertThat(names).anyMatch(n -> n.startsWith("dense matmulBiasPrelu NN 256x"))
+                .anyMatch(n -> n.startsWith("dense matmul TN 200x256x"))
                 .contains("embeddings embedSequence", "losses binaryCrossEntropy", "optimizers adamUpdate");
         double sum = 0;
         for (var k : kernels) {
