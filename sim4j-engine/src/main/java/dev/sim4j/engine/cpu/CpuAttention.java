@@ -37,10 +37,11 @@ final class CpuAttention implements AttentionKernels {
         0, 8, 2, 10, 4, 12, 6, 14, 1, 9, 3, 11, 5, 13, 7, 15};
 
     private final CpuParallel par;
-    private final Scratch scratch = new Scratch();
+    private final Scratch scratch;
 
-    CpuAttention(CpuParallel par) {
+    CpuAttention(CpuParallel par, Scratch scratch) {
         this.par = par;
+        this.scratch = scratch;
     }
 
     @Override

@@ -33,6 +33,8 @@ import java.util.Optional;
  */
 public final class CpuBackend extends FamilyBackend {
     private final CpuParallel par;
+    /** The kernels' per-thread working arrays, shared by the families (their uses have separate slots). */
+    private final Scratch scratch;
     /**
      * The recurrent family, also for the fused GRU and AUGRU steps (the {@link dev.sim4j.engine.Backend} defaults
      * compose several ops each, and their temporaries and extra passes over the batch cost more than the work).
@@ -71,15 +73,17 @@ public final class CpuBackend extends FamilyBackend {
 
     private CpuBackend(int threads, boolean poisonEmpty, KernelClock clock) {
         CpuParallel par = new CpuParallel(threads);
-        CpuRecurrent recurrent = new CpuRecurrent(par);
-        super(timed(clock, DenseKernels.class, "dense", new CpuDense(par)),
+        Scratch scratch = new Scratch();
+        CpuRecurrent recurrent = new CpuRecurrent(par, scratch);
+        super(timed(clock, DenseKernels.class, "dense", new CpuDense(par, scratch)),
                 timed(clock, EmbeddingKernels.class, "embeddings", new CpuEmbeddings(par)),
-                timed(clock, AttentionKernels.class, "attention", new CpuAttention(par)),
+                timed(clock, AttentionKernels.class, "attention", new CpuAttention(par, scratch)),
                 timed(clock, RecurrentKernels.class, "recurrent", recurrent),
                 timed(clock, LossKernels.class, "losses", new CpuLosses()),
                 timed(clock, OptimizerKernels.class, "optimizers", new CpuOptimizers(par)),
                 timed(clock, InputKernels.class, "input", new CpuInput(par)));
         this.par = par;
+        this.scratch = scratch;
         this.recurrent = recurrent;
         this.poisonEmpty = poisonEmpty;
         this.clock = clock;
@@ -173,6 +177,8 @@ public final class CpuBackend extends FamilyBackend {
     @Override
     public void close() {
         par.close();
+        // The workers' arrays go with their threads; the closing thread's are dropped here, not left on it.
+        scratch.release();
     }
 
     @Override

@@ -22,12 +22,13 @@ import java.util.List;
  */
 final class CpuDense implements DenseKernels {
     private final CpuParallel par;
-    private final Scratch scratch = new Scratch();
+    private final Scratch scratch;
     private final CpuGemm gemm;
 
-    CpuDense(CpuParallel par) {
+    CpuDense(CpuParallel par, Scratch scratch) {
         this.par = par;
-        this.gemm = new CpuGemm(par);
+        this.scratch = scratch;
+        this.gemm = new CpuGemm(par, scratch);
     }
 
     @Override

@@ -27,10 +27,11 @@ final class CpuGemm {
     private static final int SLAB = 256;
 
     private final CpuParallel par;
-    private final Scratch scratch = new Scratch();
+    private final Scratch scratch;
     
-    CpuGemm(CpuParallel par) {
+    CpuGemm(CpuParallel par, Scratch scratch) {
         this.par = par;
+        this.scratch = scratch;
     }
 
     /**

@@ -40,11 +40,11 @@ final class CpuRecurrent implements RecurrentKernels {
     private static final int SUM_ROWS = 4;
 
     private final CpuParallel par;
-    /** Per-thread room for the terms of {@link #SUM_ROWS} rows' da sums, kept between calls. */
-    private final ThreadLocal<double[]> terms = ThreadLocal.withInitial(() -> new double[0]);
+    private final Scratch scratch;
 
-    CpuRecurrent(CpuParallel par) {
+    CpuRecurrent(CpuParallel par, Scratch scratch) {
         this.par = par;
+        this.scratch = scratch;
     }
 
     @Override
@@ -468,11 +468,8 @@ final class CpuRecurrent implements RecurrentKernels {
         CpuTensor dA = f32(da);
         CpuTensor dP = dcp == null ? null : f32(dcp);
         par.forChunks(b, CpuParallel.rowGrain(h * 4L), (lo, hi) -> {
-            double[] t = terms.get();
-            if (t.length < SUM_ROWS * h) {
-                t = new double[SUM_ROWS * h];
-                terms.set(t);
-            }
+            // Per-thread room for the terms of SUM_ROWS rows' da sums, kept between calls.
+            double[] t = scratch.doubles(Scratch.Slot.RECURRENT_TERMS, SUM_ROWS * h);
             for (int i0 = lo; i0 < hi; i0 += SUM_ROWS) {
                 int rows = Math.min(SUM_ROWS, hi - i0);
                 for (int q = 0; q < rows; q++) {

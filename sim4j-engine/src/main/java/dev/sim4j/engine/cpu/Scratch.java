@@ -20,6 +20,8 @@ final class Scratch {
         TAIL_PANEL,
         /** An activation's padded last vector, in a product's epilogue. */
         ACTIVATION_PAD,
+        /** The AUGRU backward's per-row da terms. */
+        RECURRENT_TERMS,
         /** A row's keys or values staged for the attention kernels. */
         ATTENTION_ROW,
         /** A row's exponentials or sums in the attention kernels. */
@@ -35,6 +37,11 @@ final class Scratch {
     private static final int SLOTS = Slot.values().length;
 
     private final ThreadLocal<Object[]> arrays = ThreadLocal.withInitial(() -> new Object[SLOTS]);
+
+    /** Drops the calling thread's arrays (a closing backend's driving thread; worker threads end with it). */
+    void release() {
+        arrays.remove();
+    }
 
     /** A float array of at least {@code n} elements for this thread's use of {@code slot}. */
     float[] floats(Slot slot, int n) {
