@@ -23,8 +23,6 @@ final class CpuGemm {
     private static final int SPLIT_K_TILES = 8;
     /** At most this many K parts. */
     private static final int SPLIT_K_PARTS = 8;
-    /** Rows of K that a K-split chunk runs all its tiles over before the next (see matmulSplitK). */
-    private static final int SLAB = 256;
 
     private final CpuParallel par;
     private final Scratch scratch;
@@ -146,7 +144,7 @@ final class CpuGemm {
             return;
         }
         if (splitK) {
-            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesN, beta, epilogue);
+            matmulSplitK(af, ao, aSI, aSP, bArr, bOff, bLd, cf, co, m, n, k, tilesM, tilesN, beta, epilogue);
             return;
         }
         for (int p0 = 0; p0 < k; p0 += KSUPER) {
@@ -173,36 +171,26 @@ final class CpuGemm {
     /**
      * A product with a long reduction and few output tiles (a weight gradient A^T B over B x T rows into a small
      * kernel): tiling C alone would leave threads idle, so K is cut into a number of parts fixed by K alone, each
-     * (part, column of tiles) pair is a chunk writing its own partial product, and the partials are added in part
-     * order. The split depends on the shapes only, so the result is the same at every thread count.
-     *
-     * <p>A chunk walks its part of K in slabs of {@link #SLAB} rows and runs every tile of its column on a slab
-     * before the next: the slab of A and B (a few hundred KB) is then read from memory once and from cache by the
-     * other tiles, where running each tile over the whole part read A and B once per tile (the inputs are tens of
-     * MB, so this product was bound by reading them). Every element still sums its terms in ascending p, carried
-     * from slab to slab through C as between the kernel's own cache blocks, so the bits are those of one pass.
+     * (part, tile) pair is a chunk writing its own partial product, and the partials are added in part order. The
+     * split depends on the shapes only, so the result is the same at every thread count.
      */
     private void matmulSplitK(float[] af, int ao, int aSI, int aSP, float[] bArr, int bOff, int bLd, float[] cf, int co,
-                              int m, int n, int k, int tilesN, float beta, Epilogue epilogue) {
+                              int m, int n, int k, int tilesM, int tilesN, float beta, Epilogue epilogue) {
         int parts = Math.min(SPLIT_K_PARTS, k / KSUPER);
+        int tiles = tilesM * tilesN;
         int size = m * n;
         float[] partial = scratch.floats(Scratch.Slot.SPLIT_K_PARTIALS, parts * size);
-        par.forChunks(parts * tilesN, 1, (lo, hi) -> {
+        par.forChunks(parts * tiles, 1, (lo, hi) -> {
             float[] tp = scratch.floats(Scratch.Slot.TAIL_PANEL, Gemm.SCRATCH);
             for (int q = lo; q < hi; q++) {
-                int part = q / tilesN;
-                int j0 = (q % tilesN) * NC;
-                int j1 = Math.min(n, j0 + NC);
+                int part = q / tiles;
+                int t = q % tiles;
                 int p0 = (int) ((long) part * k / parts);
                 int p1 = (int) ((long) (part + 1) * k / parts);
-                for (int s0 = p0; s0 < p1; s0 += SLAB) {
-                    int s1 = Math.min(p1, s0 + SLAB);
-                    float be = s0 == p0 ? 0f : 1f;
-                    for (int i0 = 0; i0 < m; i0 += MC) {
-                        Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, partial, part * size, n, i0, Math.min(m, i0 + MC),
-                                j0, j1, s0, s1, be, tp);
-                    }
-                }
+                int i0 = (t / tilesN) * MC;
+                int j0 = (t % tilesN) * NC;
+                Gemm.block(af, ao, aSI, aSP, bArr, bOff, bLd, partial, part * size, n, i0, Math.min(m, i0 + MC), j0,
+                        Math.min(n, j0 + NC), p0, p1, 0f, tp);
             }
         });
         par.forChunks(m, CpuParallel.rowGrain((long) n * parts), (lo, hi) -> {
