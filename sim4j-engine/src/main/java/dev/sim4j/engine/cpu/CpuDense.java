@@ -199,6 +199,41 @@ final class CpuDense implements DenseKernels {
         }
     }
 
+    /**
+     * The sigmoid's backward with the bias gradient's column sums in the same pass over the rows: each dx element as
+     * {@link #sigmoidBackward} computes it, summed as {@link #sumRows} sums dx (same row chunks, same order), so the
+     * composition's bits without reading dx back.
+     */
+    @Override
+    public void sigmoidBackwardSumRows(Tensor y, Tensor dy, Tensor dx, Tensor biasGrad) {
+        sameSize(y, dy, "sigmoidBackwardSumRows");
+        sameSize(y, dx, "sigmoidBackwardSumRows");
+        int n = y.dim(-1);
+        require(biasGrad.size() == n, "sigmoidBackwardSumRows", y, biasGrad);
+        int m = rowsOf(y);
+        CpuTensor a = f32(y);
+        CpuTensor g = f32(dy);
+        CpuTensor o = f32(dx);
+        CpuTensor bg = f32(biasGrad);
+        double[] s = columnSums(m, n, (lo, hi, acc, at) -> {
+            for (int r = lo; r < hi; r++) {
+                int ar = a.offset + r * n;
+                int gr = g.offset + r * n;
+                int or = o.offset + r * n;
+                for (int j = 0; j < n; j++) {
+                    double sv = a.f[ar + j];
+                    float d = (float) (g.f[gr + j] * sv * (1 - sv));
+                    o.f[or + j] = d;
+                    acc[at + j] += d;
+                }
+            }
+        });
+        for (int j = 0; j < n; j++) {
+            int oi = bg.offset + j;
+            bg.f[oi] = (float) (bg.f[oi] + s[j]);
+        }
+    }
+
     /** Elementwise kernels over flat index ranges. */
     @FunctionalInterface
     private interface Flat {

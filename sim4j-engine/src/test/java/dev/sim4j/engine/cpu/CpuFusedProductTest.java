@@ -61,6 +61,38 @@ class CpuFusedProductTest {
         assertSameBits(be, sig, want, "matmulBiasSigmoid " + shape);
     }
 
+    /** The sigmoid backward with the bias gradient's sums in its pass equals the two separate kernels. */
+    @Test
+    void sigmoidBackwardWithItsColumnSumsEqualsTheSeparateKernels() {
+        SplittableRandom rnd = new SplittableRandom(20261207);
+        int[][] shapes = {{1, 1}, {7, 3}, {64, 50}, {65, 50}, {300, 17}, {36864, 50}, {2048, 100}};
+        for (int threads : new int[] {1, 2}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int[] s : shapes) {
+                    int m = s[0];
+                    int n = s[1];
+                    float[] yv = values(rnd, m * n);
+                    for (int i = 0; i < yv.length; i++) {
+                        yv[i] = 1f / (1f + (float) Math.exp(-yv[i]));
+                    }
+                    Tensor y = be.upload(yv, m, n);
+                    Tensor dy = be.upload(values(rnd, m * n), m, n);
+                    float[] bias0 = values(rnd, n);
+                    Tensor wantDx = be.upload(new float[m * n], m, n);
+                    Tensor wantBias = be.upload(bias0.clone(), n);
+                    be.sigmoidBackward(y, dy, wantDx);
+                    be.sumRows(wantDx, wantBias, 1);
+                    Tensor dx = be.upload(values(rnd, m * n), m, n);
+                    Tensor bias = be.upload(bias0.clone(), n);
+                    be.sigmoidBackwardSumRows(y, dy, dx, bias);
+                    String what = String.format("%dx%d on %d threads", m, n, be.threads());
+                    assertSameBits(be, dx, wantDx, "dx " + what);
+                    assertSameBits(be, bias, wantBias, "bias gradient " + what);
+                }
+            }
+        }
+    }
+
     private static void assertSameBits(CpuBackend be, Tensor got, Tensor want, String what) {
         float[] g = be.toFloats(got);
         float[] w = be.toFloats(want);
