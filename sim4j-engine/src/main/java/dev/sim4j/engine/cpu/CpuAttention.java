@@ -483,13 +483,13 @@ final class CpuAttention implements AttentionKernels {
             return;
         }
         par.forChunks(b, CpuParallel.rowGrain(tt * 8L), (lo, hi) -> {
-            long[] keys = new long[tt];
+            long[] keys = scratch.longs(Scratch.Slot.TOP_K_KEYS, tt);
             for (int i = lo; i < hi; i++) {
                 int wi = w.offset + i * tt;
                 for (int s = 0; s < tt; s++) {
                     keys[s] = TopK.key(w.f[wi + s], s);
                 }
-                TopK.selectSmallest(keys, k);
+                TopK.selectSmallest(keys, tt, k);
                 Arrays.sort(keys, 0, k);
                 int oi = o.offset + i * k;
                 for (int j = 0; j < k; j++) {

@@ -22,6 +22,8 @@ final class Scratch {
         ACTIVATION_PAD,
         /** The AUGRU backward's per-row da terms. */
         RECURRENT_TERMS,
+        /** A row's top-k selection keys. */
+        TOP_K_KEYS,
         /** A row's keys or values staged for the attention kernels. */
         ATTENTION_ROW,
         /** A row's exponentials or sums in the attention kernels. */
@@ -65,14 +67,14 @@ final class Scratch {
         return d;
     }
 
-    /** An int array of at least {@code n} elements for this thread's use of {@code slot}. */
-    int[] ints(Slot slot, int n) {
+    /** A long array of at least {@code n} elements for this thread's use of {@code slot}. */
+    long[] longs(Slot slot, int n) {
         Object[] mine = arrays.get();
-        if (!(mine[slot.ordinal()] instanceof int[] i) || i.length < n) {
-            int[] fresh = new int[n];
+        if (!(mine[slot.ordinal()] instanceof long[] l) || l.length < n) {
+            long[] fresh = new long[n];
             mine[slot.ordinal()] = fresh;
             return fresh;
         }
-        return i;
+        return l;
     }
 }

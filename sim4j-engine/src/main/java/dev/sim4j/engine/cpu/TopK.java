@@ -22,8 +22,13 @@ final class TopK {
 
     /** Partially orders {@code keys} so that its first k entries are the k smallest (quickselect, Hoare partition). */
     static void selectSmallest(long[] keys, int k) {
+        selectSmallest(keys, keys.length, k);
+    }
+
+    /** {@link #selectSmallest(long[], int)} over the first {@code n} entries of {@code keys}. */
+    static void selectSmallest(long[] keys, int n, int k) {
         int lo = 0;
-        int hi = keys.length - 1;
+        int hi = n - 1;
         while (lo < hi) {
             long pivot = median(keys[lo], keys[(lo + hi) >>> 1], keys[hi]);
             int i = lo;
