@@ -14,6 +14,8 @@ final class Scratch {
     enum Slot {
         /** A product's B^T transposed into rows (the calling thread's, read by all threads during the product). */
         TRANSPOSED_B,
+        /** A weight gradient's C^T, computed in that orientation (the calling thread's). */
+        TRANSPOSED_C,
         /** A K-split product's partial products (the calling thread's). */
         SPLIT_K_PARTIALS,
         /** The GEMM block kernel's tail panel. */

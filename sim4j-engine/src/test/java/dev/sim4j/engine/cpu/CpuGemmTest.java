@@ -64,8 +64,9 @@ class CpuGemmTest {
     }
 
     /**
-     * Long reductions into a few tiles (weight gradients) split K into parts that each chunk walks slab by slab over
-     * all its tiles: every element is still its part chains over ascending p, added in part order.
+     * Long reductions into a few tiles (weight gradients) split K into parts, each (part, tile) a chunk of its own:
+     * every element is its part chains over ascending p, added in part order. {96, 20480, 40} with A^T runs as
+     * C^T = B^T A (its 40 columns fill their vectors worse than its 96 rows), with the same chains.
      */
     @Test
     void kSplitProductsAreThePartChains() {
@@ -77,6 +78,45 @@ class CpuGemmTest {
                     for (boolean ta : new boolean[] {false, true}) {
                         for (double beta : new double[] {0, 1, 0.5}) {
                             checkSplit(be, rnd, s[0], s[1], s[2], ta, (float) beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A^T B with few columns and more rows, which runs as C^T = B^T A: every element is still the one FMA chain over
+     * ascending p from beta C (no K split at these lengths), at every thread count.
+     */
+    @Test
+    void narrowWeightGradientsAreTheScalarChainsInEitherOrientation() {
+        SplittableRandom rnd = new SplittableRandom(20261204);
+        int[][] shapes = {{100, 4100, 50}, {80, 300, 40}, {37, 129, 20}, {50, 64, 100}};
+        for (int threads : new int[] {1, 2}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int[] s : shapes) {
+                    for (double beta : new double[] {0, 1, 0.5}) {
+                        int m = s[0];
+                        int k = s[1];
+                        int n = s[2];
+                        float[] a = values(rnd, k * m);
+                        float[] b = values(rnd, k * n);
+                        float[] c0 = values(rnd, m * n);
+                        Tensor ct = be.upload(c0, m, n);
+                        be.matmul(be.upload(a, k, m), true, be.upload(b, k, n), false, ct, beta);
+                        float[] got = be.toFloats(ct);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                float chain = beta == 0 ? 0f : (float) beta * c0[i * n + j];
+                                for (int p = 0; p < k; p++) {
+                                    chain = Math.fma(a[p * m + i], b[p * n + j], chain);
+                                }
+                                if (Float.floatToRawIntBits(got[i * n + j]) != Float.floatToRawIntBits(chain)) {
+                                    assertThat(got[i * n + j]).as("%dx%dx%d beta=%s at (%d, %d) on %d threads", m, k,
+                                            n, beta, i, j, threads).isEqualTo(chain);
+                                }
+                            }
                         }
                     }
                 }
