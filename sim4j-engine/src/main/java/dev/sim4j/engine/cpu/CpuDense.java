@@ -73,6 +73,35 @@ final class CpuDense implements DenseKernels {
     }
 
     @Override
+    public void matmulAddSigmoid(Tensor a, boolean ta, Tensor b, boolean tb, Tensor addend, Tensor c) {
+        require(c.rank() == 2 && addend.rank() == 2 && addend.dim(0) == c.dim(0) && addend.dim(1) == c.dim(1),
+                "matmulAddSigmoid", c, addend);
+        CpuTensor x = f32(addend);
+        float[] xf = x.f;
+        int xo = x.offset;
+        int n = c.dim(1);
+        gemm.matmul(a, ta, b, tb, c, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
+            float[] pad = scratch.floats(Scratch.Slot.ACTIVATION_PAD, Activations.PAD);
+            for (int i = i0; i < i1; i++) {
+                int row = co + i * ldc;
+                int from = xo + i * n;
+                // axpy(1, addend, c) is fma(1, x, c): one rounding of the exact sum, as this add.
+                for (int j = j0; j < j1; j++) {
+                    cf[row + j] += xf[from + j];
+                }
+            }
+            if (j0 == 0 && j1 == ldc) {
+                Activations.sigmoid(cf, co + i0 * ldc, cf, co + i0 * ldc, (i1 - i0) * ldc, pad);
+            } else {
+                for (int i = i0; i < i1; i++) {
+                    int row = co + i * ldc;
+                    Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
+                }
+            }
+        });
+    }
+
+    @Override
     public void matmulBiasPrelu(Tensor a, boolean ta, Tensor b, boolean tb, Tensor bias, Tensor alpha, Tensor z,
                                 Tensor y) {
         sameSize(z, y, "matmulBiasPrelu");

@@ -122,6 +122,19 @@ public interface DenseKernels {
     }
 
     /**
+     * c = sigmoid(op(a) op(b) + addend), for c and addend [M,N]: a layer whose pre-activation is a product plus a
+     * part computed once elsewhere (the auxiliary MLP's first layer, whose h_t W_h part the click and no-click rows
+     * share), the activation overwriting the product. Equal to
+     * {@code matmul(a, transposeA, b, transposeB, c, 0); axpy(1, addend, c); sigmoid(c, c)}.
+     */
+    default void matmulAddSigmoid(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor addend,
+                                  Tensor c) {
+        matmul(a, transposeA, b, transposeB, c, 0);
+        axpy(1, addend, c);
+        sigmoid(c, c);
+    }
+
+    /**
      * z = op(a) op(b) + bias and y = prelu(z, alpha), z kept for the backward. Equal to
      * {@code matmul(a, transposeA, b, transposeB, z, 0); addBiasPrelu(z, bias, alpha, y)}.
      */

@@ -143,6 +143,12 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
+    public final void matmulAddSigmoid(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor addend,
+                                       Tensor c) {
+        dense.matmulAddSigmoid(a, transposeA, b, transposeB, addend, c);
+    }
+
+    @Override
     public final void matmulBiasPrelu(Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor bias,
                                       Tensor alpha, Tensor z, Tensor y) {
         dense.matmulBiasPrelu(a, transposeA, b, transposeB, bias, alpha, z, y);

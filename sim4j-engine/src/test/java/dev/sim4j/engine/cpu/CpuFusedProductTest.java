@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CPU products with their bias (and sigmoid or PReLU) taken on each C tile as it is written give the bits of the
+ * The CPU products with their bias or addend (and sigmoid or PReLU) taken on each C tile as it is written give the bits of the
  * product followed by the separate ops, for shapes through every path of the GEMM driver (one column, tails of every
  * width, several tiles, a long reduction in K parts, K of zero), on 1 and 2 threads.
  */
@@ -59,6 +59,15 @@ class CpuFusedProductTest {
         Tensor sig = be.upload(values(rnd, m * n), m, n);
         be.matmulBiasSigmoid(a, ta, b, tb, bias, sig);
         assertSameBits(be, sig, want, "matmulBiasSigmoid " + shape);
+
+        Tensor addend = be.upload(values(rnd, m * n), m, n);
+        Tensor wantAdded = be.upload(new float[m * n], m, n);
+        be.matmul(a, ta, b, tb, wantAdded, 0);
+        be.axpy(1, addend, wantAdded);
+        be.sigmoid(wantAdded, wantAdded);
+        Tensor added = be.upload(values(rnd, m * n), m, n);
+        be.matmulAddSigmoid(a, ta, b, tb, addend, added);
+        assertSameBits(be, added, wantAdded, "matmulAddSigmoid " + shape);
     }
 
     /** The sigmoid backward with the bias gradient's sums in its pass equals the two separate kernels. */

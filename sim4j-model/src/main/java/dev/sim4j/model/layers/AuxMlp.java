@@ -39,9 +39,18 @@ public final class AuxMlp {
      * auxiliary loss shares its h_t part between the click and no-click rows).
      */
     public Tensor forwardFromFirst(Tensor firstPre) {
-        activations.clear();
         Tensor h = Tensors.empty(be, firstPre.shape());
         be.sigmoid(firstPre, h);
+        return forwardFromFirstActivation(h);
+    }
+
+    /**
+     * logit [N] from the first hidden layer's activation [N, sizes[0]] (its sigmoid), which the caller computed
+     * itself; kept for the backward.
+     */
+    public Tensor forwardFromFirstActivation(Tensor first) {
+        activations.clear();
+        Tensor h = first;
         activations.add(h);
         for (int i = 1; i < hidden.size(); i++) {
             h = hidden.get(i).forwardSigmoid(h);

@@ -69,12 +69,11 @@ public final class AuxiliaryLoss {
         int width = first.out();
         Tensor shared = Tensors.empty(be, n, width);
         be.matmulBias(hHead, false, stateRows(kernel), false, first.bias().value(), shared);
-        Tensor pre = Tensors.empty(be, 2 * n, width);
-        be.matmul(posTail, false, itemRows(kernel), false, pre.rows(0, n), 0);
-        be.axpy(1, shared, pre.rows(0, n));
-        be.matmul(negTail, false, itemRows(kernel), false, pre.rows(n, 2 * n), 0);
-        be.axpy(1, shared, pre.rows(n, 2 * n));
-        Tensor logits = mlp.forwardFromFirst(pre);
+        // sigmoid(e W_e + shared) straight from each product's tiles: the pre-activation is never stored.
+        Tensor activation = Tensors.empty(be, 2 * n, width);
+        be.matmulAddSigmoid(posTail, false, itemRows(kernel), false, shared, activation.rows(0, n));
+        be.matmulAddSigmoid(negTail, false, itemRows(kernel), false, shared, activation.rows(n, 2 * n));
+        Tensor logits = mlp.forwardFromFirstActivation(activation);
         dLogits = Tensors.zeros(be, 2 * n);
         be.auxiliaryLoss(logits.rows(0, n), logits.rows(n, 2 * n), maskTail, dLogits.rows(0, n),
                 dLogits.rows(n, 2 * n), weight, lossScale, loss, weight * lossWeight, accumulate);
