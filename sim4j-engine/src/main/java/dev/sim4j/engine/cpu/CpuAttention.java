@@ -12,6 +12,7 @@ import static jdk.incubator.vector.VectorOperators.D2F;
 import static jdk.incubator.vector.VectorOperators.F2D;
 
 import dev.sim4j.engine.Tensor;
+import dev.sim4j.engine.cpu.simd.RowAdd;
 import dev.sim4j.engine.kernels.AttentionKernels;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
@@ -190,6 +191,23 @@ final class CpuAttention implements AttentionKernels {
     @Override
     public void dotAttentionBackward(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut,
                                      Tensor dWeights, Tensor dScores, Tensor dKeys, Tensor dQuery) {
+        backward(keys, query, mask, weights, dOut, dWeights, dScores, null, null, dKeys, dQuery);
+    }
+
+    @Override
+    public void dotAttentionBackwardWithScatter(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut,
+                                                Tensor dWeights, Tensor dScores, Tensor dSelected, Tensor idx,
+                                                Tensor dKeys, Tensor dQuery) {
+        require(keys.rank() == 3 && idx.rank() == 2 && idx.dim(0) == keys.dim(0)
+                && dSelected.size() == idx.size() * keys.dim(2), "dotAttentionBackwardWithScatter", dSelected, idx,
+                keys);
+        checkIds(i32(idx), keys.dim(1), "dotAttentionBackwardWithScatter");
+        backward(keys, query, mask, weights, dOut, dWeights, dScores, f32(dSelected), i32(idx), dKeys, dQuery);
+    }
+
+    /** The dot-attention backward, each row's dKeys first given its scatter of {@code sel} at {@code idx} if any. */
+    private void backward(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut, Tensor dWeights,
+                          Tensor dScores, CpuTensor sel, CpuTensor idx, Tensor dKeys, Tensor dQuery) {
         require(keys.rank() == 3, "dotAttentionBackward needs keys [B,T,D]", keys);
         int b = keys.dim(0);
         int tt = keys.dim(1);
@@ -214,6 +232,14 @@ final class CpuAttention implements AttentionKernels {
                 int ki = k.offset + i * tt * d;
                 int dki = dk.offset + i * tt * d;
                 int ti = i * tt;
+                if (sel != null) {
+                    // scatterAddTime's adds for this row, in order of j, while the row is about to be worked on.
+                    int kk = idx.shape[1];
+                    for (int j = 0; j < kk; j++) {
+                        RowAdd.addInto(dk.f, dki + idx.i[idx.offset + i * kk + j] * d, sel.f,
+                                sel.offset + (i * kk + j) * d, d);
+                    }
+                }
                 // weightedSumBackward, maskedSoftmaxBackward, batchedDotBackward; dKeys gets weights * dOut added
                 // before dScores * query, as in the composition.
                 rowDots(k.f, ki, g.f, g.offset + i * d, tt, d, dw.f, dw.offset + ti, buf);

@@ -52,6 +52,19 @@ public interface AttentionKernels {
     }
 
     /**
+     * SIM's search backward: dKeys [B,T,D] += the scatter of dSelected [B,K,D] to positions idx I32 [B,K]
+     * ({@link #scatterAddTime}, which the selection's own backward is), then {@link #dotAttentionBackward}. A backend
+     * may take both row by row, each row of dKeys read and written once instead of in two passes over the tensor.
+     * The default is exactly that composition.
+     */
+    default void dotAttentionBackwardWithScatter(Tensor keys, Tensor query, Tensor mask, Tensor weights, Tensor dOut,
+                                                 Tensor dWeights, Tensor dScores, Tensor dSelected, Tensor idx,
+                                                 Tensor dKeys, Tensor dQuery) {
+        scatterAddTime(dSelected, idx, dKeys);
+        dotAttentionBackward(keys, query, mask, weights, dOut, dWeights, dScores, dKeys, dQuery);
+    }
+
+    /**
      * indices[b, :] = the k positions of the largest weights[b, :] in descending order of weight, ties broken by the
      * lower position first (as {@code tf.math.top_k}); weights [B,T], indices I32 [B,K].
      */

@@ -264,6 +264,14 @@ public abstract class FamilyBackend implements Backend {
     }
 
     @Override
+    public final void dotAttentionBackwardWithScatter(Tensor keys, Tensor query, Tensor mask, Tensor weights,
+                                                      Tensor dOut, Tensor dWeights, Tensor dScores, Tensor dSelected,
+                                                      Tensor idx, Tensor dKeys, Tensor dQuery) {
+        attention.dotAttentionBackwardWithScatter(keys, query, mask, weights, dOut, dWeights, dScores, dSelected, idx,
+                dKeys, dQuery);
+    }
+
+    @Override
     public final void topK(Tensor weights, int k, Tensor indices) {
         attention.topK(weights, k, indices);
     }

@@ -91,6 +91,40 @@ class CpuAttentionFusedTest {
         assertThat(be.toFloats(ds1)).as("dScores " + at).isEqualTo(be.toFloats(ds2)).isEqualTo(ds3);
         assertThat(be.toFloats(dk1)).as("dKeys " + at).isEqualTo(be.toFloats(dk2)).isEqualTo(dk3);
         assertThat(be.toFloats(dq1)).as("dQuery " + at).isEqualTo(be.toFloats(dq2)).isEqualTo(dq3);
+
+        // With a top-K selection's backward folded in: distinct positions per row, as a selection has.
+        int kk = Math.max(1, t / 2);
+        int[] positions = new int[b * kk];
+        for (int i = 0; i < b; i++) {
+            int[] order = new int[t];
+            for (int s = 0; s < t; s++) {
+                order[s] = s;
+            }
+            for (int s = t - 1; s > 0; s--) {
+                int r = rnd.nextInt(s + 1);
+                int x = order[s];
+                order[s] = order[r];
+                order[r] = x;
+            }
+            System.arraycopy(order, 0, positions, i * kk, kk);
+        }
+        Tensor idx = be.upload(positions, b, kk);
+        Tensor sel = be.upload(values(rnd, b * kk * d), b, kk, d);
+        Tensor dw4 = be.upload(new float[b * t], b, t);
+        Tensor ds4 = be.upload(new float[b * t], b, t);
+        Tensor dk4 = be.upload(dKeys0, b, t, d);
+        Tensor dq4 = be.upload(dQuery0, b, d);
+        be.dotAttentionBackwardWithScatter(k, q, m, w1, g, dw4, ds4, sel, idx, dk4, dq4);
+        Tensor dw5 = be.upload(new float[b * t], b, t);
+        Tensor ds5 = be.upload(new float[b * t], b, t);
+        Tensor dk5 = be.upload(dKeys0, b, t, d);
+        Tensor dq5 = be.upload(dQuery0, b, d);
+        be.scatterAddTime(sel, idx, dk5);
+        be.dotAttentionBackward(k, q, m, w1, g, dw5, ds5, dk5, dq5);
+        assertThat(be.toFloats(dk4)).as("dKeys with the scatter " + at).isEqualTo(be.toFloats(dk5))
+                .isNotEqualTo(be.toFloats(dk1));
+        assertThat(be.toFloats(dq4)).as("dQuery with the scatter " + at).isEqualTo(be.toFloats(dq5));
+        assertThat(be.toFloats(ds4)).as("dScores with the scatter " + at).isEqualTo(be.toFloats(ds5));
     }
 
     /** Rows fully masked, fully live or of random live positions, so both softmax branches run. */

@@ -53,6 +53,17 @@ public final class DotAttention {
         return a;
     }
 
+    /**
+     * {@link #backward}, with {@code dSelected} [B, K, D] first added to dKeys at the positions {@code positions}
+     * I32 [B, K] (a top-K selection's backward over these keys), in one pass over dKeys.
+     */
+    public void backward(Tensor dOutput, Tensor dSelected, Tensor positions, Tensor dKeys, Tensor dQuery) {
+        Tensor dWeights = Tensors.empty(be, weights.shape());
+        Tensor dScores = Tensors.empty(be, weights.shape());
+        be.dotAttentionBackwardWithScatter(keys, query, mask, weights, dOutput, dWeights, dScores, dSelected,
+                positions, dKeys, dQuery);
+    }
+
     /** For dOutput [B, D]: dKeys [B, T, D] +=, dQuery [B, D] +=. The weights get no gradient from outside. */
     public void backward(Tensor dOutput, Tensor dKeys, Tensor dQuery) {
         Tensor dWeights = Tensors.empty(be, weights.shape());

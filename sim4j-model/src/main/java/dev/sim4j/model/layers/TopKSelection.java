@@ -28,16 +28,20 @@ public final class TopKSelection {
         int b = weights.dim(0);
         indices = be.zeros(DType.I32, b, k);
         be.topK(weights, k, indices);
-        Tensor selected = Tensors.zeros(be, b, k, values.dim(2));
+        // Each of these is overwritten whole by its kernel: no zeros first.
+        Tensor selected = Tensors.empty(be, b, k, values.dim(2));
         be.gatherTime(values, indices, selected);
-        Tensor chosen = Tensors.zeros(be, b, k);
+        Tensor chosen = Tensors.empty(be, b, k);
         be.gatherColumns(weights, indices, chosen);
-        Tensor mask = Tensors.zeros(be, b, k);
+        Tensor mask = Tensors.empty(be, b, k);
         be.positive(chosen, mask);
         return new Selection(indices, selected, mask);
     }
 
-    /** dValues [B, L, D] += the selected vectors' gradient dSelected [B, K, D], at their positions. */
+    /**
+     * dValues [B, L, D] += the selected vectors' gradient dSelected [B, K, D], at their positions (SIM folds this into
+     * its search's backward, {@link DotAttention#backward(Tensor, Tensor, Tensor, Tensor, Tensor)}).
+     */
     public void backward(Tensor dSelected, Tensor dValues) {
         be.scatterAddTime(dSelected, indices, dValues);
     }

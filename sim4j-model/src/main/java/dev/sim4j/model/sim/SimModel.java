@@ -187,12 +187,11 @@ public final class SimModel implements CtrModel {
         Tensor dSelected = Tensors.zeros(be, b, config.topK(), item);
         esu.backward(d2.get(0), dSelected, dTarget);
         mean.backward(d2.get(1), dSelected);
-        topK.backward(dSelected, dLong);
         AuxiliaryLoss.Grads da = aux.backward();
         dien.backward(d2.get(3), da.dStates(), dTarget, dShort);
         be.axpy(1, da.dPositive(), dShort);
-        // GSU
-        gsu.backward(d1.get(1), dLong, dTarget);
+        // GSU, with the top-K selection's backward (dSelected back to its positions) in the same pass over dLong
+        gsu.backward(d1.get(1), dSelected, selected, dLong, dTarget);
         embedding.userBackward(input, dUser);
         embedding.targetBackward(input, dTarget);
         embedding.historyBackward(input, longPart, dLong);
