@@ -10,6 +10,7 @@ import static dev.sim4j.engine.kernels.Shapes.sameSize;
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.cpu.simd.Activations;
 import dev.sim4j.engine.cpu.simd.PreluRow;
+import dev.sim4j.engine.cpu.simd.SigmoidBackward;
 import dev.sim4j.engine.kernels.CounterRandom;
 import dev.sim4j.engine.kernels.DenseKernels;
 import dev.sim4j.engine.kernels.Shapes;
@@ -244,19 +245,8 @@ final class CpuDense implements DenseKernels {
         CpuTensor g = f32(dy);
         CpuTensor o = f32(dx);
         CpuTensor bg = f32(biasGrad);
-        double[] s = columnSums(m, n, (lo, hi, acc, at) -> {
-            for (int r = lo; r < hi; r++) {
-                int ar = a.offset + r * n;
-                int gr = g.offset + r * n;
-                int or = o.offset + r * n;
-                for (int j = 0; j < n; j++) {
-                    double sv = a.f[ar + j];
-                    float d = (float) (g.f[gr + j] * sv * (1 - sv));
-                    o.f[or + j] = d;
-                    acc[at + j] += d;
-                }
-            }
-        });
+        double[] s = columnSums(m, n, (lo, hi, acc, at) ->
+                SigmoidBackward.rows(a.f, a.offset, g.f, g.offset, o.f, o.offset, n, lo, hi, acc, at));
         for (int j = 0; j < n; j++) {
             int oi = bg.offset + j;
             bg.f[oi] = (float) (bg.f[oi] + s[j]);
@@ -373,12 +363,8 @@ final class CpuDense implements DenseKernels {
 
     @Override
     public void sigmoidBackward(Tensor y, Tensor dy, Tensor dx) {
-        flat(y, dy, dx, "sigmoidBackward", (a, ao, g, go, o, oo, n) -> {
-            for (int k = 0; k < n; k++) {
-                double s = a[ao + k];
-                o[oo + k] = (float) (g[go + k] * s * (1 - s));
-            }
-        });
+        flat(y, dy, dx, "sigmoidBackward", (a, ao, g, go, o, oo, n) ->
+                SigmoidBackward.rows(a, ao, g, go, o, oo, n, 0, 1, null, 0));
     }
 
     @Override
