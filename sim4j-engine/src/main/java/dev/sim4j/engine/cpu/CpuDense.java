@@ -9,6 +9,7 @@ import static dev.sim4j.engine.kernels.Shapes.sameSize;
 
 import dev.sim4j.engine.Tensor;
 import dev.sim4j.engine.cpu.simd.Activations;
+import dev.sim4j.engine.cpu.simd.PreluBackward;
 import dev.sim4j.engine.cpu.simd.PreluRow;
 import dev.sim4j.engine.cpu.simd.SigmoidBackward;
 import dev.sim4j.engine.kernels.CounterRandom;
@@ -426,28 +427,12 @@ final class CpuDense implements DenseKernels {
         CpuTensor g = f32(dy);
         CpuTensor o = f32(dx);
         CpuTensor da = f32(dAlpha);
-        double[] s = columnSums(m, n, (lo, hi, acc, at) -> {
-            for (int r = lo; r < hi; r++) {
-                int ai = a.offset + r * n;
-                int gi = g.offset + r * n;
-                for (int j = 0; j < n; j++) {
-                    acc[at + j] += (double) g.f[gi + j] * Math.min(a.f[ai + j], 0f);
-                }
-            }
-        });
+        // dx and alpha's column sums in one pass over the rows.
+        double[] s = columnSums(m, n, (lo, hi, acc, at) -> PreluBackward.rows(a.f, a.offset, g.f, g.offset, al.f,
+                al.offset, o.f, o.offset, n, lo, hi, acc, at));
         for (int j = 0; j < n; j++) {
             da.f[da.offset + j] = (float) (da.f[da.offset + j] + s[j]);
         }
-        par.forChunks(m, CpuParallel.rowGrain(n), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int ai = a.offset + r * n;
-                int gi = g.offset + r * n;
-                int oi = o.offset + r * n;
-                for (int j = 0; j < n; j++) {
-                    o.f[oi + j] = a.f[ai + j] > 0 ? g.f[gi + j] : g.f[gi + j] * al.f[al.offset + j];
-                }
-            }
-        });
     }
 
     @Override
