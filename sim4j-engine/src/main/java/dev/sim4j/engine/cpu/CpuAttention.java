@@ -233,12 +233,8 @@ final class CpuAttention implements AttentionKernels {
                 int dki = dk.offset + i * tt * d;
                 int ti = i * tt;
                 if (sel != null) {
-                    // scatterAddTime's adds for this row, in order of j, while the row is about to be worked on.
-                    int kk = idx.shape[1];
-                    for (int j = 0; j < kk; j++) {
-                        RowAdd.addInto(dk.f, dki + idx.i[idx.offset + i * kk + j] * d, sel.f,
-                                sel.offset + (i * kk + j) * d, d);
-                    }
+                    // scatterAddTime's adds for this row, while the row is about to be worked on.
+                    scatterRow(sel, idx, i, d, dk.f, dki);
                 }
                 // weightedSumBackward, maskedSoftmaxBackward, batchedDotBackward; dKeys gets weights * dOut added
                 // before dScores * query, as in the composition.
@@ -562,15 +558,20 @@ final class CpuAttention implements AttentionKernels {
         // Parallel over b only: the rows one b writes belong to it, and within it the adds run in order of j.
         par.forChunks(b, CpuParallel.rowGrain((long) k * d), (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
-                for (int j = 0; j < k; j++) {
-                    int dst = o.offset + (i * tt + id.i[id.offset + i * k + j]) * d;
-                    int src = g.offset + (i * k + j) * d;
-                    for (int c = 0; c < d; c++) {
-                        o.f[dst + c] += g.f[src + c];
-                    }
-                }
+                scatterRow(g, id, i, d, o.f, o.offset + i * tt * d);
             }
         });
+    }
+
+    /**
+     * Row i of {@link #scatterAddTime}: {@code x[xo + idx[i, j] d + c] += src[i, j, c]} in order of j, each element one
+     * float add; x is row i of [B, T, D].
+     */
+    private static void scatterRow(CpuTensor src, CpuTensor idx, int i, int d, float[] x, int xo) {
+        int kk = idx.shape[idx.shape.length - 1];
+        for (int j = 0; j < kk; j++) {
+            RowAdd.addInto(x, xo + idx.i[idx.offset + i * kk + j] * d, src.f, src.offset + (i * kk + j) * d, d);
+        }
     }
 
     @Override

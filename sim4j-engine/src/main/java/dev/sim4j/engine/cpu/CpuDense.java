@@ -61,17 +61,22 @@ final class CpuDense implements DenseKernels {
             for (int i = i0; i < i1; i++) {
                 addRow(cf, co + i * ldc, bf, bo, j0, j1);
             }
-            if (j0 == 0 && j1 == ldc) {
-                // Whole rows are one contiguous run: one call, not one per row (a row of 40 or 50 columns cost
-                // more in the call and its padded last vector than in the arithmetic).
-                Activations.sigmoid(cf, co + i0 * ldc, cf, co + i0 * ldc, (i1 - i0) * ldc, pad);
-            } else {
-                for (int i = i0; i < i1; i++) {
-                    int row = co + i * ldc;
-                    Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
-                }
-            }
+            sigmoidTile(cf, co, ldc, i0, i1, j0, j1, pad);
         });
+    }
+
+    /** The sigmoid in place over a finished tile of C, rows [i0, i1) and columns [j0, j1). */
+    private static void sigmoidTile(float[] cf, int co, int ldc, int i0, int i1, int j0, int j1, float[] pad) {
+        if (j0 == 0 && j1 == ldc) {
+            // Whole rows are one contiguous run: one call, not one per row (a row of 40 or 50 columns cost more in
+            // the call and its padded last vector than in the arithmetic).
+            Activations.sigmoid(cf, co + i0 * ldc, cf, co + i0 * ldc, (i1 - i0) * ldc, pad);
+        } else {
+            for (int i = i0; i < i1; i++) {
+                int row = co + i * ldc;
+                Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
+            }
+        }
     }
 
     @Override
@@ -84,22 +89,11 @@ final class CpuDense implements DenseKernels {
         int n = c.dim(1);
         gemm.matmul(a, ta, b, tb, c, 0, (cf, co, ldc, i0, i1, j0, j1) -> {
             float[] pad = scratch.floats(Scratch.Slot.ACTIVATION_PAD, Activations.PAD);
+            // axpy(1, addend, c) is fma(1, x, c): one rounding of the exact sum, as this add.
             for (int i = i0; i < i1; i++) {
-                int row = co + i * ldc;
-                int from = xo + i * n;
-                // axpy(1, addend, c) is fma(1, x, c): one rounding of the exact sum, as this add.
-                for (int j = j0; j < j1; j++) {
-                    cf[row + j] += xf[from + j];
-                }
+                addRow(cf, co + i * ldc, xf, xo + i * n, j0, j1);
             }
-            if (j0 == 0 && j1 == ldc) {
-                Activations.sigmoid(cf, co + i0 * ldc, cf, co + i0 * ldc, (i1 - i0) * ldc, pad);
-            } else {
-                for (int i = i0; i < i1; i++) {
-                    int row = co + i * ldc;
-                    Activations.sigmoid(cf, row + j0, cf, row + j0, j1 - j0, pad);
-                }
-            }
+            sigmoidTile(cf, co, ldc, i0, i1, j0, j1, pad);
         });
     }
 
